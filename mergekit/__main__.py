@@ -1,0 +1,5 @@
+"""Allow `python -m mergekit`."""
+
+from mergekit.entry import main
+
+raise SystemExit(main())

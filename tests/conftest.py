@@ -1,0 +1,33 @@
+"""Shared pytest fixtures: a hermetic git environment and real repositories in tmp_path."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.gitrepo import GitRepo, hermetic_env
+
+
+@pytest.fixture
+def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """A hermetic git environment (temporary HOME, no system config, fixed identity and dates).
+
+    It is also applied to this process, so in-process calls into mergekit see the same git.
+    """
+    home = tmp_path / "home"
+    home.mkdir()
+    env = hermetic_env(home)
+    for key in [k for k in os.environ if k.startswith("GIT_")]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    yield env
+
+
+@pytest.fixture
+def repo(tmp_path: Path, git_env: dict[str, str]) -> GitRepo:
+    """An empty repository on branch `main`."""
+    return GitRepo.init(tmp_path / "repo", git_env)
