@@ -1,0 +1,107 @@
+"""Language profiles: data files `mergekit/grammars/<language>.toml` that say which containers to union.
+
+A profile names its tree-sitter grammar, the file globs it applies to, and its union containers
+(which node kinds hold children that may be unioned, how children are keyed). Loading is cheap
+and never imports a grammar; `mergekit.resolve.syntax` loads grammars on demand.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Container:
+    """One kind of union container: a node whose children may be unioned."""
+
+    name: str
+    """Short rule name, e.g. `imports-exports`; the rule reported is `<profile>:<name>`."""
+    description: str
+    """What the container is, for `mergekit languages` and reports."""
+    node: tuple[str, ...]
+    """Node kinds that are this container."""
+    children: tuple[str, ...]
+    """Child node kinds that are union items (empty = every named child)."""
+    signature: tuple[str, ...] = ()
+    """Field paths that key a child (`key`, `source`, `arguments.0`); empty = its text."""
+    separator: str = ""
+    """The separator between children (`,` for lists); empty for statements and lines."""
+    order: str = "sorted-if-sorted"
+    """`sorted-if-sorted` keeps a sorted base sorted; `append` puts ours' then theirs' additions."""
+    parent: tuple[str, ...] = ()
+    """If set, the container's parent node must be one of these kinds."""
+    anchor: str = ""
+    """If set, a regular expression the text before the container on its line must match."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A language profile loaded from `grammars/<name>.toml`."""
+
+    name: str
+    """Profile name, e.g. `typescript`."""
+    description: str
+    """Human name of the language."""
+    globs: tuple[str, ...]
+    """File-name globs (matched against the base name, or the whole path when they hold a `/`)."""
+    grammar: str
+    """`module:function` giving the tree-sitter language, or `lines` for line-per-entry files."""
+    containers: tuple[Container, ...]
+    """The union containers, innermost-first priority is decided by the tree, not this order."""
+
+    def matches(self, path: str) -> bool:
+        """True when `path` (a repository path) belongs to this profile."""
+        base = path.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatchcase(path if "/" in g else base, g) for g in self.globs)
+
+
+def _container(raw: dict[str, object]) -> Container:
+    def strings(key: str) -> tuple[str, ...]:
+        value = raw.get(key, ())
+        if isinstance(value, str):
+            return (value,)
+        assert isinstance(value, list), f"{key} must be a string or a list"
+        return tuple(str(v) for v in value)
+
+    return Container(
+        name=str(raw["name"]),
+        description=str(raw.get("description", raw["name"])),
+        node=strings("node"),
+        children=strings("children"),
+        signature=strings("signature"),
+        separator=str(raw.get("separator", "")),
+        order=str(raw.get("order", "sorted-if-sorted")),
+        parent=strings("parent"),
+        anchor=str(raw.get("anchor", "")),
+    )
+
+
+def _load(text: str) -> Profile:
+    raw = tomllib.loads(text)
+    return Profile(
+        name=raw["name"],
+        description=raw.get("description", raw["name"]),
+        globs=tuple(raw["globs"]),
+        grammar=raw["grammar"],
+        containers=tuple(_container(c) for c in raw.get("container", [])),
+    )
+
+
+@cache
+def all_profiles() -> tuple[Profile, ...]:
+    """Every shipped profile, sorted by name."""
+    folder = resources.files("mergekit") / "grammars"
+    found = [_load(f.read_text(encoding="utf-8")) for f in folder.iterdir() if f.name.endswith(".toml")]
+    return tuple(sorted(found, key=lambda p: p.name))
+
+
+def profile_for(path: str) -> Profile | None:
+    """The profile for a repository path, or None when no profile applies."""
+    for profile in all_profiles():
+        if profile.matches(path):
+            return profile
+    return None
