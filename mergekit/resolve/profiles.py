@@ -36,6 +36,14 @@ class Container:
     """If set, the container's parent node must be one of these kinds."""
     anchor: str = ""
     """If set, a regular expression the text before the container on its line must match."""
+    header: tuple[str, ...] = ()
+    """Named child kinds that introduce the container rather than belong to it (a TOML table's key)."""
+    item_pattern: str = ""
+    """If set, a child is a union item only when its text matches this regular expression."""
+    sig_pattern: str = ""
+    """For line-per-entry files: a regular expression whose group 1 is the line's key."""
+    comment_prefix: str = ""
+    """For line-per-entry files: lines starting with this are comments (kept with the next entry)."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ class Profile:
 
 def _container(raw: dict[str, object]) -> Container:
     def strings(key: str) -> tuple[str, ...]:
-        value = raw.get(key, ())
+        value = raw.get(key, [])
         if isinstance(value, str):
             return (value,)
         assert isinstance(value, list), f"{key} must be a string or a list"
@@ -77,6 +85,10 @@ def _container(raw: dict[str, object]) -> Container:
         order=str(raw.get("order", "sorted-if-sorted")),
         parent=strings("parent"),
         anchor=str(raw.get("anchor", "")),
+        header=strings("header"),
+        item_pattern=str(raw.get("item_pattern", "")),
+        sig_pattern=str(raw.get("sig_pattern", "")),
+        comment_prefix=str(raw.get("comment_prefix", "")),
     )
 
 

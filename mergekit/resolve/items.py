@@ -1,0 +1,298 @@
+"""Union containers found in one version of a file, and their children as re-renderable slots.
+
+A container's interior is cut into *slots*, one per child: `lead` (whitespace and comments
+before the child), `body` (the child's own text), `mid` and `sep` (the separator after it, if
+the container has one) and `tail` (the rest of the line when only a comment or spaces follow).
+Joining the slots plus `closing` gives back the interior byte for byte, so a merged list can be
+rendered in the container's own style.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from mergekit.resolve.profiles import Container, Profile
+from mergekit.resolve.syntax import Node
+
+COMMENT_KINDS = frozenset({"comment", "line_comment", "block_comment", "html_comment"})
+_WS = re.compile(rb"\s+")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One child of a union container, with the text around it."""
+
+    kind: str
+    """The child's node kind (`line` for line-per-entry files)."""
+    key: str
+    """Normalized text (whitespace collapsed): two children are the same when their keys are."""
+    sig: str | None
+    """Signature (e.g. the import source, the dict key); None when the profile gives none."""
+    union: bool
+    """True when the child is of a kind the container may union."""
+    lead: bytes
+    """Whitespace and comments before the child."""
+    body: bytes
+    """The child's own text."""
+    mid: bytes = b""
+    """Text between the child and its separator."""
+    sep: bytes = b""
+    """The separator after the child (`,`), or empty."""
+    tail: bytes = b""
+    """Trailing spaces/comment on the child's last line."""
+    first: bool = False
+    """True for the first slot of its container (its lead follows the opening delimiter)."""
+    at: int = 0
+    """Byte offset of the body in the version it was read from."""
+
+    def render(self) -> bytes:
+        """The slot's text."""
+        return self.lead + self.body + self.mid + self.sep + self.tail
+
+    def with_sep(self, sep: bytes) -> Item:
+        """The same slot with its separator set to `sep`."""
+        return replace(self, sep=sep)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A union container in one version of a file."""
+
+    spec: Container
+    """The profile's description of this container."""
+    node_type: str
+    """The container node's kind."""
+    head: str
+    """Identity: the container kind and the normalized text that introduces it on its line."""
+    start: int
+    """Byte offset where the interior (between the delimiters) starts."""
+    end: int
+    """Byte offset where the interior ends."""
+    items: tuple[Item, ...]
+    """The children, in order."""
+    closing: bytes
+    """Interior text after the last slot (e.g. the newline before `]`)."""
+    has_error: bool
+    """True when the container holds a syntax error (never merged then)."""
+    depth: int
+    """Nesting depth in the tree (deeper = more inner)."""
+
+
+def normalize(text: bytes) -> str:
+    """Collapse whitespace runs so that re-indented children still compare equal."""
+    return _WS.sub(b" ", text.strip()).decode("utf-8", "replace")
+
+
+def _field_path(node: Node, path: str) -> Node | None:
+    """Follow a dotted path of field names and named-child indexes (`0.arguments.0`)."""
+    current = node
+    for part in path.split("."):
+        if current is None:
+            return None
+        if part.isdigit():
+            index = int(part)
+            current = current.named_children[index] if index < current.named_child_count else None
+        else:
+            current = current.child_by_field_name(part)
+    return current
+
+
+def signature(node: Node, spec: Container) -> str | None:
+    """The child's key under the container's signature rules, or None."""
+    for alternative in spec.signature:
+        parts = []
+        for path in alternative.split("+"):
+            target = _field_path(node, path)
+            if target is None:
+                break
+            parts.append(normalize(target.text))
+        else:
+            return node.type + ":" + "|".join(parts)
+    return None
+
+
+def _is_item_kind(node: Node, spec: Container) -> bool:
+    if node.type in COMMENT_KINDS or node.is_extra:
+        return False
+    return node.is_named and node.type not in spec.header
+
+
+def _is_union(node: Node, spec: Container) -> bool:
+    if spec.children and node.type not in spec.children:
+        return False
+    if spec.item_pattern:
+        return re.search(spec.item_pattern, node.text.decode("utf-8", "replace")) is not None
+    return True
+
+
+def _matches(node: Node, spec: Container, data: bytes) -> bool:
+    if node.type not in spec.node:
+        return False
+    if spec.parent and (node.parent is None or node.parent.type not in spec.parent):
+        return False
+    if spec.anchor:
+        return re.search(spec.anchor, _head_text(node, data)) is not None
+    return True
+
+
+def _head_text(node: Node, data: bytes) -> str:
+    """Text from the start of the container's line (or statement) up to the container."""
+    line_start = data.rfind(b"\n", 0, node.start_byte) + 1
+    return data[line_start : node.start_byte].decode("utf-8", "replace").strip()
+
+
+def _rstrip_end(data: bytes, start: int, end: int) -> int:
+    """`end` moved back over trailing whitespace (list items in Markdown end with newlines)."""
+    while end > start and data[end - 1 : end] in (b" ", b"\t", b"\n", b"\r"):
+        end -= 1
+    return end
+
+
+def build(node: Node, spec: Container, data: bytes, depth: int) -> Found:
+    """Cut the container `node` of `data` into slots."""
+    children = list(node.children)
+    item_idx = [i for i, c in enumerate(children) if _is_item_kind(c, spec)]
+    if item_idx:
+        first, last = item_idx[0], item_idx[-1]
+        header = [c for c in children[:first] if not (c.type in COMMENT_KINDS or c.is_extra)]
+        trailer = [c for c in children[last + 1 :] if not (c.type in COMMENT_KINDS or c.is_extra)]
+        trailer = [c for c in trailer if c.type != spec.separator]
+    else:
+        header = [c for c in children if not c.is_named and c.type in ("[", "{", "(")]
+        trailer = [c for c in children if not c.is_named and c.type in ("]", "}", ")")]
+    start = header[-1].end_byte if header else node.start_byte
+    end = trailer[0].start_byte if trailer else node.end_byte
+    comment_starts = [c.start_byte for c in children if c.type in COMMENT_KINDS or c.is_extra]
+    items: list[Item] = []
+    pos = start
+    for n, i in enumerate(item_idx):
+        child = children[i]
+        body_end = _rstrip_end(data, child.start_byte, child.end_byte)
+        sep = b""
+        mid = b""
+        after = body_end
+        nxt = children[i + 1] if i + 1 < len(children) else None
+        if spec.separator and nxt is not None and not nxt.is_named and nxt.type == spec.separator:
+            mid = data[body_end : nxt.start_byte]
+            sep = data[nxt.start_byte : nxt.end_byte]
+            after = nxt.end_byte
+        eol = data.find(b"\n", after)
+        eol = len(data) if eol < 0 else eol
+        eol = min(eol, end)
+        rest = data[after:eol]
+        tail = b""
+        next_item_start = children[item_idx[n + 1]].start_byte if n + 1 < len(item_idx) else end
+        if eol <= next_item_start and (
+            not rest.strip() or any(after <= s < eol for s in comment_starts)
+        ):
+            tail = rest
+        items.append(
+            Item(
+                kind=child.type,
+                key=normalize(data[child.start_byte : body_end]),
+                sig=signature(child, spec),
+                union=_is_union(child, spec),
+                lead=data[pos : child.start_byte],
+                body=data[child.start_byte : body_end],
+                mid=mid,
+                sep=sep,
+                tail=tail,
+                first=n == 0,
+                at=child.start_byte,
+            )
+        )
+        pos = after + len(tail)
+    has_error = bool(node.has_error)
+    return Found(
+        spec=spec,
+        node_type=node.type,
+        head=node.type + "@" + normalize(_head_text(node, data).encode()),
+        start=start,
+        end=end,
+        items=tuple(items),
+        closing=data[pos:end],
+        has_error=has_error,
+        depth=depth,
+    )
+
+
+def enclosing(root: Node, profile: Profile, data: bytes, lo: int, hi: int) -> list[Found]:
+    """Union containers whose interior holds the byte range [lo, hi), innermost first."""
+    found: list[Found] = []
+    node = root
+    depth = 0
+    while node is not None:
+        for spec in profile.containers:
+            if _matches(node, spec, data):
+                candidate = build(node, spec, data, depth)
+                if candidate.start <= lo and hi <= candidate.end:
+                    found.append(candidate)
+                break
+        nxt = None
+        for child in node.children:
+            if child.start_byte <= lo and hi <= child.end_byte and (child.end_byte > child.start_byte):
+                nxt = child
+                break
+        node = nxt
+        depth += 1
+    found.reverse()
+    return found
+
+
+def all_containers(root: Node, profile: Profile, data: bytes) -> list[Found]:
+    """Every union container in the tree (for the duplicate-key check after a clean merge)."""
+    out: list[Found] = []
+    stack: list[tuple[Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        for spec in profile.containers:
+            if _matches(node, spec, data):
+                out.append(build(node, spec, data, depth))
+                break
+        stack.extend((c, depth + 1) for c in node.children if c.named_child_count or c.child_count)
+    return out
+
+
+def lines_container(spec: Container, data: bytes) -> Found:
+    """The whole file as one container whose children are its non-blank, non-comment lines."""
+    items: list[Item] = []
+    pos = 0
+    offset = 0
+    for raw in data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n"):
+        line_start = offset
+        offset += len(raw) + 1
+        text = raw.rstrip(b"\r")
+        stripped = text.strip()
+        if not stripped or (spec.comment_prefix and stripped.startswith(spec.comment_prefix.encode())):
+            continue
+        sig = None
+        if spec.sig_pattern:
+            m = re.match(spec.sig_pattern, stripped.decode("utf-8", "replace"))
+            if m:
+                sig = "line:" + m.group(1).lower()
+        items.append(
+            Item(
+                kind="line",
+                key=normalize(text),
+                sig=sig,
+                union=True,
+                lead=data[pos:line_start],
+                body=text,
+                tail=raw[len(text) :],
+                first=not items,
+                at=line_start,
+            )
+        )
+        pos = line_start + len(raw)
+    return Found(
+        spec=spec,
+        node_type="lines",
+        head="lines",
+        start=0,
+        end=len(data),
+        items=tuple(items),
+        closing=data[pos:],
+        has_error=False,
+        depth=0,
+    )

@@ -1,0 +1,287 @@
+"""The resolver pipeline for one file: safety nets, git's line merge, then structural union.
+
+1. Inputs that are binary, not UTF-8, start with a BOM, already hold conflict markers, are
+   too large, or `MERGEKIT=0`: git's line merge only.
+2. git's line merge. Clean: done, after a duplicate-key check.
+3. For each conflicting region, the innermost union container that encloses it in base, ours
+   and theirs is merged child by child (`union.merge_items`); the merged interior replaces
+   the container in both ours and theirs, and git's line merge runs again — so every byte
+   outside a unioned container is git's own result.
+4. A clean result must parse with no new syntax error, otherwise the plain merge is returned.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass
+
+from mergekit.resolve.items import Found, Item, all_containers, enclosing, lines_container
+from mergekit.resolve.linemerge import line_merge
+from mergekit.resolve.profiles import Profile, profile_for
+from mergekit.resolve.regions import Region, conflict_regions, shrink
+from mergekit.resolve.types import FileResolution, HunkReport, Labels, LineMergeResult
+from mergekit.resolve.union import Refusal, merge_items, render
+
+MAX_BYTES = 2_000_000
+"""Files larger than this get the plain line merge."""
+TIME_LIMIT = 5.0
+"""Seconds of structural work per file before giving up on it."""
+_MARKER = re.compile(rb"^(<{7}|>{7}|={7})(\s|$)", re.M)
+
+
+class _OutOfTime(Exception):
+    """The per-file time limit passed."""
+
+
+@dataclass
+class _Version:
+    """One side's bytes and its lazily parsed tree."""
+
+    data: bytes
+    profile: Profile
+    _root: object = None
+
+    def root(self) -> object:
+        if self._root is None:
+            from mergekit.resolve.syntax import parse
+
+            self._root = parse(self.profile.grammar, self.data)
+        return self._root
+
+    def containers_at(self, lo: int, hi: int) -> list[Found]:
+        if self.profile.grammar == "lines":
+            return [lines_container(c, self.data) for c in self.profile.containers[:1]]
+        return enclosing(self.root(), self.profile, self.data, lo, hi)
+
+    def errors(self) -> int:
+        if self.profile.grammar == "lines":
+            return 0
+        from mergekit.resolve.syntax import error_count
+
+        return error_count(self.root())
+
+    def all(self) -> list[Found]:
+        if self.profile.grammar == "lines":
+            return [lines_container(c, self.data) for c in self.profile.containers[:1]]
+        return all_containers(self.root(), self.profile, self.data)
+
+
+def fallback_reason(base: bytes, ours: bytes, theirs: bytes) -> str | None:
+    """Why only the plain line merge may run on these inputs, or None."""
+    if os.environ.get("MERGEKIT", "") == "0":
+        return "disabled by MERGEKIT=0"
+    sides = (base, ours, theirs)
+    if any(b"\0" in s[:8000] for s in sides):
+        return "binary file"
+    if any(len(s) > MAX_BYTES for s in sides):
+        return f"file larger than {MAX_BYTES // 1_000_000} MB"
+    if any(s.startswith(b"\xef\xbb\xbf") for s in sides):
+        return "file starts with a byte-order mark"
+    for s in sides:
+        try:
+            s.decode("utf-8")
+        except UnicodeDecodeError:
+            return "not UTF-8"
+    if any(_MARKER.search(s) for s in sides):
+        return "inputs already contain conflict markers"
+    return None
+
+
+def resolve_file(
+    base: bytes | None,
+    ours: bytes,
+    theirs: bytes,
+    path: str,
+    *,
+    labels: Labels = Labels(),
+    marker_size: int = 7,
+    style: str = "merge",
+) -> FileResolution:
+    """Merge one file's three versions; union append-only conflicts where the path's profile allows."""
+    base = base or b""
+    if b"\0" in ours[:8000] or b"\0" in theirs[:8000] or b"\0" in base[:8000]:
+        if ours == theirs or base == theirs:
+            return FileResolution(merged=ours, clean=True, fallback="binary file")
+        if base == ours:
+            return FileResolution(merged=theirs, clean=True, fallback="binary file")
+        return FileResolution(merged=ours, clean=False, conflicts=1, fallback="binary file")
+    first = line_merge(base, ours, theirs, labels=labels, marker_size=marker_size, style=style)
+    reason = fallback_reason(base, ours, theirs)
+    profile = profile_for(path)
+    if reason or profile is None:
+        return _plain(first, reason or "no language profile for this path")
+    try:
+        if first.conflicts == 0:
+            return _check_clean(first, base, ours, theirs, profile, labels, marker_size)
+        return _structural(first, base, ours, theirs, profile, labels, marker_size, style)
+    except _OutOfTime:
+        return _plain(first, f"structural merge took longer than {TIME_LIMIT:.0f} s")
+    except RecursionError:
+        return _plain(first, "file too deeply nested")
+
+
+def _plain(result: LineMergeResult, reason: str | None) -> FileResolution:
+    return FileResolution(
+        merged=result.merged, clean=result.conflicts == 0, conflicts=result.conflicts, fallback=reason
+    )
+
+
+def _pick(
+    region: Region, versions: tuple[_Version, _Version, _Version]
+) -> tuple[Found, Found, Found] | None:
+    """The innermost container enclosing the region that is the same container in all three."""
+    b, o, t = versions
+    cands_b = b.containers_at(*region.base)
+    cands_t = t.containers_at(*region.theirs)
+    for co in o.containers_at(*region.ours):
+        cb = next((c for c in cands_b if c.head == co.head and c.spec == co.spec), None)
+        ct = next((c for c in cands_t if c.head == co.head and c.spec == co.spec), None)
+        if cb is not None and ct is not None:
+            return cb, co, ct
+    return None
+
+
+def _structural(
+    first: LineMergeResult,
+    base: bytes,
+    ours: bytes,
+    theirs: bytes,
+    profile: Profile,
+    labels: Labels,
+    marker_size: int,
+    style: str,
+) -> FileResolution:
+    deadline = time.monotonic() + TIME_LIMIT
+    versions = (_Version(base, profile), _Version(ours, profile), _Version(theirs, profile))
+    hunks: list[HunkReport] = []
+    edits_o: list[tuple[int, int, bytes]] = []
+    edits_t: list[tuple[int, int, bytes]] = []
+    rules: list[str] = []
+    for region in conflict_regions(base, ours, theirs):
+        if time.monotonic() > deadline:
+            raise _OutOfTime
+        region = shrink(region, base, ours, theirs)
+        picked = _pick(region, versions)
+        if picked is None:
+            hunks.append(HunkReport(False, None, "no list-like container encloses this conflict"))
+            continue
+        cb, co, ct = picked
+        rule = f"{profile.name}:{co.spec.name}"
+        if any((s <= co.start < e or co.start <= s < co.end) for s, e, _ in edits_o):
+            if any(s == co.start and e == co.end for s, e, _ in edits_o):
+                continue  # same container as an earlier region, already merged
+            hunks.append(HunkReport(False, None, "overlaps a container merged for another conflict", co.spec.description))
+            continue
+        items = (tuple(i.key for i in cb.items), tuple(i.key for i in co.items), tuple(i.key for i in ct.items))
+        if cb.has_error or co.has_error or ct.has_error:
+            hunks.append(HunkReport(False, None, "the container does not parse cleanly", co.spec.description, *items))
+            continue
+        merged = merge_items(list(cb.items), list(co.items), list(ct.items), co.spec.order)
+        if isinstance(merged, Refusal):
+            hunks.append(HunkReport(False, None, merged.reason, co.spec.description, *items))
+            continue
+        interior = render(merged.items, co.items, co.closing, co.spec.separator)
+        edits_o.append((co.start, co.end, interior))
+        edits_t.append((ct.start, ct.end, interior))
+        rules.append(rule)
+        hunks.append(
+            HunkReport(True, rule, merged.note, co.spec.description, *items, tuple(i.key for i in merged.items))
+        )
+    if not edits_o:
+        return FileResolution(
+            merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks)
+        )
+    ours2, theirs2 = _apply(ours, edits_o), _apply(theirs, edits_t)
+    final = line_merge(base, ours2, theirs2, labels=labels, marker_size=marker_size, style=style)
+    rule_name = "+".join(dict.fromkeys(rules))
+    if final.conflicts:
+        if final.conflicts >= first.conflicts:
+            return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks))
+        return FileResolution(
+            merged=final.merged, clean=False, rule=rule_name, conflicts=final.conflicts, hunks=tuple(hunks)
+        )
+    result = _Version(final.merged, profile)
+    limit = max(versions[1].errors(), versions[2].errors())
+    if result.errors() > limit:
+        hunks.append(HunkReport(False, None, "the unioned result did not parse; left to a human"))
+        return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks))
+    return FileResolution(merged=final.merged, clean=True, rule=rule_name, hunks=tuple(hunks))
+
+
+def _apply(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
+    for start, end, text in sorted(edits, reverse=True):
+        data = data[:start] + text + data[end:]
+    return data
+
+
+def _dup_keys(found: list[Found]) -> dict[tuple[str, str], set[str]]:
+    out: dict[tuple[str, str], set[str]] = {}
+    for container in found:
+        for item in container.items:
+            if item.sig is not None and item.union:
+                out.setdefault((container.head, item.sig), set()).add(item.key)
+    return out
+
+
+def _check_clean(
+    first: LineMergeResult,
+    base: bytes,
+    ours: bytes,
+    theirs: bytes,
+    profile: Profile,
+    labels: Labels,
+    marker_size: int,
+) -> FileResolution:
+    """A clean line merge that gives one key two values (both sides added it) is a conflict."""
+    merged = _Version(first.merged, profile)
+    merged_keys = _dup_keys(merged.all())
+    suspicious = {k: v for k, v in merged_keys.items() if len(v) > 1}
+    if not suspicious:
+        return _plain(first, None)
+    before = [_dup_keys(_Version(s, profile).all()) for s in (base, ours, theirs)]
+    for key, values in suspicious.items():
+        if all(len(b.get(key, set())) < len(values) for b in before):
+            marked = _mark_duplicate(first.merged, merged.all(), key, _Version(ours, profile), labels, marker_size)
+            reason = f"both sides added {key[1].split(':', 1)[-1]} with different values"
+            return FileResolution(
+                merged=marked,
+                clean=False,
+                conflicts=1,
+                hunks=(HunkReport(False, None, reason, key[0], (), (), (), tuple(sorted(values))),),
+            )
+    return _plain(first, None)
+
+
+def _line_span(data: bytes, item: Item) -> tuple[int, int]:
+    start = data.rfind(b"\n", 0, item.at) + 1
+    end_body = item.at + len(item.body) + len(item.mid) + len(item.sep) + len(item.tail)
+    end = data.find(b"\n", end_body)
+    return start, (len(data) if end < 0 else end + 1)
+
+
+def _mark_duplicate(
+    data: bytes, found: list[Found], key: tuple[str, str], ours: _Version, labels: Labels, marker_size: int
+) -> bytes:
+    """Put the two entries that share a key between conflict markers (ours' entry first)."""
+    entries = [i for c in found if c.head == key[0] for i in c.items if i.sig == key[1]]
+    ours_keys = {i.key for c in ours.all() for i in c.items}
+    mine = next((i for i in entries if i.key in ours_keys), entries[0])
+    other = next((i for i in entries if i is not mine and i.key != mine.key), entries[-1])
+    a0, a1 = _line_span(data, mine)
+    b0, b1 = _line_span(data, other)
+    if not (a1 <= b0 or b1 <= a0):
+        return data
+    block = (
+        b"<" * marker_size + b" " + labels.ours.encode() + b"\n" + _nl(data[a0:a1])
+        + b"=" * marker_size + b"\n" + _nl(data[b0:b1])
+        + b">" * marker_size + b" " + labels.theirs.encode() + b"\n"
+    )
+    if a0 < b0:
+        return data[:a0] + block + data[a1:b0] + data[b1:]
+    return data[:b0] + data[b1:a0] + block + data[a1:]
+
+
+def _nl(text: bytes) -> bytes:
+    return text if text.endswith(b"\n") else text + b"\n"

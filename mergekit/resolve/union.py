@@ -1,0 +1,206 @@
+"""Three-way merge of a container's children: union the insertions, refuse real disagreements.
+
+Pure functions over `Item` sequences; no parsing and no I/O. A refusal is a `Refusal` value
+carrying the reason, which ends up in the report for the human.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from mergekit.resolve.items import Item
+
+Change = tuple[int, int, list[Item]]
+"""A side's change: base items [i1, i2) replaced by these items."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a container could not be unioned (the region stays a conflict)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Union:
+    """A successful union: the merged children and what happened to them."""
+
+    items: list[Item]
+    """The merged children in order."""
+    note: str
+    """What was done, e.g. `kept 2 additions from ours and 1 from theirs`."""
+
+
+def _changes(base: list[Item], side: list[Item]) -> list[Change]:
+    matcher = difflib.SequenceMatcher(None, [i.key for i in base], [i.key for i in side], autojunk=False)
+    return [(i1, i2, side[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def _sort_key(item: Item) -> str:
+    return item.sig if item.sig is not None else item.key
+
+
+def _locally_sorted(before: Item | None, run: list[Item], after: Item | None) -> bool:
+    seq = ([before] if before else []) + run + ([after] if after else [])
+    keys = [_sort_key(i).lower() for i in seq]
+    return len(keys) >= 2 and keys == sorted(keys)
+
+
+def _union_run(
+    ours: list[Item], theirs: list[Item], before: Item | None, after: Item | None, order: str
+) -> list[Item] | Refusal:
+    """Both sides inserted at the same place: keep both, identical additions once."""
+    for item in ours + theirs:
+        if not item.union:
+            return Refusal(f"both sides inserted at the same place, including a {item.kind} that is not a list entry")
+    ours_keys = {i.key for i in ours}
+    extra = [i for i in theirs if i.key not in ours_keys]
+    if (
+        order == "sorted-if-sorted"
+        and _locally_sorted(before, ours, after)
+        and _locally_sorted(before, theirs, after)
+    ):
+        return sorted(ours + extra, key=lambda i: _sort_key(i).lower())
+    return ours + extra
+
+
+def merge_items(base: list[Item], ours: list[Item], theirs: list[Item], order: str) -> Union | Refusal:
+    """Merge the children lists, or say why not."""
+    o_changes, t_changes = _changes(base, ours), _changes(base, theirs)
+    out: list[Item] = []
+    pos = 0
+    oi = ti = 0
+    unioned = 0
+
+    def emit_base(upto: int) -> None:
+        nonlocal pos
+        out.extend(base[pos:upto])
+        pos = max(pos, upto)
+
+    while oi < len(o_changes) or ti < len(t_changes):
+        oc = o_changes[oi] if oi < len(o_changes) else None
+        tc = t_changes[ti] if ti < len(t_changes) else None
+        if oc is not None and tc is not None and oc[0] == tc[0]:
+            (a, b, o_new), (_, y, t_new) = oc, tc
+            if a == b and a == y:
+                emit_base(a)
+                before = base[a - 1] if a > 0 else None
+                after = base[a] if a < len(base) else None
+                run = _union_run(o_new, t_new, before, after, order)
+                if isinstance(run, Refusal):
+                    return run
+                out.extend(run)
+                unioned += 1
+                oi += 1
+                ti += 1
+                continue
+            if b == y and [i.key for i in o_new] == [i.key for i in t_new]:
+                emit_base(a)
+                out.extend(o_new)
+                pos = b
+                oi += 1
+                ti += 1
+                continue
+            if a == b:
+                emit_base(a)
+                out.extend(o_new)
+                oi += 1
+                continue
+            if tc[0] == tc[1]:
+                emit_base(a)
+                out.extend(t_new)
+                ti += 1
+                continue
+            return Refusal("both sides changed the same entries differently")
+        first, other, is_ours = (oc, tc, True) if tc is None or (oc is not None and oc[0] < tc[0]) else (tc, oc, False)
+        assert first is not None
+        a, b, new = first
+        if other is not None and other[0] < b:
+            return Refusal("both sides changed overlapping entries")
+        emit_base(a)
+        out.extend(new)
+        pos = b
+        if is_ours:
+            oi += 1
+        else:
+            ti += 1
+    emit_base(len(base))
+    deduped = _dedupe(out, base, ours, theirs)
+    if isinstance(deduped, Refusal):
+        return deduped
+    added_o = sum(len(c[2]) for c in o_changes)
+    added_t = sum(len(c[2]) for c in t_changes)
+    note = f"merged {added_o} entr{'y' if added_o == 1 else 'ies'} from ours and {added_t} from theirs"
+    if unioned:
+        note += f"; {unioned} place(s) where both sides added entries were unioned"
+    return Union(items=deduped, note=note)
+
+
+def _dup_sigs(items: list[Item]) -> dict[str, set[str]]:
+    by_sig: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        if item.sig is not None:
+            by_sig[item.sig].add(item.key)
+    return by_sig
+
+
+def _dedupe(merged: list[Item], base: list[Item], ours: list[Item], theirs: list[Item]) -> list[Item] | Refusal:
+    """Drop entries both sides added (kept once); refuse one key with two different values."""
+    counts: dict[str, int] = defaultdict(int)
+    for item in merged:
+        counts[item.key] += 1
+    limit = {k: max(n) for k, n in _counts_by_key(base, ours, theirs).items()}
+    result = []
+    seen: dict[str, int] = defaultdict(int)
+    for item in merged:
+        seen[item.key] += 1
+        if seen[item.key] > max(limit.get(item.key, 1), 1):
+            continue
+        result.append(item)
+    merged_sigs = _dup_sigs(result)
+    side_sigs = [_dup_sigs(base), _dup_sigs(ours), _dup_sigs(theirs)]
+    for sig, keys in merged_sigs.items():
+        if len(keys) > 1 and all(len(s.get(sig, set())) < len(keys) for s in side_sigs):
+            shown = " vs ".join(sorted(keys))[:200]
+            return Refusal(f"the same key {sig.split(':', 1)[-1]} was given different values: {shown}")
+    return result
+
+
+def _counts_by_key(*sides: list[Item]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = defaultdict(list)
+    for side in sides:
+        c: dict[str, int] = defaultdict(int)
+        for item in side:
+            c[item.key] += 1
+        for k, n in c.items():
+            out[k].append(n)
+    return out
+
+
+def render(items: list[Item], ours_items: tuple[Item, ...], closing: bytes, separator: str) -> bytes:
+    """The interior text for `items`, in the style of ours' container."""
+    if not items:
+        return closing
+    first_lead = ours_items[0].lead if ours_items else items[0].lead
+    inner_lead = next((i.lead for i in ours_items if not i.first), None)
+    if inner_lead is None:
+        inner_lead = next((i.lead for i in items if not i.first), first_lead)
+    trailing = bool(ours_items and ours_items[-1].sep)
+    sep = separator.encode()
+    out = []
+    for n, item in enumerate(items):
+        if n == 0:
+            item = Item(**{**item.__dict__, "lead": first_lead, "first": True})
+        elif item.first:
+            item = Item(**{**item.__dict__, "lead": inner_lead, "first": False})
+        if sep:
+            last = n == len(items) - 1
+            want = (not last) or trailing
+            if want and not item.sep:
+                item = item.with_sep(sep)
+            elif not want and item.sep:
+                item = Item(**{**item.__dict__, "sep": b"", "mid": b""})
+        out.append(item.render())
+    return b"".join(out) + closing
