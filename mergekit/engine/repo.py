@@ -1,0 +1,344 @@
+"""Open a repository and answer questions about it: revisions, branches, ancestry, objects, refs.
+
+`Repo` wraps a pygit2 repository and speaks only plain values (hex ids, names, paths). It
+writes objects (blobs, trees, commits) and moves refs with compare-and-swap; it never touches
+a work tree or an index on disk. A `scratch` repository sends every object it writes to a
+temporary directory, so dry runs and predictions leave the object store untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import pygit2
+
+from mergekit.engine.types import WorktreeInfo
+from mergekit.errors import MergekitError
+
+# Merging writes many blobs and trees whose validity we already know; libgit2's extra
+# existence checks on object creation only cost time.
+pygit2.settings.enable_strict_object_creation(False)
+
+_LOCAL = "refs/heads/"
+_REMOTE = "refs/remotes/"
+
+
+def open_repo(path: str | os.PathLike[str]) -> Repo:
+    """Open the repository containing `path` (any directory inside a repository or linked worktree)."""
+    start = Path(path).resolve()
+    if not start.exists():
+        raise MergekitError(f"{start} does not exist — pass a directory inside a git repository")
+    found = pygit2.discover_repository(str(start))
+    if found is None:
+        raise MergekitError(f"{start} is not a git repository — run mergekit inside a repository")
+    return Repo(pygit2.Repository(found))
+
+
+class RefMoved(MergekitError):
+    """A compare-and-swap ref update found the ref somewhere other than expected."""
+
+
+class Repo:
+    """A repository, seen through plain values."""
+
+    def __init__(self, raw: pygit2.Repository) -> None:
+        self._raw = raw
+
+    @property
+    def raw(self) -> pygit2.Repository:
+        """The pygit2 repository (for the engine's own modules only)."""
+        return self._raw
+
+    # -- locations -------------------------------------------------------------------------
+
+    @property
+    def git_dir(self) -> Path:
+        """This worktree's git dir (`.git`, or `.git/worktrees/<name>` in a linked worktree)."""
+        return Path(self._raw.path).resolve()
+
+    @property
+    def common_dir(self) -> Path:
+        """The git dir shared by all worktrees (where refs, objects and mergekit's state live)."""
+        commondir = self.git_dir / "commondir"
+        if commondir.is_file():
+            target = Path(commondir.read_text(encoding="utf-8").strip())
+            return (target if target.is_absolute() else self.git_dir / target).resolve()
+        return self.git_dir
+
+    @property
+    def workdir(self) -> Path | None:
+        """The top of the work tree this repository was opened from, None when bare."""
+        wd = self._raw.workdir
+        return Path(wd).resolve() if wd else None
+
+    @contextmanager
+    def scratch(self) -> Iterator[Repo]:
+        """A second view of this repository whose object writes go to a throw-away directory."""
+        tmp = tempfile.mkdtemp(prefix="mergekit-scratch-")
+        try:
+            raw = pygit2.Repository(self._raw.path)
+            raw.odb.add_backend(pygit2.OdbBackendLoose(tmp, 1, False), 1_000_000)
+            yield Repo(raw)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    # -- revisions and branches --------------------------------------------------------------
+
+    def resolve_commit(self, rev: str) -> str | None:
+        """The commit `rev` names (branch, remote-tracking branch, tag, id...), None if none."""
+        for candidate in (_LOCAL + rev, _REMOTE + rev):
+            tip = self.ref_target(candidate)
+            if tip is not None:
+                return self._peel_commit(tip)
+        try:
+            obj = self._raw.revparse_single(rev)
+        except (KeyError, ValueError, pygit2.GitError):
+            return None
+        return self._peel_commit(str(obj.id))
+
+    def _peel_commit(self, oid: str) -> str | None:
+        try:
+            obj = self._raw.get(oid)
+            if obj is None:
+                return None
+            return str(obj.peel(pygit2.Commit).id)
+        except (ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+            return None
+
+    def branch_names(self) -> tuple[list[str], list[str]]:
+        """Local branch names and remote-tracking names (`origin/x`, without `origin/HEAD`)."""
+        local: list[str] = []
+        remote: list[str] = []
+        for name in self._raw.references:
+            if name.startswith(_LOCAL):
+                local.append(name[len(_LOCAL) :])
+            elif name.startswith(_REMOTE) and not name.endswith("/HEAD"):
+                remote.append(name[len(_REMOTE) :])
+        return sorted(local), sorted(remote)
+
+    def branch_ref(self, name: str) -> str | None:
+        """The full ref of branch `name`: a local branch first, then a remote-tracking one."""
+        for candidate in (_LOCAL + name, _REMOTE + name):
+            if self.ref_target(candidate) is not None:
+                return candidate
+        return None
+
+    def ref_target(self, refname: str) -> str | None:
+        """The object a direct ref points at (symbolic refs are followed), None if absent."""
+        try:
+            ref = self._raw.references.get(refname)
+        except (ValueError, pygit2.InvalidSpecError):
+            return None
+        if ref is None:
+            return None
+        try:
+            return str(ref.resolve().target)
+        except (KeyError, pygit2.GitError):
+            return None
+
+    def is_valid_branch_name(self, name: str) -> bool:
+        """True when `refs/heads/<name>` is a well-formed ref name."""
+        return bool(name) and not name.startswith("-") and pygit2.reference_is_valid_name(_LOCAL + name)
+
+    # -- ancestry ----------------------------------------------------------------------------
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """True when `ancestor` is reachable from `descendant` (a commit is its own ancestor)."""
+        if ancestor == descendant:
+            return True
+        return bool(self._raw.descendant_of(descendant, ancestor))
+
+    def merge_base(self, ours: str, theirs: str) -> str | None:
+        """The best common ancestor of two commits, None when they share no history."""
+        base = self._raw.merge_base(ours, theirs)
+        return str(base) if base is not None else None
+
+    def commit_tree(self, commit: str) -> str:
+        """The tree of a commit."""
+        return str(self._commit(commit).tree_id)
+
+    def commit_parents(self, commit: str) -> list[str]:
+        """The parent ids of a commit, in order."""
+        return [str(p) for p in self._commit(commit).parent_ids]
+
+    def commit_message(self, commit: str) -> str:
+        """The full message of a commit."""
+        return str(self._commit(commit).message)
+
+    def commit_subjects(self, base: str, tip: str) -> list[str]:
+        """Subjects of the commits reachable from `tip` but not from `base`, oldest first."""
+        walker = self._raw.walk(tip, pygit2.enums.SortMode.TOPOLOGICAL | pygit2.enums.SortMode.REVERSE)
+        walker.hide(base)
+        return [str(c.message).split("\n", 1)[0] for c in walker]
+
+    def changed_paths(self, old_commit: str | None, new_commit: str) -> frozenset[str]:
+        """Paths whose entry differs between two commits' trees (all paths when `old_commit` is None)."""
+        new_tree = self._commit(new_commit).tree
+        if old_commit is None:
+            diff = new_tree.diff_to_tree(swap=True)
+        else:
+            diff = self._commit(old_commit).tree.diff_to_tree(new_tree)
+        paths: set[str] = set()
+        for delta in diff.deltas:
+            paths.add(delta.old_file.path)
+            paths.add(delta.new_file.path)
+        return frozenset(paths)
+
+    def footprint(self, base: str, tip: str) -> frozenset[str]:
+        """Paths `tip` changed since its merge base with `base`."""
+        return self.changed_paths(self.merge_base(base, tip), tip)
+
+    def _commit(self, oid: str) -> pygit2.Commit:
+        obj = self._raw.get(oid)
+        if not isinstance(obj, pygit2.Commit):
+            raise MergekitError(f"{oid} is not a commit")
+        return obj
+
+    # -- objects -----------------------------------------------------------------------------
+
+    def read_blob(self, oid: str) -> bytes:
+        """The bytes of a blob."""
+        obj = self._raw.get(oid)
+        if not isinstance(obj, pygit2.Blob):
+            raise MergekitError(f"{oid} is not a blob")
+        return bytes(obj.data)
+
+    def read_path(self, commit: str, path: str) -> bytes | None:
+        """The content of `path` in `commit`, None when absent or not a blob."""
+        tree = self._commit(commit).tree
+        try:
+            entry = tree[path]
+        except KeyError:
+            return None
+        obj = self._raw.get(entry.id)
+        return bytes(obj.data) if isinstance(obj, pygit2.Blob) else None
+
+    def write_blob(self, data: bytes) -> str:
+        """Store `data` as a blob; return its id."""
+        return str(self._raw.create_blob(data))
+
+    def create_commit(self, tree: str, parents: list[str], message: str) -> str:
+        """Write a commit (no ref moves) with the configured identity; return its id."""
+        author = self._signature("AUTHOR")
+        committer = self._signature("COMMITTER")
+        oid = self._raw.create_commit(None, author, committer, message, pygit2.Oid(hex=tree), parents)
+        return str(oid)
+
+    def _signature(self, role: str) -> pygit2.Signature:
+        """git's identity rules: GIT_<role>_NAME/EMAIL/DATE, then user.name/email, then mergekit."""
+        name = os.environ.get(f"GIT_{role}_NAME") or self._config("user.name") or "mergekit"
+        email = os.environ.get(f"GIT_{role}_EMAIL") or self._config("user.email") or "mergekit@localhost"
+        when = _parse_git_date(os.environ.get(f"GIT_{role}_DATE", ""))
+        if when is None:
+            return pygit2.Signature(name, email)
+        return pygit2.Signature(name, email, when[0], when[1])
+
+    def _config_bool(self, key: str) -> bool:
+        try:
+            return bool(self._raw.config.get_bool(key))
+        except (KeyError, pygit2.GitError):
+            return False
+
+    def _config(self, key: str) -> str | None:
+        try:
+            return str(self._raw.config[key])
+        except (KeyError, pygit2.GitError):
+            return None
+
+    # -- refs --------------------------------------------------------------------------------
+
+    def update_ref(self, refname: str, new: str, expected: str | None, message: str) -> None:
+        """Point `refname` at `new` only if it currently points at `expected` (None = absent)."""
+        current = self.ref_target(refname)
+        if current != expected:
+            raise RefMoved(
+                f"{refname} moved while mergekit was working (expected {expected or 'no ref'}, "
+                f"found {current or 'no ref'}) — check who else updates it, then run again"
+            )
+        if expected is None:
+            try:
+                self._raw.create_reference_direct(refname, pygit2.Oid(hex=new), False, message=message)
+            except (ValueError, pygit2.AlreadyExistsError) as exc:
+                raise RefMoved(f"{refname} appeared while mergekit was working — run again") from exc
+            return
+        ref = self._raw.references[refname]
+        if str(ref.target) != expected:  # the compare; libgit2 swaps against this loaded value
+            raise RefMoved(f"{refname} moved while mergekit was working — run again")
+        try:
+            ref.set_target(new, message)
+        except pygit2.GitError as exc:
+            raise RefMoved(f"{refname} moved while mergekit was working — run again") from exc
+
+    def delete_ref(self, refname: str, expected: str) -> None:
+        """Delete `refname` only if it currently points at `expected`."""
+        current = self.ref_target(refname)
+        if current != expected:
+            raise RefMoved(f"{refname} moved (expected {expected}, found {current or 'no ref'}); left alone")
+        self._raw.references.delete(refname)
+
+    # -- worktrees ---------------------------------------------------------------------------
+
+    def worktrees(self) -> list[WorktreeInfo]:
+        """Every worktree (the main one first) with the branch and commit it has checked out."""
+        common = self.common_dir
+        result: list[WorktreeInfo] = []
+        if not self._config_bool("core.bare"):
+            main_path = common.parent if common.name == ".git" else common
+            ref, head = self._read_head(common / "HEAD")
+            result.append(WorktreeInfo(path=main_path, branch=ref, head=head, is_main=True))
+        admin = common / "worktrees"
+        if admin.is_dir():
+            for entry in sorted(admin.iterdir()):
+                gitdir_file = entry / "gitdir"
+                if not gitdir_file.is_file():
+                    continue
+                path = Path(gitdir_file.read_text(encoding="utf-8").strip()).parent
+                ref, head = self._read_head(entry / "HEAD")
+                result.append(WorktreeInfo(path=path, branch=ref, head=head, is_main=False))
+        return result
+
+    def _read_head(self, head_file: Path) -> tuple[str | None, str | None]:
+        try:
+            text = head_file.read_text(encoding="utf-8").strip()
+        except OSError:
+            return None, None
+        if text.startswith("ref:"):
+            ref = text[4:].strip()
+            return ref, self.ref_target(ref)
+        return None, text or None
+
+
+_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(Z|[+-]\d{2}:?\d{2})?$")
+_RAW = re.compile(r"^@?(\d+)(?: ([+-])(\d{2})(\d{2}))?$")
+
+
+def _parse_git_date(text: str) -> tuple[int, int] | None:
+    """(epoch seconds, offset minutes) from git's raw or ISO 8601 date formats; None otherwise."""
+    text = text.strip()
+    if not text:
+        return None
+    raw = _RAW.match(text)
+    if raw:
+        offset = 0
+        if raw.group(2):
+            offset = int(raw.group(3)) * 60 + int(raw.group(4))
+            offset = -offset if raw.group(2) == "-" else offset
+        return int(raw.group(1)), offset
+    iso = _ISO.match(text)
+    if iso:
+        zone = iso.group(3) or "+00:00"
+        zone = "+00:00" if zone == "Z" else zone
+        if ":" not in zone:
+            zone = zone[:3] + ":" + zone[3:]
+        moment = datetime.fromisoformat(f"{iso.group(1)}T{iso.group(2)}{zone}")
+        offset_td = moment.utcoffset()
+        minutes = int(offset_td.total_seconds() // 60) if offset_td is not None else 0
+        return int(moment.timestamp()), minutes
+    return None

@@ -1,0 +1,103 @@
+"""Plain values the engine hands out: object ids as hex strings, conflict sides, worktrees.
+
+Nothing here refers to pygit2, so the rest of mergekit can use these values without
+importing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MODE_FILE = 0o100644
+"""A regular file."""
+MODE_EXEC = 0o100755
+"""An executable file."""
+MODE_LINK = 0o120000
+"""A symbolic link (the blob holds the target)."""
+MODE_GITLINK = 0o160000
+"""A submodule (the id is a commit in another repository)."""
+
+
+class ConflictKind:
+    """The kinds of conflict a three-way merge of trees can report (string constants)."""
+
+    CONTENT = "content"
+    """Both sides changed the same file's content differently."""
+    ADD_ADD = "add/add"
+    """Both sides added the same path with different content (no base)."""
+    MODIFY_DELETE = "modify/delete"
+    """Ours modified the file, theirs deleted it."""
+    DELETE_MODIFY = "delete/modify"
+    """Ours deleted the file, theirs modified it."""
+    MODE = "mode"
+    """Both sides changed the file mode differently (content may agree)."""
+    RENAME = "rename"
+    """A rename on one or both sides collided (the sides live at different paths)."""
+    SUBMODULE = "submodule"
+    """A submodule pointer moved differently on both sides."""
+    SYMLINK = "symlink"
+    """A symbolic link changed differently on both sides."""
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side (base, ours or theirs) of a conflicted entry."""
+
+    path: str
+    """The path of this side (sides differ only for rename conflicts)."""
+    oid: str
+    """The blob (or submodule commit) id."""
+    mode: int
+    """The git file mode, e.g. 0o100644."""
+    data: bytes
+    """The blob's bytes (empty for submodules)."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One conflicted entry of an in-memory merge, with its base/ours/theirs sides."""
+
+    path: str
+    """The path the conflict is reported under (ours' path when it has one)."""
+    kind: str
+    """One of the `ConflictKind` constants."""
+    base: Side | None
+    """The merge base's version, None when the path did not exist there."""
+    ours: Side | None
+    """Our version, None when ours deleted it."""
+    theirs: Side | None
+    """Their version, None when theirs deleted it."""
+
+    @property
+    def is_content(self) -> bool:
+        """True when a content merge (the resolver) can settle it: both sides are regular files."""
+        return self.kind in (ConflictKind.CONTENT, ConflictKind.ADD_ADD)
+
+
+@dataclass(frozen=True)
+class WorktreeInfo:
+    """A worktree of the repository and what it has checked out."""
+
+    path: Path
+    """The worktree's top directory."""
+    branch: str | None
+    """The full ref checked out (e.g. `refs/heads/feature/x`), None when detached."""
+    head: str | None
+    """The commit HEAD points at, None for an unborn branch."""
+    is_main: bool
+    """True for the main worktree (the one that holds the git dir)."""
+
+
+@dataclass(frozen=True)
+class WorktreeState:
+    """What a human left in a hand-off worktree: HEAD, unmerged paths, the staged tree."""
+
+    head: str
+    """The commit the worktree's HEAD points at."""
+    unmerged: tuple[str, ...]
+    """Paths that still have conflict stages in the index."""
+    index_tree: str | None
+    """The tree the index would commit (None while paths are unmerged)."""
+    dirty: bool
+    """True when the index or the files differ from HEAD (ignoring untracked files)."""
