@@ -22,7 +22,7 @@ from mergekit.resolve.linemerge import line_merge
 from mergekit.resolve.profiles import Profile, profile_for
 from mergekit.resolve.regions import Region, conflict_regions, shrink
 from mergekit.resolve.types import FileResolution, HunkReport, Labels, LineMergeResult
-from mergekit.resolve.union import Refusal, merge_items, render
+from mergekit.resolve.union import Refusal, merge_items, pick3, render
 
 MAX_BYTES = 2_000_000
 """Files larger than this get the plain line merge."""
@@ -182,7 +182,11 @@ def _structural(
         if isinstance(merged, Refusal):
             hunks.append(HunkReport(False, None, merged.reason, co.spec.description, *items))
             continue
-        interior = render(merged.items, co.items, co.closing, co.spec.separator)
+        closing = pick3(cb.closing, co.closing, ct.closing)
+        if closing is None:
+            hunks.append(HunkReport(False, None, "both sides changed the end of the container", co.spec.description, *items))
+            continue
+        interior = render(merged.items, co.items, closing, co.spec.separator)
         edits_o.append((co.start, co.end, interior))
         edits_t.append((ct.start, ct.end, interior))
         rules.append(rule)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mergekit.resolve.items import Item
 
@@ -33,9 +33,44 @@ class Union:
     """What was done, e.g. `kept 2 additions from ours and 1 from theirs`."""
 
 
-def _changes(base: list[Item], side: list[Item]) -> list[Change]:
+def _diff(base: list[Item], side: list[Item]) -> tuple[list[Change], dict[int, int]]:
+    """A side's changes against base, and where each unchanged base child sits in that side."""
     matcher = difflib.SequenceMatcher(None, [i.key for i in base], [i.key for i in side], autojunk=False)
-    return [(i1, i2, side[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    changes: list[Change] = []
+    same: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            same.update({i1 + k: j1 + k for k in range(i2 - i1)})
+        else:
+            changes.append((i1, i2, side[j1:j2]))
+    return changes, same
+
+
+def pick3(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
+    """git's rule for one value: whichever side changed it, or None when both changed it differently."""
+    if ours == base:
+        return theirs
+    if theirs in (base, ours):
+        return ours
+    if normalize_ws(ours) == normalize_ws(theirs):
+        return ours
+    return None
+
+
+def normalize_ws(text: bytes) -> bytes:
+    """Text with whitespace runs collapsed (differences in spacing alone are not disagreements)."""
+    return b" ".join(text.split())
+
+
+def _same_child(base: Item, ours: Item, theirs: Item) -> Item | Refusal:
+    """A child all three sides kept: take each side's edits to its text and surrounding comments."""
+    fields = {}
+    for name in ("lead", "body", "mid", "tail"):
+        value = pick3(getattr(base, name), getattr(ours, name), getattr(theirs, name))
+        if value is None:
+            return Refusal(f"both sides changed the text around {ours.key[:60]!r} differently")
+        fields[name] = value
+    return replace(ours, **fields)
 
 
 def _sort_key(item: Item) -> str:
@@ -68,15 +103,21 @@ def _union_run(
 
 def merge_items(base: list[Item], ours: list[Item], theirs: list[Item], order: str) -> Union | Refusal:
     """Merge the children lists, or say why not."""
-    o_changes, t_changes = _changes(base, ours), _changes(base, theirs)
+    (o_changes, o_same), (t_changes, t_same) = _diff(base, ours), _diff(base, theirs)
     out: list[Item] = []
     pos = 0
     oi = ti = 0
     unioned = 0
+    refusal: list[Refusal] = []
 
     def emit_base(upto: int) -> None:
         nonlocal pos
-        out.extend(base[pos:upto])
+        for i in range(pos, upto):
+            kept = _same_child(base[i], ours[o_same[i]], theirs[t_same[i]])
+            if isinstance(kept, Refusal):
+                refusal.append(kept)
+            else:
+                out.append(kept)
         pos = max(pos, upto)
 
     while oi < len(o_changes) or ti < len(t_changes):
@@ -127,6 +168,8 @@ def merge_items(base: list[Item], ours: list[Item], theirs: list[Item], order: s
         else:
             ti += 1
     emit_base(len(base))
+    if refusal:
+        return refusal[0]
     deduped = _dedupe(out, base, ours, theirs)
     if isinstance(deduped, Refusal):
         return deduped
