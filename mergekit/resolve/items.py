@@ -45,6 +45,8 @@ class Item:
     """True for the first slot of its container (its lead follows the opening delimiter)."""
     at: int = 0
     """Byte offset of the body in the version it was read from."""
+    names: tuple[str, ...] = ()
+    """Names the child binds (an import's local names), from the container's `bindings` query."""
 
     def render(self) -> bytes:
         """The slot's text."""
@@ -149,7 +151,28 @@ def _rstrip_end(data: bytes, start: int, end: int) -> int:
     return end
 
 
-def build(node: Node, spec: Container, data: bytes, depth: int) -> Found:
+_VERSION_SUFFIX = re.compile(r"(/v\d+|\.v\d+)$")
+
+
+def bound_names(node: Node, spec: Container, grammar: str) -> tuple[str, ...]:
+    """The local names an import-like child binds (a Go import path binds its last segment)."""
+    if not spec.bindings:
+        return ()
+    from mergekit.resolve.syntax import captures
+
+    names = []
+    for target in captures(grammar, spec.bindings, node):
+        text = target.text.decode("utf-8", "replace").strip("\"'`")
+        if "/" in text or target.type.endswith("string_literal"):
+            text = _VERSION_SUFFIX.sub("", text).rsplit("/", 1)[-1]
+        else:
+            text = text.split(".")[0]
+        if text and text not in ("_", "."):
+            names.append(text)
+    return tuple(names)
+
+
+def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "") -> Found:
     """Cut the container `node` of `data` into slots."""
     children = list(node.children)
     item_idx = [i for i, c in enumerate(children) if _is_item_kind(c, spec)]
@@ -200,6 +223,7 @@ def build(node: Node, spec: Container, data: bytes, depth: int) -> Found:
                 tail=tail,
                 first=n == 0,
                 at=child.start_byte,
+                names=bound_names(child, spec, grammar) if spec.bindings else (),
             )
         )
         pos = after + len(tail)
@@ -225,7 +249,7 @@ def enclosing(root: Node, profile: Profile, data: bytes, lo: int, hi: int) -> li
     while node is not None:
         for spec in profile.containers:
             if _matches(node, spec, data):
-                candidate = build(node, spec, data, depth)
+                candidate = build(node, spec, data, depth, profile.grammar)
                 if candidate.start <= lo and hi <= candidate.end:
                     found.append(candidate)
                 break
@@ -248,7 +272,7 @@ def all_containers(root: Node, profile: Profile, data: bytes) -> list[Found]:
         node, depth = stack.pop()
         for spec in profile.containers:
             if _matches(node, spec, data):
-                out.append(build(node, spec, data, depth))
+                out.append(build(node, spec, data, depth, profile.grammar))
                 break
         stack.extend((c, depth + 1) for c in node.children if c.named_child_count or c.child_count)
     return out

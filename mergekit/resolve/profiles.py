@@ -44,6 +44,8 @@ class Container:
     """For line-per-entry files: a regular expression whose group 1 is the line's key."""
     comment_prefix: str = ""
     """For line-per-entry files: lines starting with this are comments (kept with the next entry)."""
+    bindings: str = ""
+    """A tree-sitter query whose captures are the names a child binds (imports); see `items.bound_names`."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ def _container(raw: dict[str, object]) -> Container:
         item_pattern=str(raw.get("item_pattern", "")),
         sig_pattern=str(raw.get("sig_pattern", "")),
         comment_prefix=str(raw.get("comment_prefix", "")),
+        bindings=str(raw.get("bindings", "")),
     )
 
 

@@ -159,6 +159,7 @@ def _structural(
     edits_o: list[tuple[int, int, bytes]] = []
     edits_t: list[tuple[int, int, bytes]] = []
     rules: list[str] = []
+    added: list[Item] = []
     for region in conflict_regions(base, ours, theirs):
         if time.monotonic() > deadline:
             raise _OutOfTime
@@ -178,6 +179,9 @@ def _structural(
         if cb.has_error or co.has_error or ct.has_error:
             hunks.append(HunkReport(False, None, "the container does not parse cleanly", co.spec.description, *items))
             continue
+        if _layout(versions[1].data, co) != _layout(versions[2].data, ct):
+            hunks.append(HunkReport(False, None, "one side re-wrapped the list onto more or fewer lines", co.spec.description, *items))
+            continue
         merged = merge_items(list(cb.items), list(co.items), list(ct.items), co.spec.order)
         if isinstance(merged, Refusal):
             hunks.append(HunkReport(False, None, merged.reason, co.spec.description, *items))
@@ -186,7 +190,8 @@ def _structural(
         if closing is None:
             hunks.append(HunkReport(False, None, "both sides changed the end of the container", co.spec.description, *items))
             continue
-        interior = render(merged.items, co.items, closing, co.spec.separator)
+        interior = render(merged.items, (cb.items, co.items, ct.items), closing, co.spec.separator)
+        added.extend(merged.added)
         edits_o.append((co.start, co.end, interior))
         edits_t.append((ct.start, ct.end, interior))
         rules.append(rule)
@@ -211,7 +216,26 @@ def _structural(
     if result.errors() > limit:
         hunks.append(HunkReport(False, None, "the unioned result did not parse; left to a human"))
         return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks))
+    unused = _unused_import(final.merged, added)
+    if unused:
+        hunks.append(HunkReport(False, None, unused))
+        return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks))
     return FileResolution(merged=final.merged, clean=True, rule=rule_name, hunks=tuple(hunks))
+
+
+def _unused_import(merged: bytes, added: list[Item]) -> str | None:
+    """An import one side added whose name the merged file never uses: the other side dropped its use."""
+    for item in added:
+        for name in item.names:
+            pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
+            if len(pattern.findall(merged)) <= len(pattern.findall(item.body)):
+                return f"{item.key[:80]!r} was added but {name!r} is not used in the merged file"
+    return None
+
+
+def _layout(data: bytes, found: Found) -> bool:
+    """True when the container's children are laid out one or more per line (vs all on one line)."""
+    return b"\n" in data[found.start : found.end].strip()
 
 
 def _apply(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:

@@ -72,3 +72,19 @@ def field_names(grammar: str) -> set[str]:
         if name:
             names.add(name)
     return names
+
+
+@cache
+def _query(grammar: str, source: str) -> Any:
+    import tree_sitter
+
+    return tree_sitter.Query(_parser(grammar).language, source)
+
+
+def captures(grammar: str, source: str, node: Node) -> list[Node]:
+    """Every node any capture of the query `source` matches under `node`, in document order."""
+    import tree_sitter
+
+    found = tree_sitter.QueryCursor(_query(grammar, source)).captures(node)
+    nodes = [n for group in found.values() for n in group]
+    return sorted(nodes, key=lambda n: n.start_byte)

@@ -29,6 +29,8 @@ class Union:
 
     items: list[Item]
     """The merged children in order."""
+    added: list[Item]
+    """Children that one side added (not in base)."""
     note: str
     """What was done, e.g. `kept 2 additions from ours and 1 from theirs`."""
 
@@ -52,14 +54,7 @@ def pick3(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
         return theirs
     if theirs in (base, ours):
         return ours
-    if normalize_ws(ours) == normalize_ws(theirs):
-        return ours
     return None
-
-
-def normalize_ws(text: bytes) -> bytes:
-    """Text with whitespace runs collapsed (differences in spacing alone are not disagreements)."""
-    return b" ".join(text.split())
 
 
 def _same_child(base: Item, ours: Item, theirs: Item) -> Item | Refusal:
@@ -138,28 +133,24 @@ def merge_items(base: list[Item], ours: list[Item], theirs: list[Item], order: s
                 ti += 1
                 continue
             if b == y and [i.key for i in o_new] == [i.key for i in t_new]:
+                if [i.lead.strip(b"\n") + i.body for i in o_new] != [i.lead.strip(b"\n") + i.body for i in t_new]:
+                    return Refusal("both sides made the same change with different formatting")
                 emit_base(a)
                 out.extend(o_new)
                 pos = b
                 oi += 1
                 ti += 1
                 continue
-            if a == b:
-                emit_base(a)
-                out.extend(o_new)
-                oi += 1
-                continue
-            if tc[0] == tc[1]:
-                emit_base(a)
-                out.extend(t_new)
-                ti += 1
-                continue
+            if a == b or tc[0] == tc[1]:
+                return Refusal("one side inserted entries right next to entries the other side changed")
             return Refusal("both sides changed the same entries differently")
         first, other, is_ours = (oc, tc, True) if tc is None or (oc is not None and oc[0] < tc[0]) else (tc, oc, False)
         assert first is not None
         a, b, new = first
         if other is not None and other[0] < b:
             return Refusal("both sides changed overlapping entries")
+        if other is not None and other[0] == b and a < b:
+            return Refusal("one side changed entries right next to entries the other side changed")
         emit_base(a)
         out.extend(new)
         pos = b
@@ -178,7 +169,29 @@ def merge_items(base: list[Item], ours: list[Item], theirs: list[Item], order: s
     note = f"merged {added_o} entr{'y' if added_o == 1 else 'ies'} from ours and {added_t} from theirs"
     if unioned:
         note += f"; {unioned} place(s) where both sides added entries were unioned"
-    return Union(items=deduped, note=note)
+    base_keys = {i.key for i in base}
+    added = [i for i in deduped if i.key not in base_keys]
+    clash = _binding_clash(deduped, base, ours, theirs)
+    if clash:
+        return Refusal(clash)
+    return Union(items=deduped, added=added, note=note)
+
+
+def _bindings(items: list[Item]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        for name in item.names:
+            out[name].add(item.key)
+    return out
+
+
+def _binding_clash(merged: list[Item], base: list[Item], ours: list[Item], theirs: list[Item]) -> str | None:
+    """A name imported by two different children after the merge but not before is a conflict."""
+    before = [_bindings(base), _bindings(ours), _bindings(theirs)]
+    for name, keys in _bindings(merged).items():
+        if len(keys) > 1 and all(len(b.get(name, set())) < len(keys) for b in before):
+            return f"two different imports bind the name {name!r}"
+    return None
 
 
 def _dup_sigs(items: list[Item]) -> dict[str, set[str]]:
@@ -222,28 +235,35 @@ def _counts_by_key(*sides: list[Item]) -> dict[str, list[int]]:
     return out
 
 
-def render(items: list[Item], ours_items: tuple[Item, ...], closing: bytes, separator: str) -> bytes:
-    """The interior text for `items`, in the style of ours' container."""
+def render(
+    items: list[Item],
+    sides: tuple[tuple[Item, ...], tuple[Item, ...], tuple[Item, ...]],
+    closing: bytes,
+    separator: str,
+) -> bytes:
+    """The interior text for `items`, in the container's own style (separators, trailing comma)."""
     if not items:
         return closing
+    base_items, ours_items, theirs_items = sides
     first_lead = ours_items[0].lead if ours_items else items[0].lead
     inner_lead = next((i.lead for i in ours_items if not i.first), None)
     if inner_lead is None:
         inner_lead = next((i.lead for i in items if not i.first), first_lead)
-    trailing = bool(ours_items and ours_items[-1].sep)
+    styles = [bool(s and s[-1].sep) for s in sides]
+    trailing = styles[2] if styles[1] == styles[0] and base_items else styles[1]
     sep = separator.encode()
     out = []
     for n, item in enumerate(items):
-        if n == 0:
-            item = Item(**{**item.__dict__, "lead": first_lead, "first": True})
-        elif item.first:
-            item = Item(**{**item.__dict__, "lead": inner_lead, "first": False})
+        if n == 0 and not item.first:
+            item = replace(item, lead=first_lead, first=True)
+        elif n > 0 and item.first:
+            item = replace(item, lead=inner_lead, first=False)
         if sep:
             last = n == len(items) - 1
             want = (not last) or trailing
             if want and not item.sep:
                 item = item.with_sep(sep)
             elif not want and item.sep:
-                item = Item(**{**item.__dict__, "sep": b"", "mid": b""})
+                item = replace(item, sep=b"", mid=b"")
         out.append(item.render())
     return b"".join(out) + closing
