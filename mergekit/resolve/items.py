@@ -47,6 +47,8 @@ class Item:
     """Byte offset of the body in the version it was read from."""
     names: tuple[str, ...] = ()
     """Names the child binds (an import's local names), from the container's `bindings` query."""
+    raw: bool = False
+    """True for several children merged line by line: rendered as is, separators included."""
 
     def render(self) -> bytes:
         """The slot's text."""
@@ -114,8 +116,13 @@ def signature(node: Node, spec: Container) -> str | None:
     return None
 
 
+def _is_trivia(node: Node, spec: Container) -> bool:
+    """Comments and the kinds the profile attaches to the next child (Rust attributes)."""
+    return node.type in COMMENT_KINDS or node.is_extra or node.type in spec.attach
+
+
 def _is_item_kind(node: Node, spec: Container) -> bool:
-    if node.type in COMMENT_KINDS or node.is_extra:
+    if _is_trivia(node, spec):
         return False
     return node.is_named and node.type not in spec.header
 
@@ -178,8 +185,8 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
     item_idx = [i for i, c in enumerate(children) if _is_item_kind(c, spec)]
     if item_idx:
         first, last = item_idx[0], item_idx[-1]
-        header = [c for c in children[:first] if not (c.type in COMMENT_KINDS or c.is_extra)]
-        trailer = [c for c in children[last + 1 :] if not (c.type in COMMENT_KINDS or c.is_extra)]
+        header = [c for c in children[:first] if not _is_trivia(c, spec)]
+        trailer = [c for c in children[last + 1 :] if not _is_trivia(c, spec)]
         trailer = [c for c in trailer if c.type != spec.separator]
     else:
         header = [c for c in children if not c.is_named and c.type in ("[", "{", "(")]
@@ -187,6 +194,7 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
     start = header[-1].end_byte if header else node.start_byte
     end = trailer[0].start_byte if trailer else node.end_byte
     comment_starts = [c.start_byte for c in children if c.type in COMMENT_KINDS or c.is_extra]
+    # Trivia before the first child belongs to it, so the interior starts after the header.
     items: list[Item] = []
     pos = start
     for n, i in enumerate(item_idx):

@@ -44,6 +44,8 @@ class Container:
     """For line-per-entry files: a regular expression whose group 1 is the line's key."""
     comment_prefix: str = ""
     """For line-per-entry files: lines starting with this are comments (kept with the next entry)."""
+    attach: tuple[str, ...] = ()
+    """Child kinds that belong to the next child, like comments (Rust `#[attr]`)."""
     bindings: str = ""
     """A tree-sitter query whose captures are the names a child binds (imports); see `items.bound_names`."""
 
@@ -92,6 +94,7 @@ def _container(raw: dict[str, object]) -> Container:
         sig_pattern=str(raw.get("sig_pattern", "")),
         comment_prefix=str(raw.get("comment_prefix", "")),
         bindings=str(raw.get("bindings", "")),
+        attach=strings("attach"),
     )
 
 

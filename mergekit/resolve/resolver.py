@@ -182,7 +182,7 @@ def _structural(
         if _layout(versions[1].data, co) != _layout(versions[2].data, ct):
             hunks.append(HunkReport(False, None, "one side re-wrapped the list onto more or fewer lines", co.spec.description, *items))
             continue
-        merged = merge_items(list(cb.items), list(co.items), list(ct.items), co.spec.order)
+        merged = merge_items(list(cb.items), list(co.items), list(ct.items), co.spec.order, _text_merge)
         if isinstance(merged, Refusal):
             hunks.append(HunkReport(False, None, merged.reason, co.spec.description, *items))
             continue
@@ -231,6 +231,14 @@ def _unused_import(merged: bytes, added: list[Item]) -> str | None:
             if len(pattern.findall(merged)) <= len(pattern.findall(item.body)):
                 return f"{item.key[:80]!r} was added but {name!r} is not used in the merged file"
     return None
+
+
+def _text_merge(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
+    """git's line merge of a few children: the clean text, or None."""
+    if ours == theirs:
+        return ours
+    result = line_merge(base, ours, theirs)
+    return None if result.conflicts else result.merged
 
 
 def _layout(data: bytes, found: Found) -> bool:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from mergekit.resolve.items import Item
+from mergekit.resolve.items import Item, normalize
 
 Change = tuple[int, int, list[Item]]
 """A side's change: base items [i1, i2) replaced by these items."""
@@ -57,11 +58,13 @@ def pick3(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
     return None
 
 
-def _same_child(base: Item, ours: Item, theirs: Item) -> Item | Refusal:
+def _same_child(base: Item, ours: Item, theirs: Item, merge_text: TextMerge | None) -> Item | Refusal:
     """A child all three sides kept: take each side's edits to its text and surrounding comments."""
     fields = {}
     for name in ("lead", "body", "mid", "tail"):
         value = pick3(getattr(base, name), getattr(ours, name), getattr(theirs, name))
+        if value is None and merge_text is not None and name == "lead":
+            value = merge_text(base.lead, ours.lead, theirs.lead)
         if value is None:
             return Refusal(f"both sides changed the text around {ours.key[:60]!r} differently")
         fields[name] = value
@@ -96,8 +99,28 @@ def _union_run(
     return ours + extra
 
 
-def merge_items(base: list[Item], ours: list[Item], theirs: list[Item], order: str) -> Union | Refusal:
-    """Merge the children lists, or say why not."""
+TextMerge = Callable[[bytes, bytes, bytes], "bytes | None"]
+"""git's line merge of three texts: the clean result, or None when it conflicts."""
+
+
+def _slots(items: list[Item]) -> bytes:
+    return b"".join(i.render() for i in items)
+
+
+def _raw_item(text: bytes, like: Item) -> Item:
+    """Several children merged line by line, kept as one opaque slot."""
+    return replace(like, kind="(merged lines)", key=normalize(text), sig=None, lead=b"", body=text,
+                   mid=b"", sep=b"", tail=b"", raw=True, names=())
+
+
+def merge_items(
+    base: list[Item], ours: list[Item], theirs: list[Item], order: str, merge_text: TextMerge | None = None
+) -> Union | Refusal:
+    """Merge the children lists, or say why not.
+
+    Children both sides changed are merged line by line with `merge_text` (as git would have,
+    had they not been near a conflict); if that conflicts too, the container is refused.
+    """
     (o_changes, o_same), (t_changes, t_same) = _diff(base, ours), _diff(base, theirs)
     out: list[Item] = []
     pos = 0
@@ -108,7 +131,7 @@ def merge_items(base: list[Item], ours: list[Item], theirs: list[Item], order: s
     def emit_base(upto: int) -> None:
         nonlocal pos
         for i in range(pos, upto):
-            kept = _same_child(base[i], ours[o_same[i]], theirs[t_same[i]])
+            kept = _same_child(base[i], ours[o_same[i]], theirs[t_same[i]], merge_text)
             if isinstance(kept, Refusal):
                 refusal.append(kept)
             else:
@@ -143,6 +166,15 @@ def merge_items(base: list[Item], ours: list[Item], theirs: list[Item], order: s
                 continue
             if a == b or tc[0] == tc[1]:
                 return Refusal("one side inserted entries right next to entries the other side changed")
+            if b == y and merge_text is not None:
+                text = merge_text(_slots(base[a:b]), _slots(o_new), _slots(t_new))
+                if text is not None:
+                    emit_base(a)
+                    out.append(_raw_item(text, o_new[0] if o_new else base[a]))
+                    pos = b
+                    oi += 1
+                    ti += 1
+                    continue
             return Refusal("both sides changed the same entries differently")
         first, other, is_ours = (oc, tc, True) if tc is None or (oc is not None and oc[0] < tc[0]) else (tc, oc, False)
         assert first is not None
@@ -254,6 +286,9 @@ def render(
     sep = separator.encode()
     out = []
     for n, item in enumerate(items):
+        if item.raw:
+            out.append(item.render())
+            continue
         if n == 0 and not item.first:
             item = replace(item, lead=first_lead, first=True)
         elif n > 0 and item.first:
