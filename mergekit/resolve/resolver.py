@@ -22,7 +22,7 @@ from mergekit.resolve.linemerge import line_merge
 from mergekit.resolve.profiles import Profile, profile_for
 from mergekit.resolve.regions import Region, conflict_regions, shrink
 from mergekit.resolve.types import FileResolution, HunkReport, Labels, LineMergeResult
-from mergekit.resolve.union import Refusal, merge_items, pick3, render
+from mergekit.resolve.union import Refusal, Whole, check_whole, merge_items, render, same_map
 
 MAX_BYTES = 2_000_000
 """Files larger than this get the plain line merge."""
@@ -160,6 +160,7 @@ def _structural(
     edits_t: list[tuple[int, int, bytes]] = []
     rules: list[str] = []
     added: list[Item] = []
+    groups: dict[tuple[int, int, int, str], tuple[tuple[Found, Found, Found], list[tuple[int, int]]]] = {}
     for region in conflict_regions(base, ours, theirs):
         if time.monotonic() > deadline:
             raise _OutOfTime
@@ -169,12 +170,6 @@ def _structural(
             hunks.append(HunkReport(False, None, "no list-like container encloses this conflict"))
             continue
         cb, co, ct = picked
-        rule = f"{profile.name}:{co.spec.name}"
-        if any((s <= co.start < e or co.start <= s < co.end) for s, e, _ in edits_o):
-            if any(s == co.start and e == co.end for s, e, _ in edits_o):
-                continue  # same container as an earlier region, already merged
-            hunks.append(HunkReport(False, None, "overlaps a container merged for another conflict", co.spec.description))
-            continue
         items = (tuple(i.key for i in cb.items), tuple(i.key for i in co.items), tuple(i.key for i in ct.items))
         if cb.has_error or co.has_error or ct.has_error:
             hunks.append(HunkReport(False, None, "the container does not parse cleanly", co.spec.description, *items))
@@ -182,22 +177,38 @@ def _structural(
         if _layout(versions[1].data, co) != _layout(versions[2].data, ct):
             hunks.append(HunkReport(False, None, "one side re-wrapped the list onto more or fewer lines", co.spec.description, *items))
             continue
-        merged = merge_items(list(cb.items), list(co.items), list(ct.items), co.spec.order, _text_merge)
-        if isinstance(merged, Refusal):
-            hunks.append(HunkReport(False, None, merged.reason, co.spec.description, *items))
-            continue
-        closing = pick3(cb.closing, co.closing, ct.closing)
-        if closing is None:
-            hunks.append(HunkReport(False, None, "both sides changed the end of the container", co.spec.description, *items))
-            continue
-        interior = render(merged.items, (cb.items, co.items, ct.items), closing, co.spec.separator)
-        added.extend(merged.added)
-        edits_o.append((co.start, co.end, interior))
-        edits_t.append((ct.start, ct.end, interior))
-        rules.append(rule)
-        hunks.append(
-            HunkReport(True, rule, merged.note, co.spec.description, *items, tuple(i.key for i in merged.items))
-        )
+        key = (cb.start, co.start, ct.start, co.spec.name)
+        groups.setdefault(key, ((cb, co, ct), []))[1].append(_base_window(cb, co, ct, region))
+    for (cb, co, ct), windows in groups.values():
+        rule = f"{profile.name}:{co.spec.name}"
+        items = (tuple(i.key for i in cb.items), tuple(i.key for i in co.items), tuple(i.key for i in ct.items))
+        for window in _side_windows(cb, co, ct, _join(windows)):
+            (b0, b1), (o0, o1), (t0, t1) = window
+            merged = merge_items(
+                list(cb.items[b0:b1]), list(co.items[o0:o1]), list(ct.items[t0:t1]), co.spec.order, _text_merge
+            )
+            if isinstance(merged, Refusal):
+                hunks.append(HunkReport(False, None, merged.reason, co.spec.description, *items))
+                continue
+            whole = Whole(list(cb.items), list(co.items), list(ct.items), list(co.items[:o0]), list(co.items[o1:]))
+            checked = check_whole(merged.items, whole)
+            if isinstance(checked, Refusal):
+                hunks.append(HunkReport(False, None, checked.reason, co.spec.description, *items))
+                continue
+            text = render(checked, (cb.items, co.items, ct.items), co.spec.separator, o0 == 0, o1 == len(co.items))
+            o_span, t_span = _span(co, o0, o1), _span(ct, t0, t1)
+            if any(s < o_span[1] and o_span[0] < e for s, e, _ in edits_o) or any(
+                s < t_span[1] and t_span[0] < e for s, e, _ in edits_t
+            ):
+                hunks.append(HunkReport(False, None, "overlaps entries merged for another conflict", co.spec.description))
+                continue
+            added.extend(i for i in merged.added if i in checked)
+            edits_o.append((*o_span, text))
+            edits_t.append((*t_span, text))
+            rules.append(rule)
+            hunks.append(
+                HunkReport(True, rule, merged.note, co.spec.description, *items, tuple(i.key for i in checked))
+            )
     if not edits_o:
         return FileResolution(
             merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks)
@@ -231,6 +242,76 @@ def _unused_import(merged: bytes, added: list[Item]) -> str | None:
             if len(pattern.findall(merged)) <= len(pattern.findall(item.body)):
                 return f"{item.key[:80]!r} was added but {name!r} is not used in the merged file"
     return None
+
+
+def _slot(item: Item) -> tuple[int, int]:
+    """Byte range of a child's slot (its lead through its tail)."""
+    return item.at - len(item.lead), item.at + len(item.body) + len(item.mid) + len(item.sep) + len(item.tail)
+
+
+def _touched(found: Found, lo: int, hi: int) -> set[int]:
+    """Children whose slot meets the byte range [lo, hi]."""
+    return {n for n, item in enumerate(found.items) if _slot(item)[0] <= hi and lo <= _slot(item)[1]}
+
+
+def _base_window(cb: Found, co: Found, ct: Found, region: Region) -> tuple[int, int]:
+    """Base children [w0, w1) the region touches, widened until both ends are kept by all sides."""
+    o_same, t_same = same_map(list(cb.items), list(co.items)), same_map(list(cb.items), list(ct.items))
+    o_back = {j: i for i, j in o_same.items()}
+    t_back = {j: i for i, j in t_same.items()}
+    touched = _touched(cb, *region.base)
+    touched |= {o_back[j] for j in _touched(co, *region.ours) if j in o_back}
+    touched |= {t_back[j] for j in _touched(ct, *region.theirs) if j in t_back}
+    if touched:
+        return min(touched), max(touched) + 1
+    gap = sum(1 for item in cb.items if _slot(item)[1] < region.base[0])
+    return gap, gap
+
+
+def _join(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Union of overlapping or touching windows."""
+    out: list[tuple[int, int]] = []
+    for w0, w1 in sorted(windows):
+        if out and w0 <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], w1))
+        else:
+            out.append((w0, w1))
+    return out
+
+
+def _side_windows(
+    cb: Found, co: Found, ct: Found, windows: list[tuple[int, int]]
+) -> list[tuple[tuple[int, int], tuple[int, int], tuple[int, int]]]:
+    """Each base window widened to children all sides kept (plus one on each side for context),
+    with the matching index ranges in ours and theirs."""
+    o_same, t_same = same_map(list(cb.items), list(co.items)), same_map(list(cb.items), list(ct.items))
+    n = len(cb.items)
+    anchors = [i in o_same and i in t_same for i in range(n)]
+    widened: list[tuple[int, int]] = []
+    for w0, w1 in windows:
+        while w0 > 0 and not anchors[w0 - 1]:
+            w0 -= 1
+        while w1 < n and not anchors[w1]:
+            w1 += 1
+        widened.append((max(w0 - 1, 0), min(w1 + 1, n)))
+    out = []
+    for w0, w1 in _join(widened):
+        o0 = o_same[w0] if w0 < n and anchors[w0] and w0 > 0 else 0
+        t0 = t_same[w0] if w0 < n and anchors[w0] and w0 > 0 else 0
+        o1 = o_same[w1 - 1] + 1 if w1 > 0 and anchors[w1 - 1] and w1 < n else len(co.items)
+        t1 = t_same[w1 - 1] + 1 if w1 > 0 and anchors[w1 - 1] and w1 < n else len(ct.items)
+        if w0 == 0:
+            o0 = t0 = 0
+        out.append(((w0, w1), (o0, max(o0, o1)), (t0, max(t0, t1))))
+    return out
+
+
+def _span(found: Found, i0: int, i1: int) -> tuple[int, int]:
+    """Byte range covered by the slots of children [i0, i1) (an empty range sits between slots)."""
+    if i1 > i0:
+        return _slot(found.items[i0])[0], _slot(found.items[i1 - 1])[1]
+    at = _slot(found.items[i0 - 1])[1] if i0 > 0 else found.start
+    return at, at
 
 
 def _text_merge(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:

@@ -193,20 +193,45 @@ def merge_items(
     emit_base(len(base))
     if refusal:
         return refusal[0]
-    deduped = _dedupe(out, base, ours, theirs)
-    if isinstance(deduped, Refusal):
-        return deduped
     added_o = sum(len(c[2]) for c in o_changes)
     added_t = sum(len(c[2]) for c in t_changes)
     note = f"merged {added_o} entr{'y' if added_o == 1 else 'ies'} from ours and {added_t} from theirs"
     if unioned:
         note += f"; {unioned} place(s) where both sides added entries were unioned"
     base_keys = {i.key for i in base}
-    added = [i for i in deduped if i.key not in base_keys]
-    clash = _binding_clash(deduped, base, ours, theirs)
+    added = [i for i in out if i.key not in base_keys]
+    return Union(items=out, added=added, note=note)
+
+
+@dataclass(frozen=True)
+class Whole:
+    """The full children lists of the container, for checks that span more than the merged window."""
+
+    base: list[Item]
+    ours: list[Item]
+    theirs: list[Item]
+    ours_before: list[Item]
+    """Ours' children before the window."""
+    ours_after: list[Item]
+    """Ours' children after the window."""
+
+
+def check_whole(window: list[Item], whole: Whole) -> list[Item] | Refusal:
+    """Drop additions both sides made (kept once) and refuse clashing keys or import names."""
+    merged = whole.ours_before + window + whole.ours_after
+    deduped = _dedupe(merged, whole.base, whole.ours, whole.theirs)
+    if isinstance(deduped, Refusal):
+        return deduped
+    clash = _binding_clash(deduped, whole.base, whole.ours, whole.theirs)
     if clash:
         return Refusal(clash)
-    return Union(items=deduped, added=added, note=note)
+    kept = {id(i) for i in deduped}
+    return [i for i in window if id(i) in kept]
+
+
+def same_map(base: list[Item], side: list[Item]) -> dict[int, int]:
+    """Where each child base and `side` share sits in `side` (by base index)."""
+    return _diff(base, side)[1]
 
 
 def _bindings(items: list[Item]) -> dict[str, set[str]]:
@@ -270,14 +295,17 @@ def _counts_by_key(*sides: list[Item]) -> dict[str, list[int]]:
 def render(
     items: list[Item],
     sides: tuple[tuple[Item, ...], tuple[Item, ...], tuple[Item, ...]],
-    closing: bytes,
     separator: str,
+    at_start: bool,
+    at_end: bool,
 ) -> bytes:
-    """The interior text for `items`, in the container's own style (separators, trailing comma)."""
-    if not items:
-        return closing
+    """The text for a window of merged children, in the container's own style.
+
+    `at_start`/`at_end` say whether the window begins/ends the container (first-child spacing,
+    the trailing-separator style of the last child).
+    """
     base_items, ours_items, theirs_items = sides
-    first_lead = ours_items[0].lead if ours_items else items[0].lead
+    first_lead = ours_items[0].lead if ours_items else (items[0].lead if items else b"")
     inner_lead = next((i.lead for i in ours_items if not i.first), None)
     if inner_lead is None:
         inner_lead = next((i.lead for i in items if not i.first), first_lead)
@@ -289,16 +317,16 @@ def render(
         if item.raw:
             out.append(item.render())
             continue
-        if n == 0 and not item.first:
+        if n == 0 and at_start and not item.first:
             item = replace(item, lead=first_lead, first=True)
-        elif n > 0 and item.first:
+        elif (n > 0 or not at_start) and item.first:
             item = replace(item, lead=inner_lead, first=False)
         if sep:
-            last = n == len(items) - 1
+            last = n == len(items) - 1 and at_end
             want = (not last) or trailing
             if want and not item.sep:
                 item = item.with_sep(sep)
             elif not want and item.sep:
                 item = replace(item, sep=b"", mid=b"")
         out.append(item.render())
-    return b"".join(out) + closing
+    return b"".join(out)
