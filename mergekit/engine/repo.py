@@ -212,7 +212,13 @@ class Repo:
 
     def read_path(self, commit: str, path: str) -> bytes | None:
         """The content of `path` in `commit`, None when absent or not a blob."""
-        tree = self._commit(commit).tree
+        return self.read_tree_path(str(self._commit(commit).tree_id), path)
+
+    def read_tree_path(self, tree_id: str, path: str) -> bytes | None:
+        """The content of `path` in tree `tree_id`, None when absent or not a blob."""
+        tree = self._raw.get(tree_id)
+        if not isinstance(tree, pygit2.Tree):
+            raise MergekitError(f"{tree_id} is not a tree")
         try:
             entry = tree[path]
         except KeyError:

@@ -1,0 +1,181 @@
+"""CLI commands of the integration run: integrate, continue, abort, status, plan, demo.
+
+Each command parses its options, calls one use case in `mergekit.integrate`, prints the value
+through `mergekit.report` and returns the exit code (0 done, 1 a human is needed, 2 bad
+input — the latter raised as `MergekitError` and mapped by the group). `-C PATH` runs as if
+started in PATH (default: the current directory), like git's own `-C`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from mergekit import report
+from mergekit.errors import EXIT_OK
+from mergekit.integrate import (
+    IntegrateOptions,
+    abort_run,
+    continue_run,
+    integrate,
+    plan_branches,
+    run_status,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _repo_option(func: F) -> F:
+    """`-C PATH`: run as if mergekit was started in PATH."""
+    return click.option(
+        "-C",
+        "cwd",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="Run as if started in this directory (anywhere inside the repository).",
+    )(func)
+
+
+def _json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")(func)
+
+
+@click.command("integrate")
+@click.argument("branches", nargs=-1)
+@click.option(
+    "--into", "into", required=True, metavar="BASE", help="The branch to integrate into (never moved)."
+)
+@click.option(
+    "--branch", "result_branch", default="integration", show_default=True, help="The result branch to build."
+)
+@click.option(
+    "--force", is_flag=True, help="Rebuild --branch even if it exists and mergekit did not make it."
+)
+@click.option("--order", type=click.Choice(["auto", "given"]), default="auto", show_default=True)
+@click.option("--strategy", type=click.Choice(["merge", "squash"]), default="merge", show_default=True)
+@click.option("--test", "test_cmd", metavar="CMD", help="Shell command run after each merge and at the end.")
+@click.option(
+    "--skip-conflicting", is_flag=True, help="Merge what merges; report branches that need a human."
+)
+@click.option("--dry-run", is_flag=True, help="Plan and predict the outcome; write nothing.")
+@_json_option
+@_repo_option
+def integrate_cmd(
+    branches: tuple[str, ...],
+    into: str,
+    result_branch: str,
+    force: bool,
+    order: str,
+    strategy: str,
+    test_cmd: str | None,
+    skip_conflicting: bool,
+    dry_run: bool,
+    as_json: bool,
+    cwd: Path,
+) -> int:
+    """Merge BRANCH|GLOB... (default: the branches of the linked worktrees) into a result branch.
+
+    The order is planned (dependencies first, least contested next); append-only conflicts
+    are resolved structurally; a genuine conflict pauses the run in a dedicated worktree.
+    """
+    opts = IntegrateOptions(
+        cwd=cwd,
+        into=into,
+        branches=branches,
+        result_branch=result_branch,
+        force=force,
+        order="given" if order == "given" else "auto",
+        strategy="squash" if strategy == "squash" else "merge",
+        test=test_cmd,
+        skip_conflicting=skip_conflicting,
+        dry_run=dry_run,
+    )
+    result = integrate(opts)
+    report.print_run(result, as_json)
+    return result.exit_code
+
+
+@click.command("continue")
+@_json_option
+@_repo_option
+def continue_cmd(as_json: bool, cwd: Path) -> int:
+    """Go on after resolving (and `git add`ing) the conflicts in the run's worktree."""
+    result = continue_run(cwd)
+    report.print_run(result, as_json)
+    return result.exit_code
+
+
+@click.command("abort")
+@_json_option
+@_repo_option
+def abort_cmd(as_json: bool, cwd: Path) -> int:
+    """Drop the run: remove its worktree and put the result branch back where it was."""
+    report.print_abort(abort_run(cwd), as_json)
+    return EXIT_OK
+
+
+@click.command("status")
+@_json_option
+@_repo_option
+def status_cmd(as_json: bool, cwd: Path) -> int:
+    """Show where a paused run stands."""
+    report.print_status(run_status(cwd), as_json)
+    return EXIT_OK
+
+
+@click.command("plan")
+@click.argument("branches", nargs=-1)
+@click.option("--into", "into", required=True, metavar="BASE", help="The branch to integrate into.")
+@click.option("--order", type=click.Choice(["auto", "given"]), default="auto", show_default=True)
+@_json_option
+@_repo_option
+def plan_cmd(branches: tuple[str, ...], into: str, order: str, as_json: bool, cwd: Path) -> int:
+    """Show the merge order with a reason per position, dependencies and the conflict matrix."""
+    result = plan_branches(cwd, branches, into, "given" if order == "given" else "auto")
+    report.print_plan(result, as_json)
+    return EXIT_OK
+
+
+@click.command("demo")
+@click.option("--keep", is_flag=True, help="Keep the demo repository (its path is printed).")
+def demo_cmd(keep: bool) -> int:
+    """Build the five-feature TypeScript app in a temporary repository and integrate it, narrating."""
+    from mergekit.scenarios import build_five_features
+
+    tmp = Path(tempfile.mkdtemp(prefix="mergekit-demo-"))
+    try:
+        scenario = build_five_features(tmp / "acme-app")
+        report.print_demo_intro(scenario.path, scenario.description, scenario.branches, scenario.shared_files)
+        planned = plan_branches(scenario.path, tuple(scenario.branches), scenario.base)
+        report.print_plan(planned, as_json=False)
+        result = integrate(
+            IntegrateOptions(cwd=scenario.path, into=scenario.base, branches=tuple(scenario.branches))
+        )
+        report.print_run(result, as_json=False)
+        shown: dict[str, str] = {}
+        if result.worktree:
+            for conflict in result.conflicts:
+                file = Path(result.worktree) / conflict["path"]
+                if file.is_file():
+                    shown[conflict["path"]] = file.read_text(encoding="utf-8", errors="replace")
+        report.print_demo_handoff(result, shown)
+        if keep:
+            report.emit_text([f"kept the demo repository: {tmp / 'acme-app'}"])
+        else:
+            if result.status != "done":
+                abort_run(scenario.path)
+            report.emit_text(["cleaned up (pass --keep to explore the repository and the hand-off worktree)"])
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return EXIT_OK
+
+
+COMMANDS: list[click.Command] = [integrate_cmd, continue_cmd, abort_cmd, status_cmd, plan_cmd, demo_cmd]
+"""The commands this module contributes to the `mergekit` group."""

@@ -1,0 +1,53 @@
+"""Settle the conflicts of one in-memory merge with the resolver: what is proven, what needs a human.
+
+The single seam between the engine's conflicts and `mergekit.resolve.resolve_file`: content
+conflicts go to the resolver; a clean answer becomes a resolution (reported with its rule),
+anything else stays for a human together with the file content to show them (markers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from mergekit.engine import Conflict
+from mergekit.resolve import Labels, resolve_file
+
+LINE_MERGE_RULE = "line-merge"
+"""The rule reported when git's line merge alone settled a file libgit2 left conflicted."""
+
+
+@dataclass
+class Settlement:
+    """The outcome of settling one merge's conflicts."""
+
+    resolutions: dict[str, bytes] = field(default_factory=dict)
+    """Path → merged bytes for every conflict the resolver proved."""
+    auto_resolved: list[tuple[str, str]] = field(default_factory=list)
+    """(path, rule) for every resolved conflict, in path order."""
+    human: list[Conflict] = field(default_factory=list)
+    """Conflicts left for a human."""
+    contents: dict[str, bytes] = field(default_factory=dict)
+    """Path → what to put in the work tree for a human (markers, or the surviving side)."""
+
+
+def settle(conflicts: Sequence[Conflict], labels: Labels) -> Settlement:
+    """Run the resolver on each content conflict; keep everything it cannot prove for a human."""
+    result = Settlement()
+    for conflict in conflicts:
+        if conflict.is_content and conflict.ours is not None and conflict.theirs is not None:
+            base = conflict.base.data if conflict.base is not None else None
+            answer = resolve_file(
+                base, conflict.ours.data, conflict.theirs.data, conflict.path, labels=labels
+            )
+            if answer.clean:
+                result.resolutions[conflict.path] = answer.merged
+                result.auto_resolved.append((conflict.path, answer.rule or LINE_MERGE_RULE))
+                continue
+            result.contents[conflict.path] = answer.merged
+        else:
+            survivor = conflict.ours or conflict.theirs
+            if survivor is not None and survivor.path == conflict.path:
+                result.contents[conflict.path] = survivor.data
+        result.human.append(conflict)
+    return result
