@@ -63,8 +63,6 @@ def _same_child(base: Item, ours: Item, theirs: Item, merge_text: TextMerge | No
     fields = {}
     for name in ("lead", "body", "mid", "tail"):
         value = pick3(getattr(base, name), getattr(ours, name), getattr(theirs, name))
-        if value is None and merge_text is not None and name == "lead":
-            value = merge_text(base.lead, ours.lead, theirs.lead)
         if value is None:
             return Refusal(f"both sides changed the text around {ours.key[:60]!r} differently")
         fields[name] = value
@@ -138,6 +136,14 @@ def merge_items(
                 out.append(kept)
         pos = max(pos, upto)
 
+    for changes, other, other_same in ((o_changes, theirs, t_same), (t_changes, ours, o_same)):
+        for a, b, new in changes:
+            for i in range(a, b):
+                if i in other_same and other[other_same[i]].render() != base[i].render():
+                    return Refusal("one side changed an entry whose comments or spacing the other side changed")
+            for item in new:
+                if item.first and item.lead.strip() and not (a == 0 and b > 0 and item.lead == base[0].lead):
+                    return Refusal("an entry was added before the first one, which carries the leading comments")
     while oi < len(o_changes) or ti < len(t_changes):
         oc = o_changes[oi] if oi < len(o_changes) else None
         tc = t_changes[ti] if ti < len(t_changes) else None
@@ -310,16 +316,16 @@ def render(
     if inner_lead is None:
         inner_lead = next((i.lead for i in items if not i.first), first_lead)
     styles = [bool(s and s[-1].sep) for s in sides]
-    trailing = styles[2] if styles[1] == styles[0] and base_items else styles[1]
+    trailing = styles[1] if styles[1] == styles[2] or not base_items else styles[0]
     sep = separator.encode()
     out = []
     for n, item in enumerate(items):
         if item.raw:
             out.append(item.render())
             continue
-        if n == 0 and at_start and not item.first:
+        if n == 0 and at_start and not item.first and not item.lead.strip():
             item = replace(item, lead=first_lead, first=True)
-        elif (n > 0 or not at_start) and item.first:
+        elif (n > 0 or not at_start) and item.first and not item.lead.strip():
             item = replace(item, lead=inner_lead, first=False)
         if sep:
             last = n == len(items) - 1 and at_end
