@@ -30,7 +30,7 @@ class Container:
     """Field paths that key a child (`key`, `source`, `arguments.0`); empty = its text."""
     separator: str = ""
     """The separator between children (`,` for lists); empty for statements and lines."""
-    order: str = "sorted-if-sorted"
+    order: str = "append"
     """`sorted-if-sorted` keeps a sorted base sorted; `append` puts ours' then theirs' additions."""
     parent: tuple[str, ...] = ()
     """If set, the container's parent node must be one of these kinds."""
@@ -86,7 +86,7 @@ def _container(raw: dict[str, object]) -> Container:
         children=strings("children"),
         signature=strings("signature"),
         separator=str(raw.get("separator", "")),
-        order=str(raw.get("order", "sorted-if-sorted")),
+        order=str(raw.get("order", "append")),
         parent=strings("parent"),
         anchor=str(raw.get("anchor", "")),
         header=strings("header"),
