@@ -53,7 +53,7 @@ def survey(repo: Repo, base: str, tips: Sequence[tuple[str, str]], predict: bool
                 BranchFacts(name=name, tip=tip, footprint=footprints[name], base_conflicts=human)
             )
         for (a, a_tip), (b, b_tip) in combinations(sorted(live), 2):
-            shared = footprints[a] & footprints[b]
+            shared = _different(scratch, a_tip, b_tip, footprints[a] & footprints[b])
             if not shared:
                 continue
             if not predict or (a, b) in result.ancestry or (b, a) in result.ancestry:
@@ -73,3 +73,11 @@ def _predict(
     merge = merge_commits(scratch, ours, theirs)
     settled = settle(merge.conflicts, Labels(ours=ours_name, theirs=theirs_name))
     return frozenset(p for p, _ in settled.auto_resolved), frozenset(c.path for c in settled.human)
+
+
+def _different(repo: Repo, a_tip: str, b_tip: str, paths: frozenset[str]) -> frozenset[str]:
+    """The paths of `paths` whose content differs between two tips (identical changes never clash)."""
+    if not paths:
+        return paths
+    a_ids, b_ids = repo.path_ids(a_tip, paths), repo.path_ids(b_tip, paths)
+    return frozenset(p for p in paths if a_ids[p] != b_ids[p])

@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -50,6 +50,7 @@ class Repo:
 
     def __init__(self, raw: pygit2.Repository) -> None:
         self._raw = raw
+        self._common_dir = self._find_common_dir()
 
     @property
     def raw(self) -> pygit2.Repository:
@@ -66,6 +67,9 @@ class Repo:
     @property
     def common_dir(self) -> Path:
         """The git dir shared by all worktrees (where refs, objects and mergekit's state live)."""
+        return self._common_dir
+
+    def _find_common_dir(self) -> Path:
         commondir = self.git_dir / "commondir"
         if commondir.is_file():
             target = Path(commondir.read_text(encoding="utf-8").strip())
@@ -225,6 +229,17 @@ class Repo:
             return None
         obj = self._raw.get(entry.id)
         return bytes(obj.data) if isinstance(obj, pygit2.Blob) else None
+
+    def path_ids(self, commit: str, paths: Iterable[str]) -> dict[str, str | None]:
+        """The object id of each path in `commit` (None when absent)."""
+        tree = self._commit(commit).tree
+        result: dict[str, str | None] = {}
+        for path in paths:
+            try:
+                result[path] = str(tree[path].id)
+            except KeyError:
+                result[path] = None
+        return result
 
     def write_blob(self, data: bytes) -> str:
         """Store `data` as a blob; return its id."""

@@ -36,6 +36,8 @@ class PausedFile:
 def _git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> str:
     """Run git with hooks disabled; raise MergekitError with git's message on failure."""
     cmd = ["git", "-c", "core.hooksPath=" + os.devnull, *args]
+    if not cwd.is_dir():
+        raise MergekitError(f"{cwd} does not exist — run `mergekit abort` to drop the run")
     try:
         proc = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, check=False)
     except FileNotFoundError as exc:

@@ -27,7 +27,8 @@ def make_plan(
     known = set(names)
     edges = _direct_dependencies(names, {(a, b) for a, b in ancestry if a in known and b in known and a != b})
     deps_of = {n: tuple(sorted(a for a, b in edges if b == n)) for n in names}
-    shared, human = _scores(branches, pairs)
+    independent = [p for p in pairs if (p.a, p.b) not in ancestry and (p.b, p.a) not in ancestry]
+    shared, human = _scores(branches, independent)
 
     def key(name: str) -> tuple[int, int, str]:
         return human[name], shared[name], name
@@ -66,7 +67,11 @@ def make_plan(
 def _scores(
     branches: Sequence[BranchFacts], pairs: Sequence[PairPrediction]
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """Per branch: shared-file modifications and predicted human conflicts (pairs and BASE)."""
+    """Per branch: shared-file modifications and predicted human conflicts (pairs and BASE).
+
+    Pairs where one branch is built on the other are left out by the caller: the later one
+    contains the earlier one, so they do not contend.
+    """
     shared = {b.name: 0 for b in branches}
     human = {b.name: len(b.base_conflicts) for b in branches}
     for pair in pairs:
