@@ -58,7 +58,7 @@ def pick3(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
     return None
 
 
-def _same_child(base: Item, ours: Item, theirs: Item, merge_text: TextMerge | None) -> Item | Refusal:
+def _same_child(base: Item, ours: Item, theirs: Item) -> Item | Refusal:
     """A child all three sides kept: take each side's edits to its text and surrounding comments."""
     fields = {}
     for name in ("lead", "body", "mid", "tail"):
@@ -111,99 +111,164 @@ def _raw_item(text: bytes, like: Item) -> Item:
                    mid=b"", sep=b"", tail=b"", raw=True, names=())
 
 
+@dataclass(frozen=True)
+class Edit:
+    """One side's change to base children [a, b): replaced by `new`."""
+
+    a: int
+    b: int
+    new: tuple[Item, ...]
+    modify: bool = False
+    """True for an edit of one child that keeps its signature (same dict key, same declaration)."""
+
+
+def _edits(base: list[Item], side: list[Item]) -> tuple[list[Edit], dict[int, int]]:
+    """A side's edits against base, split so that children keeping their signature are modifications."""
+    changes, same = _diff(base, side)
+    edits: list[Edit] = []
+    for a, b, new in changes:
+        olds = base[a:b]
+        pairs: list[tuple[int, int]] = []
+        start = 0
+        for bi, old in enumerate(olds):
+            if old.sig is None:
+                continue
+            for sj in range(start, len(new)):
+                if new[sj].sig == old.sig and new[sj].kind == old.kind:
+                    pairs.append((bi, sj))
+                    start = sj + 1
+                    break
+        bi0 = sj0 = 0
+        for bi, sj in pairs:
+            if bi > bi0 or sj > sj0:
+                edits.append(Edit(a + bi0, a + bi, tuple(new[sj0:sj])))
+            edits.append(Edit(a + bi, a + bi + 1, (new[sj],), modify=True))
+            bi0, sj0 = bi + 1, sj + 1
+        if bi0 < len(olds) or sj0 < len(new):
+            edits.append(Edit(a + bi0, b, tuple(new[sj0:])))
+    return edits, same
+
+
+def _clusters(o_edits: list[Edit], t_edits: list[Edit]) -> list[tuple[list[Edit], list[Edit]]]:
+    """Group edits of both sides that overlap or touch, in base order."""
+    tagged = sorted([(e.a, e.b, 0, e) for e in o_edits] + [(e.a, e.b, 1, e) for e in t_edits], key=lambda t: t[:3])
+    out: list[tuple[list[Edit], list[Edit]]] = []
+    end = -1
+    for a, b, side, edit in tagged:
+        if not out or a > end:
+            out.append(([], []))
+            end = b
+        out[-1][side].append(edit)
+        end = max(end, b)
+    return out
+
+
 def merge_items(
     base: list[Item], ours: list[Item], theirs: list[Item], order: str, merge_text: TextMerge | None = None
 ) -> Union | Refusal:
     """Merge the children lists, or say why not.
 
-    Children both sides changed are merged line by line with `merge_text` (as git would have,
-    had they not been near a conflict); if that conflicts too, the container is refused.
+    Where both sides edited near each other, only insertions of list entries and edits that keep
+    a child's signature are combined; a child both sides edited is merged line by line with
+    `merge_text` (as git would have, had it not been next to a conflict).
     """
-    (o_changes, o_same), (t_changes, t_same) = _diff(base, ours), _diff(base, theirs)
-    out: list[Item] = []
-    pos = 0
-    oi = ti = 0
-    unioned = 0
-    refusal: list[Refusal] = []
-
-    def emit_base(upto: int) -> None:
-        nonlocal pos
-        for i in range(pos, upto):
-            kept = _same_child(base[i], ours[o_same[i]], theirs[t_same[i]], merge_text)
-            if isinstance(kept, Refusal):
-                refusal.append(kept)
-            else:
-                out.append(kept)
-        pos = max(pos, upto)
-
-    for changes, other, other_same in ((o_changes, theirs, t_same), (t_changes, ours, o_same)):
-        for a, b, new in changes:
-            for i in range(a, b):
+    (o_edits, o_same), (t_edits, t_same) = _edits(base, ours), _edits(base, theirs)
+    for edits, other, other_same in ((o_edits, theirs, t_same), (t_edits, ours, o_same)):
+        for e in edits:
+            for i in range(e.a, e.b):
                 if i in other_same and other[other_same[i]].render() != base[i].render():
                     return Refusal("one side changed an entry whose comments or spacing the other side changed")
-            for item in new:
-                if item.first and item.lead.strip() and not (a == 0 and b > 0 and item.lead == base[0].lead):
+            for item in e.new:
+                if item.first and item.lead.strip() and not (e.a == 0 and e.b > 0 and item.lead == base[0].lead):
                     return Refusal("an entry was added before the first one, which carries the leading comments")
-    while oi < len(o_changes) or ti < len(t_changes):
-        oc = o_changes[oi] if oi < len(o_changes) else None
-        tc = t_changes[ti] if ti < len(t_changes) else None
-        if oc is not None and tc is not None and oc[0] == tc[0]:
-            (a, b, o_new), (_, y, t_new) = oc, tc
-            if a == b and a == y:
-                emit_base(a)
-                before = base[a - 1] if a > 0 else None
-                after = base[a] if a < len(base) else None
-                run = _union_run(o_new, t_new, before, after, order)
+    out: list[Item] = []
+    pos = 0
+    unioned = 0
+
+    def keep(upto: int) -> Refusal | None:
+        nonlocal pos
+        for i in range(pos, upto):
+            kept = _same_child(base[i], ours[o_same[i]], theirs[t_same[i]])
+            if isinstance(kept, Refusal):
+                return kept
+            out.append(kept)
+        pos = max(pos, upto)
+        return None
+
+    for o_group, t_group in _clusters(o_edits, t_edits):
+        lo = min(e.a for e in o_group + t_group)
+        hi = max(e.b for e in o_group + t_group)
+        refused = keep(lo)
+        if refused:
+            return refused
+        if not o_group or not t_group:
+            for e in o_group or t_group:
+                refused = keep(e.a)
+                if refused:
+                    return refused
+                out.extend(e.new)
+                pos = e.b
+            continue
+        if [(e.a, e.b, [i.key for i in e.new]) for e in o_group] == [(e.a, e.b, [i.key for i in e.new]) for e in t_group]:
+            if [i.lead.strip(b"\n") + i.body for e in o_group for i in e.new] != [
+                i.lead.strip(b"\n") + i.body for e in t_group for i in e.new
+            ]:
+                return Refusal("both sides made the same change with different formatting")
+            for e in o_group:
+                refused = keep(e.a)
+                if refused:
+                    return refused
+                out.extend(e.new)
+                pos = e.b
+            continue
+        for e in o_group + t_group:
+            if e.a != e.b and not e.modify:
+                what = "removed" if not e.new else "replaced"
+                return Refusal(f"one side {what} entries right next to entries the other side changed")
+        ins = {(side, e.a): list(e.new) for side, group in ((0, o_group), (1, t_group)) for e in group if e.a == e.b}
+        mods = {(side, e.a): e.new[0] for side, group in ((0, o_group), (1, t_group)) for e in group if e.modify}
+        for g in range(lo, hi + 1):
+            o_ins, t_ins = ins.get((0, g), []), ins.get((1, g), [])
+            if o_ins and t_ins:
+                before = base[g - 1] if g > 0 else None
+                after = base[g] if g < len(base) else None
+                run = _union_run(o_ins, t_ins, before, after, order)
                 if isinstance(run, Refusal):
                     return run
                 out.extend(run)
                 unioned += 1
-                oi += 1
-                ti += 1
-                continue
-            if b == y and [i.key for i in o_new] == [i.key for i in t_new]:
-                if [i.lead.strip(b"\n") + i.body for i in o_new] != [i.lead.strip(b"\n") + i.body for i in t_new]:
-                    return Refusal("both sides made the same change with different formatting")
-                emit_base(a)
-                out.extend(o_new)
-                pos = b
-                oi += 1
-                ti += 1
-                continue
-            if a == b or tc[0] == tc[1]:
-                return Refusal("one side inserted entries right next to entries the other side changed")
-            if b == y and merge_text is not None:
-                text = merge_text(_slots(base[a:b]), _slots(o_new), _slots(t_new))
-                if text is not None:
-                    emit_base(a)
-                    out.append(_raw_item(text, o_new[0] if o_new else base[a]))
-                    pos = b
-                    oi += 1
-                    ti += 1
-                    continue
-            return Refusal("both sides changed the same entries differently")
-        first, other, is_ours = (oc, tc, True) if tc is None or (oc is not None and oc[0] < tc[0]) else (tc, oc, False)
-        assert first is not None
-        a, b, new = first
-        if other is not None and other[0] < b:
-            return Refusal("both sides changed overlapping entries")
-        if other is not None and other[0] == b and a < b:
-            return Refusal("one side changed entries right next to entries the other side changed")
-        emit_base(a)
-        out.extend(new)
-        pos = b
-        if is_ours:
-            oi += 1
-        else:
-            ti += 1
-    emit_base(len(base))
-    if refusal:
-        return refusal[0]
-    added_o = sum(len(c[2]) for c in o_changes)
-    added_t = sum(len(c[2]) for c in t_changes)
-    note = f"merged {added_o} entr{'y' if added_o == 1 else 'ies'} from ours and {added_t} from theirs"
+            elif o_ins or t_ins:
+                for item in o_ins or t_ins:
+                    if not item.union:
+                        return Refusal(f"a {item.kind} was added right next to entries the other side changed")
+                out.extend(o_ins or t_ins)
+            if g == hi:
+                break
+            mo, mt = mods.get((0, g)), mods.get((1, g))
+            if mo is not None and mt is not None:
+                if mo.key == mt.key and mo.render() == mt.render():
+                    out.append(mo)
+                else:
+                    text = merge_text(base[g].render(), mo.render(), mt.render()) if merge_text else None
+                    if text is None:
+                        return Refusal(f"both sides changed {base[g].key[:60]!r} differently")
+                    out.append(_raw_item(text, mo))
+            elif mo is not None or mt is not None:
+                out.append(mo if mo is not None else mt)  # type: ignore[arg-type]
+            else:
+                kept = _same_child(base[g], ours[o_same[g]], theirs[t_same[g]])
+                if isinstance(kept, Refusal):
+                    return kept
+                out.append(kept)
+        pos = hi
+    refused = keep(len(base))
+    if refused:
+        return refused
+    added_o = sum(len(e.new) for e in o_edits)
+    added_t = sum(len(e.new) for e in t_edits)
+    note = f"took {added_o} new or edited entr{'y' if added_o == 1 else 'ies'} from ours and {added_t} from theirs"
     if unioned:
-        note += f"; {unioned} place(s) where both sides added entries were unioned"
+        note += f"; unioned {unioned} place(s) where both sides added entries"
     base_keys = {i.key for i in base}
     added = [i for i in out if i.key not in base_keys]
     return Union(items=out, added=added, note=note)
