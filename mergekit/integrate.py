@@ -23,6 +23,7 @@ from mergekit.engine import (
     inspect_worktree,
     materialize_merge,
     merge_commits,
+    merge_in_progress,
     merge_message,
     open_repo,
     remove_worktree,
@@ -209,7 +210,13 @@ def integrate(opts: IntegrateOptions) -> RunReport:
     notes = list(plan.warnings)
     if opts.dry_run:
         with repo.scratch() as scratch:
-            report = _Runner(scratch, st, dry_run=True).advance()
+                report = _Runner(scratch, st, dry_run=True).advance()
+        if not opts.skip_conflicting and report.conflicts:
+            # predicted: these branches would stop the run for a human
+            report.status = "conflict"
+            report.skipped = [s for s in report.skipped if s["reason"] != "conflicts"]
+            done = set(report.merged) | {s["branch"] for s in report.skipped}
+            report.pending = [b for b in report.order if b not in done]
         report.plan, report.result_commit = plan, None
         report.notes = notes + report.notes
         return report
@@ -402,6 +409,11 @@ class _Runner:
         if ws.unmerged:
             return self._unresolved(paused, list(ws.unmerged), "unmerged")
         if ws.head == paused.ours:
+            if not merge_in_progress(wt):
+                raise MergekitError(
+                    f"the merge of {paused.branch} was aborted in {wt} — redo it there with "
+                    f"`git merge {paused.theirs[:12]}` and resolve, or run `mergekit abort`"
+                )
             assert ws.index_tree is not None
             tree = ws.index_tree
             message = _clean_message(merge_message(wt) or paused.message)

@@ -21,6 +21,7 @@ from mergekit.engine.worktree import (
     checkout_commit,
     inspect_worktree,
     materialize_merge,
+    merge_in_progress,
     merge_message,
     remove_worktree,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "inspect_worktree",
     "materialize_merge",
     "merge_commits",
+    "merge_in_progress",
     "merge_message",
     "merge_trees",
     "open_repo",

@@ -116,6 +116,11 @@ def worktree_git_dir(path: Path) -> Path:
     return dotgit.resolve()
 
 
+def merge_in_progress(path: Path) -> bool:
+    """True while the worktree has a MERGE_HEAD (the human has not aborted or committed the merge)."""
+    return (worktree_git_dir(path) / "MERGE_HEAD").is_file()
+
+
 def merge_message(path: Path) -> str | None:
     """The MERGE_MSG a human may have edited in the worktree, None when absent."""
     msg = worktree_git_dir(path) / "MERGE_MSG"

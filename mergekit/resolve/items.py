@@ -210,13 +210,13 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
             after = nxt.end_byte
         eol = data.find(b"\n", after)
         eol = len(data) if eol < 0 else eol
+        line_ends = eol < end
         eol = min(eol, end)
         rest = data[after:eol]
         tail = b""
         next_item_start = children[item_idx[n + 1]].start_byte if n + 1 < len(item_idx) else end
-        if eol <= next_item_start and (
-            not rest.strip() or any(after <= s < eol for s in comment_starts)
-        ):
+        has_comment = any(after <= s < eol for s in comment_starts)
+        if eol <= next_item_start and ((line_ends and not rest.strip()) or has_comment):
             tail = rest
         items.append(
             Item(

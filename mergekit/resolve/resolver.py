@@ -190,7 +190,10 @@ def _structural(
             if isinstance(merged, Refusal):
                 hunks.append(HunkReport(False, None, merged.reason, co.spec.description, *items))
                 continue
-            whole = Whole(list(cb.items), list(co.items), list(ct.items), list(co.items[:o0]), list(co.items[o1:]))
+            whole = Whole(
+                list(cb.items), list(co.items), list(ct.items),
+                list(co.items[:o0]), list(co.items[o1:]), list(cb.items[b0:b1]),
+            )
             checked = check_whole(merged.items, whole)
             if isinstance(checked, Refusal):
                 hunks.append(HunkReport(False, None, checked.reason, co.spec.description, *items))
@@ -237,6 +240,8 @@ def _structural(
 def _unused_import(merged: bytes, added: list[Item]) -> str | None:
     """An import one side added whose name the merged file never uses: the other side dropped its use."""
     for item in added:
+        if item.body.startswith((b"pub ", b"pub(", b"export ")):
+            continue  # a re-export is used by other files
         for name in item.names:
             pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
             if len(pattern.findall(merged)) <= len(pattern.findall(item.body)):

@@ -285,10 +285,21 @@ class Whole:
     """Ours' children before the window."""
     ours_after: list[Item]
     """Ours' children after the window."""
+    base_window: list[Item]
+    """Base's children in the window."""
 
 
 def check_whole(window: list[Item], whole: Whole) -> list[Item] | Refusal:
     """Drop additions both sides made (kept once) and refuse clashing keys or import names."""
+    outside = {i.key for i in whole.ours_before + whole.ours_after}
+    in_base_window: dict[str, int] = defaultdict(int)
+    for i in whole.base_window:
+        in_base_window[i.key] += 1
+    in_window: dict[str, int] = defaultdict(int)
+    for item in window:
+        in_window[item.key] += 1
+        if item.key in outside and in_window[item.key] > in_base_window[item.key]:
+            return Refusal(f"{item.key[:60]!r} was added here but also appears elsewhere (moved?)")
     merged = whole.ours_before + window + whole.ours_after
     deduped = _dedupe(merged, whole.base, whole.ours, whole.theirs)
     if isinstance(deduped, Refusal):
@@ -381,7 +392,9 @@ def render(
     if inner_lead is None:
         inner_lead = next((i.lead for i in items if not i.first), first_lead)
     styles = [bool(s and s[-1].sep) for s in sides]
-    trailing = styles[1] if styles[1] == styles[2] or not base_items else styles[0]
+    # A trailing separator on the last child is kept if any side has one: the syntax allows it
+    # wherever it appears (never in JSON, where no side has one).
+    trailing = any(styles)
     sep = separator.encode()
     out = []
     for n, item in enumerate(items):
