@@ -210,7 +210,7 @@ def integrate(opts: IntegrateOptions) -> RunReport:
     notes = list(plan.warnings)
     if opts.dry_run:
         with repo.scratch() as scratch:
-                report = _Runner(scratch, st, dry_run=True).advance()
+            report = _Runner(scratch, st, dry_run=True).advance()
         if not opts.skip_conflicting and report.conflicts:
             # predicted: these branches would stop the run for a human
             report.status = "conflict"

@@ -243,8 +243,7 @@ def _unused_import(merged: bytes, added: list[Item]) -> str | None:
         if item.body.startswith((b"pub ", b"pub(", b"export ")):
             continue  # a re-export is used by other files
         for name in item.names:
-            pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
-            if len(pattern.findall(merged)) <= len(pattern.findall(item.body)):
+            if not any(_used(merged, item.body, alias) for alias in _spellings(name)):
                 return f"{item.key[:80]!r} was added but {name!r} is not used in the merged file"
     return None
 
@@ -317,6 +316,24 @@ def _span(found: Found, i0: int, i1: int) -> tuple[int, int]:
         return _slot(found.items[i0])[0], _slot(found.items[i1 - 1])[1]
     at = _slot(found.items[i0 - 1])[1] if i0 > 0 else found.start
     return at, at
+
+
+def _spellings(name: str) -> list[str]:
+    """The ways code may refer to an imported name (Go packages drop a `go-` prefix or `-go` suffix)."""
+    out = [name]
+    for prefix in ("go-", "go_"):
+        if name.startswith(prefix):
+            out.append(name[len(prefix) :])
+    for suffix in ("-go", "_go", ".go"):
+        if name.endswith(suffix):
+            out.append(name[: -len(suffix)])
+    return out + [n.replace("-", "") for n in out if "-" in n]
+
+
+def _used(merged: bytes, body: bytes, name: str) -> bool:
+    """True when `name` occurs in the merged file outside the import that binds it."""
+    pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
+    return len(pattern.findall(merged)) > len(pattern.findall(body))
 
 
 def _text_merge(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
