@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mergekit.errors import MergekitError
 from mergekit.integrate import IntegrateOptions, abort_run, continue_run, integrate, plan_branches, run_status
 from tests.gitrepo import GitRepo
 from tests.integrate_helpers import (
@@ -122,8 +123,9 @@ def test_dry_run_writes_nothing_and_predicts(repo: GitRepo) -> None:
     assert written_state(repo) == before
     assert UserSnapshot.take(repo) == user
     assert report.dry_run and report.result_commit is None and report.worktree is None
-    assert report.status == "done" and report.exit_code == 1
+    assert report.status == "conflict" and report.exit_code == 1
     assert report.merged == ["feature/alpha", "feature/beta", "feature/delta"]
+    assert report.pending == ["feature/gamma"] and report.skipped == []
     assert report.conflicts == [{"branch": "feature/gamma", "path": CONFIG, "kind": "content"}]
     assert [a["path"] for a in report.auto_resolved] == [BARREL]
 
@@ -173,6 +175,15 @@ def test_human_may_commit_the_merge_themselves(repo: GitRepo) -> None:
     assert report.status == "done"
     assert parents(repo, "integration") == [paused_at, tips["feature/gamma"]]
     assert repo.git("log", "-1", "--format=%s", "integration").strip() == "Merge gamma, settle PAGE_SIZE"
+
+
+def test_continue_refuses_when_the_human_aborted_the_merge(repo: GitRepo) -> None:
+    _, wt = _pause(repo)
+    repo.git("merge", "--abort", cwd=wt)
+    before = written_state(repo)
+    with pytest.raises(MergekitError, match="was aborted"):
+        continue_run(repo.path)
+    assert written_state(repo)["refs"] == before["refs"]
 
 
 def test_continue_with_unresolved_files_lists_them_and_changes_nothing(repo: GitRepo) -> None:
