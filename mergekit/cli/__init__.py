@@ -30,17 +30,11 @@ def main() -> None:
 
 def _register() -> None:
     """Attach every command family to the group (imported here so each module stays small)."""
-    from mergekit.cli import commands_resolve
+    from mergekit.cli import commands_integrate, commands_replay, commands_resolve
 
-    for module in (commands_resolve,):
+    for module in (commands_integrate, commands_resolve, commands_replay):
         for command in module.COMMANDS:
             main.add_command(command)
-    try:
-        from mergekit.cli import commands_integrate
-    except ImportError:  # pragma: no cover - during bootstrap
-        return
-    for command in commands_integrate.COMMANDS:
-        main.add_command(command)
 
 
 def run_cli(args: list[str]) -> int:

@@ -1,0 +1,89 @@
+"""CLI command `mergekit replay`: score the resolver on past merges or on case folders."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from mergekit import report
+from mergekit.errors import EXIT_OK, MergekitError
+from mergekit.replay import replay_cases, replay_history
+from mergekit.report_replay import different_cases, summary_lines
+
+
+def _since(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise MergekitError(f"--since {value!r} is not a date: use YYYY-MM-DD") from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return int(when.timestamp())
+
+
+@click.command("replay")
+@click.argument("rev_range", required=False, metavar="[REV-RANGE]")
+@click.option("--max-merges", type=click.IntRange(min=1), help="Look at the newest N merge commits only.")
+@click.option("--since", metavar="DATE", help="Only merges committed on or after DATE (YYYY-MM-DD).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option("--cases", "cases", type=click.Path(path_type=Path), help="Score a folder of case folders instead.")
+@click.option("--export", type=click.Path(file_okay=False, path_type=Path), help="Write the conflicts found as cases.")
+@click.option("--show-different", type=click.IntRange(min=0), default=0, help="List the first K 'different' cases.")
+@click.option("--by", "by", multiple=True, type=click.Choice(["category", "ext", "shape"]), help="Extra tables.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+@click.option("-C", "cwd", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+def replay_cmd(
+    rev_range: str | None,
+    max_merges: int | None,
+    since: str | None,
+    jobs: int,
+    cases: Path | None,
+    export: Path | None,
+    show_different: int,
+    by: tuple[str, ...],
+    as_json: bool,
+    cwd: Path,
+) -> int:
+    """What would mergekit have done on this repository's past merges?
+
+    Recomputes each two-parent merge in memory (nothing is written to the repository), runs the
+    resolver on every conflicted file and compares it with what the person committed:
+    identical, same modulo whitespace, same lines in another order, DIFFERENT (clean but not
+    what the human committed), or left to a human. Files where the human also changed lines
+    outside the conflicts are left out and counted. With --cases DIR, scores case folders
+    (base/ours/theirs/resolved + meta.json) instead.
+    """
+    progress = _progress() if sys.stderr.isatty() and not as_json else None
+    if cases is not None:
+        result = replay_cases(cases, jobs=jobs, progress=progress)
+    else:
+        result = replay_history(cwd, rev_range, _since(since), max_merges, jobs, export, progress)
+    if progress is not None:
+        click.echo("", err=True)
+    if as_json:
+        report.emit_json(result.to_json())
+        return EXIT_OK
+    groups = ("category", *[b for b in by if b != "category"])
+    lines = summary_lines(result, groups)
+    if result.merges_seen == 0 and cases is None:
+        lines = [f"no merge commits in {result.source}: nothing to replay"]
+    for case in different_cases(result, show_different):
+        lines.append(f"  different: {case}")
+    click.echo("\n".join(lines))
+    return EXIT_OK
+
+
+def _progress() -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        click.echo(f"\rreplaying {done}/{total}", nl=False, err=True)
+
+    return show
+
+
+COMMANDS: list[click.Command] = [replay_cmd]
