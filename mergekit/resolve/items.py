@@ -9,6 +9,7 @@ rendered in the container's own style.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -19,8 +20,9 @@ COMMENT_KINDS = frozenset({"comment", "line_comment", "block_comment", "html_com
 _WS = re.compile(rb"\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class Item:
+    # Not frozen: building tens of thousands of frozen instances is measurably slower; treat as immutable.
     """One child of a union container, with the text around it."""
 
     kind: str
@@ -161,10 +163,14 @@ def _rstrip_end(data: bytes, start: int, end: int) -> int:
 _VERSION_SUFFIX = re.compile(r"(/v\d+|\.v\d+)$")
 
 
-def bound_names(node: Node, spec: Container, grammar: str) -> tuple[str, ...]:
-    """The local names an import-like child binds (a Go import path binds its last segment)."""
+def bound_names_at(node: Node, spec: Container, grammar: str) -> list[tuple[str, int]]:
+    """The local names import-like children under `node` bind, with their byte offsets.
+
+    A Go import path binds its last segment (without a `/vN` suffix); a dotted Python module
+    binds its first name.
+    """
     if not spec.bindings:
-        return ()
+        return []
     from mergekit.resolve.syntax import captures
 
     names = []
@@ -175,8 +181,21 @@ def bound_names(node: Node, spec: Container, grammar: str) -> tuple[str, ...]:
         else:
             text = text.split(".")[0]
         if text and text not in ("_", "."):
-            names.append(text)
-    return tuple(names)
+            names.append((text, int(target.start_byte)))
+    return names
+
+
+def _names_by_child(node: Node, kids: list[Node], spec: Container, grammar: str) -> dict[int, tuple[str, ...]]:
+    """Bound names per child (keyed by start byte), from one run of the bindings query."""
+    if not spec.bindings or not kids:
+        return {}
+    starts = [k.start_byte for k in kids]
+    out: dict[int, list[str]] = {}
+    for name, at in bound_names_at(node, spec, grammar):
+        k = bisect.bisect_right(starts, at) - 1
+        if k >= 0 and at < kids[k].end_byte:
+            out.setdefault(starts[k], []).append(name)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "") -> Found:
@@ -193,7 +212,8 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
         trailer = [c for c in children if not c.is_named and c.type in ("]", "}", ")")]
     start = header[-1].end_byte if header else node.start_byte
     end = trailer[0].start_byte if trailer else node.end_byte
-    comment_starts = [c.start_byte for c in children if c.type in COMMENT_KINDS or c.is_extra]
+    comment_starts = sorted(c.start_byte for c in children if c.type in COMMENT_KINDS or c.is_extra)
+    names = _names_by_child(node, [children[i] for i in item_idx], spec, grammar)
     # Trivia before the first child belongs to it, so the interior starts after the header.
     items: list[Item] = []
     pos = start
@@ -215,7 +235,8 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
         rest = data[after:eol]
         tail = b""
         next_item_start = children[item_idx[n + 1]].start_byte if n + 1 < len(item_idx) else end
-        has_comment = any(after <= s < eol for s in comment_starts)
+        k = bisect.bisect_left(comment_starts, after)
+        has_comment = k < len(comment_starts) and comment_starts[k] < eol
         if eol <= next_item_start and ((line_ends and not rest.strip()) or has_comment):
             tail = rest
         items.append(
@@ -231,7 +252,7 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
                 tail=tail,
                 first=n == 0,
                 at=child.start_byte,
-                names=bound_names(child, spec, grammar) if spec.bindings else (),
+                names=names.get(child.start_byte, ()),
             )
         )
         pos = after + len(tail)
@@ -249,26 +270,33 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
     )
 
 
-def enclosing(root: Node, profile: Profile, data: bytes, lo: int, hi: int) -> list[Found]:
-    """Union containers whose interior holds the byte range [lo, hi), innermost first."""
-    found: list[Found] = []
-    node = root
-    depth = 0
+def enclosing(
+    root: Node, profile: Profile, data: bytes, lo: int, hi: int, cache: dict[tuple[int, int, str], Found] | None = None
+) -> list[Found]:
+    """Union containers whose interior holds the byte range [lo, hi), innermost first.
+
+    `cache` keeps containers already cut into slots (a file's top level is cut once).
+    """
+    chain = []
+    node = root.descendant_for_byte_range(lo, max(lo, hi)) if lo < root.end_byte else root
     while node is not None:
+        chain.append(node)
+        node = node.parent
+    found: list[Found] = []
+    depth = len(chain)
+    for node in chain:
+        depth -= 1
         for spec in profile.containers:
             if _matches(node, spec, data):
-                candidate = build(node, spec, data, depth, profile.grammar)
+                key = (node.start_byte, node.end_byte, spec.name)
+                candidate = cache.get(key) if cache is not None else None
+                if candidate is None:
+                    candidate = build(node, spec, data, depth, profile.grammar)
+                    if cache is not None:
+                        cache[key] = candidate
                 if candidate.start <= lo and hi <= candidate.end:
                     found.append(candidate)
                 break
-        nxt = None
-        for child in node.children:
-            if child.start_byte <= lo and hi <= child.end_byte and (child.end_byte > child.start_byte):
-                nxt = child
-                break
-        node = nxt
-        depth += 1
-    found.reverse()
     return found
 
 

@@ -7,8 +7,9 @@ to union; the final text always comes from git's line merge.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
+
+from mergekit.resolve.seqdiff import opcodes
 
 Opcodes = list[tuple[str, int, int, int, int]]
 
@@ -63,8 +64,8 @@ def _changes(ops: Opcodes) -> list[tuple[int, int]]:
 def conflict_regions(base: bytes, ours: bytes, theirs: bytes) -> list[Region]:
     """Regions where both sides changed overlapping or adjacent base lines."""
     b_lines, o_lines, t_lines = split_lines(base), split_lines(ours), split_lines(theirs)
-    o_ops: Opcodes = difflib.SequenceMatcher(None, b_lines, o_lines, autojunk=False).get_opcodes()
-    t_ops: Opcodes = difflib.SequenceMatcher(None, b_lines, t_lines, autojunk=False).get_opcodes()
+    o_ops: Opcodes = opcodes(b_lines, o_lines)
+    t_ops: Opcodes = opcodes(b_lines, t_lines)
     changes = sorted([(a, b, 0) for a, b in _changes(o_ops)] + [(a, b, 1) for a, b in _changes(t_ops)])
     groups: list[tuple[int, int, set[int]]] = []
     for a, b, side in changes:

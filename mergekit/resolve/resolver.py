@@ -12,17 +12,18 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mergekit.resolve.items import Found, Item, all_containers, enclosing, lines_container
 from mergekit.resolve.linemerge import line_merge
 from mergekit.resolve.profiles import Profile, profile_for
 from mergekit.resolve.regions import Region, conflict_regions, shrink
 from mergekit.resolve.types import FileResolution, HunkReport, Labels, LineMergeResult
-from mergekit.resolve.union import Refusal, Whole, check_whole, merge_items, render, same_map
+from mergekit.resolve.union import Refusal, Whole, merge_items, render, same_map
 
 MAX_BYTES = 2_000_000
 """Files larger than this get the plain line merge."""
@@ -42,6 +43,8 @@ class _Version:
     data: bytes
     profile: Profile
     _root: object = None
+    _lines: list[Found] | None = None
+    _built: dict[tuple[int, int, str], Found] = field(default_factory=dict)
 
     def root(self) -> object:
         if self._root is None:
@@ -52,8 +55,10 @@ class _Version:
 
     def containers_at(self, lo: int, hi: int) -> list[Found]:
         if self.profile.grammar == "lines":
-            return [lines_container(c, self.data) for c in self.profile.containers[:1]]
-        return enclosing(self.root(), self.profile, self.data, lo, hi)
+            if self._lines is None:
+                self._lines = [lines_container(c, self.data) for c in self.profile.containers[:1]]
+            return self._lines
+        return enclosing(self.root(), self.profile, self.data, lo, hi, self._built)
 
     def errors(self) -> int:
         if self.profile.grammar == "lines":
@@ -153,6 +158,23 @@ def _structural(
     marker_size: int,
     style: str,
 ) -> FileResolution:
+    try:
+        return _structural_inner(first, base, ours, theirs, profile, labels, marker_size, style)
+    finally:
+        _ENDS.clear()
+        _MAPS.clear()
+
+
+def _structural_inner(
+    first: LineMergeResult,
+    base: bytes,
+    ours: bytes,
+    theirs: bytes,
+    profile: Profile,
+    labels: Labels,
+    marker_size: int,
+    style: str,
+) -> FileResolution:
     deadline = time.monotonic() + TIME_LIMIT
     versions = (_Version(base, profile), _Version(ours, profile), _Version(theirs, profile))
     hunks: list[HunkReport] = []
@@ -182,6 +204,7 @@ def _structural(
     for (cb, co, ct), windows in groups.values():
         rule = f"{profile.name}:{co.spec.name}"
         items = (tuple(i.key for i in cb.items), tuple(i.key for i in co.items), tuple(i.key for i in ct.items))
+        whole = Whole(list(cb.items), list(co.items), list(ct.items))
         for window in _side_windows(cb, co, ct, _join(windows)):
             (b0, b1), (o0, o1), (t0, t1) = window
             merged = merge_items(
@@ -190,11 +213,7 @@ def _structural(
             if isinstance(merged, Refusal):
                 hunks.append(HunkReport(False, None, merged.reason, co.spec.description, *items))
                 continue
-            whole = Whole(
-                list(cb.items), list(co.items), list(ct.items),
-                list(co.items[:o0]), list(co.items[o1:]), list(cb.items[b0:b1]),
-            )
-            checked = check_whole(merged.items, whole)
+            checked = whole.check(merged.items, list(cb.items[b0:b1]), o0, o1)
             if isinstance(checked, Refusal):
                 hunks.append(HunkReport(False, None, checked.reason, co.spec.description, *items))
                 continue
@@ -254,13 +273,42 @@ def _slot(item: Item) -> tuple[int, int]:
 
 
 def _touched(found: Found, lo: int, hi: int) -> set[int]:
-    """Children whose slot meets the byte range [lo, hi]."""
-    return {n for n, item in enumerate(found.items) if _slot(item)[0] <= hi and lo <= _slot(item)[1]}
+    """Children whose slot meets the byte range [lo, hi] (slots are contiguous and in order)."""
+    ends = _slot_ends(found)
+    first = bisect.bisect_left(ends, lo)
+    out = set()
+    for n in range(first, len(found.items)):
+        if _slot(found.items[n])[0] > hi:
+            break
+        out.add(n)
+    return out
+
+
+_ENDS: dict[int, tuple[Found, list[int]]] = {}
+_MAPS: dict[tuple[int, int], tuple[Found, Found, dict[int, int]]] = {}
+
+
+def _slot_ends(found: Found) -> list[int]:
+    cached = _ENDS.get(id(found))
+    if cached is None or cached[0] is not found:
+        cached = (found, [_slot(i)[1] for i in found.items])
+        _ENDS[id(found)] = cached
+    return cached[1]
+
+
+def _same(cb: Found, side: Found) -> dict[int, int]:
+    """`same_map` of two containers, computed once per pair during a resolution."""
+    key = (id(cb), id(side))
+    cached = _MAPS.get(key)
+    if cached is None or cached[0] is not cb or cached[1] is not side:
+        cached = (cb, side, same_map(list(cb.items), list(side.items)))
+        _MAPS[key] = cached
+    return cached[2]
 
 
 def _base_window(cb: Found, co: Found, ct: Found, region: Region) -> tuple[int, int]:
     """Base children [w0, w1) the region touches, widened until both ends are kept by all sides."""
-    o_same, t_same = same_map(list(cb.items), list(co.items)), same_map(list(cb.items), list(ct.items))
+    o_same, t_same = _same(cb, co), _same(cb, ct)
     o_back = {j: i for i, j in o_same.items()}
     t_back = {j: i for i, j in t_same.items()}
     touched = _touched(cb, *region.base)
@@ -288,7 +336,7 @@ def _side_windows(
 ) -> list[tuple[tuple[int, int], tuple[int, int], tuple[int, int]]]:
     """Each base window widened to children all sides kept (plus one on each side for context),
     with the matching index ranges in ours and theirs."""
-    o_same, t_same = same_map(list(cb.items), list(co.items)), same_map(list(cb.items), list(ct.items))
+    o_same, t_same = _same(cb, co), _same(cb, ct)
     n = len(cb.items)
     anchors = [i in o_same and i in t_same for i in range(n)]
     widened: list[tuple[int, int]] = []

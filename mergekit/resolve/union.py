@@ -6,12 +6,12 @@ carrying the reason, which ends up in the report for the human.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from mergekit.resolve.items import Item, normalize
+from mergekit.resolve.seqdiff import opcodes
 
 Change = tuple[int, int, list[Item]]
 """A side's change: base items [i1, i2) replaced by these items."""
@@ -38,10 +38,9 @@ class Union:
 
 def _diff(base: list[Item], side: list[Item]) -> tuple[list[Change], dict[int, int]]:
     """A side's changes against base, and where each unchanged base child sits in that side."""
-    matcher = difflib.SequenceMatcher(None, [i.key for i in base], [i.key for i in side], autojunk=False)
     changes: list[Change] = []
     same: dict[int, int] = {}
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes([i.key for i in base], [i.key for i in side]):
         if tag == "equal":
             same.update({i1 + k: j1 + k for k in range(i2 - i1)})
         else:
@@ -274,41 +273,65 @@ def merge_items(
     return Union(items=out, added=added, note=note)
 
 
-@dataclass(frozen=True)
 class Whole:
-    """The full children lists of the container, for checks that span more than the merged window."""
+    """A container's full children lists, indexed once, for checks that span beyond a window.
 
-    base: list[Item]
-    ours: list[Item]
-    theirs: list[Item]
-    ours_before: list[Item]
-    """Ours' children before the window."""
-    ours_after: list[Item]
-    """Ours' children after the window."""
-    base_window: list[Item]
-    """Base's children in the window."""
+    A window's merge is checked against everything else in the container: an entry added in
+    the window that also exists elsewhere (a move), the same key given two values, or one
+    import name bound twice.
+    """
+
+    def __init__(self, base: list[Item], ours: list[Item], theirs: list[Item]) -> None:
+        self.ours = ours
+        self.base_counts = _count_keys(base)
+        self.ours_counts = _count_keys(ours)
+        self.limit = {k: max(n) for k, n in _counts_by_key(base, ours, theirs).items()}
+        self.side_sigs = [_dup_sigs(base), _dup_sigs(ours), _dup_sigs(theirs)]
+        self.side_names = [_bindings(base), _bindings(ours), _bindings(theirs)]
+        self.ours_by_sig: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.ours_by_name: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for n, item in enumerate(ours):
+            if item.sig is not None:
+                self.ours_by_sig[item.sig].append((n, item.key))
+            for name in item.names:
+                self.ours_by_name[name].append((n, item.key))
+
+    def check(self, window: list[Item], base_window: list[Item], o0: int, o1: int) -> list[Item] | Refusal:
+        """The window's merged children with double additions dropped, or why they clash."""
+        in_ours_window = _count_keys(self.ours[o0:o1])
+        in_base_window = _count_keys(base_window)
+        seen: dict[str, int] = defaultdict(int)
+        kept: list[Item] = []
+        for item in window:
+            seen[item.key] += 1
+            outside = self.ours_counts.get(item.key, 0) - in_ours_window.get(item.key, 0)
+            if outside and seen[item.key] > in_base_window.get(item.key, 0):
+                return Refusal(f"{item.key[:60]!r} was added here but also appears elsewhere (moved?)")
+            if seen[item.key] > max(self.limit.get(item.key, 1), 1):
+                continue  # both sides added it: keep it once
+            kept.append(item)
+        for item in kept:
+            if item.sig is None:
+                continue
+            keys = {k for n, k in self.ours_by_sig.get(item.sig, []) if not o0 <= n < o1}
+            keys |= {i.key for i in kept if i.sig == item.sig}
+            if len(keys) > 1 and all(len(s.get(item.sig, set())) < len(keys) for s in self.side_sigs):
+                shown = " vs ".join(sorted(keys))[:200]
+                return Refusal(f"the same key {item.sig.split(':', 1)[-1]} was given different values: {shown}")
+        for item in kept:
+            for name in item.names:
+                keys = {k for n, k in self.ours_by_name.get(name, []) if not o0 <= n < o1}
+                keys |= {i.key for i in kept if name in i.names}
+                if len(keys) > 1 and all(len(b.get(name, set())) < len(keys) for b in self.side_names):
+                    return Refusal(f"two different imports bind the name {name!r}")
+        return kept
 
 
-def check_whole(window: list[Item], whole: Whole) -> list[Item] | Refusal:
-    """Drop additions both sides made (kept once) and refuse clashing keys or import names."""
-    outside = {i.key for i in whole.ours_before + whole.ours_after}
-    in_base_window: dict[str, int] = defaultdict(int)
-    for i in whole.base_window:
-        in_base_window[i.key] += 1
-    in_window: dict[str, int] = defaultdict(int)
-    for item in window:
-        in_window[item.key] += 1
-        if item.key in outside and in_window[item.key] > in_base_window[item.key]:
-            return Refusal(f"{item.key[:60]!r} was added here but also appears elsewhere (moved?)")
-    merged = whole.ours_before + window + whole.ours_after
-    deduped = _dedupe(merged, whole.base, whole.ours, whole.theirs)
-    if isinstance(deduped, Refusal):
-        return deduped
-    clash = _binding_clash(deduped, whole.base, whole.ours, whole.theirs)
-    if clash:
-        return Refusal(clash)
-    kept = {id(i) for i in deduped}
-    return [i for i in window if id(i) in kept]
+def _count_keys(items: list[Item]) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for item in items:
+        out[item.key] += 1
+    return out
 
 
 def same_map(base: list[Item], side: list[Item]) -> dict[int, int]:
@@ -324,43 +347,12 @@ def _bindings(items: list[Item]) -> dict[str, set[str]]:
     return out
 
 
-def _binding_clash(merged: list[Item], base: list[Item], ours: list[Item], theirs: list[Item]) -> str | None:
-    """A name imported by two different children after the merge but not before is a conflict."""
-    before = [_bindings(base), _bindings(ours), _bindings(theirs)]
-    for name, keys in _bindings(merged).items():
-        if len(keys) > 1 and all(len(b.get(name, set())) < len(keys) for b in before):
-            return f"two different imports bind the name {name!r}"
-    return None
-
-
 def _dup_sigs(items: list[Item]) -> dict[str, set[str]]:
     by_sig: dict[str, set[str]] = defaultdict(set)
     for item in items:
         if item.sig is not None:
             by_sig[item.sig].add(item.key)
     return by_sig
-
-
-def _dedupe(merged: list[Item], base: list[Item], ours: list[Item], theirs: list[Item]) -> list[Item] | Refusal:
-    """Drop entries both sides added (kept once); refuse one key with two different values."""
-    counts: dict[str, int] = defaultdict(int)
-    for item in merged:
-        counts[item.key] += 1
-    limit = {k: max(n) for k, n in _counts_by_key(base, ours, theirs).items()}
-    result = []
-    seen: dict[str, int] = defaultdict(int)
-    for item in merged:
-        seen[item.key] += 1
-        if seen[item.key] > max(limit.get(item.key, 1), 1):
-            continue
-        result.append(item)
-    merged_sigs = _dup_sigs(result)
-    side_sigs = [_dup_sigs(base), _dup_sigs(ours), _dup_sigs(theirs)]
-    for sig, keys in merged_sigs.items():
-        if len(keys) > 1 and all(len(s.get(sig, set())) < len(keys) for s in side_sigs):
-            shown = " vs ".join(sorted(keys))[:200]
-            return Refusal(f"the same key {sig.split(':', 1)[-1]} was given different values: {shown}")
-    return result
 
 
 def _counts_by_key(*sides: list[Item]) -> dict[str, list[int]]:
