@@ -335,7 +335,10 @@ class _Runner:
             return None
         merge = merge_commits(repo, ours, theirs)
         settled = settle(merge.conflicts, Labels(ours=st.result_branch, base="base", theirs=branch))
-        auto = [{"branch": branch, "path": p, "rule": r} for p, r in settled.auto_resolved]
+        auto = [
+            {"branch": branch, "path": p, "rule": r, "detail": settled.details.get(p, "")}
+            for p, r in settled.auto_resolved
+        ]
         human = [{"branch": branch, "path": c.path, "kind": c.kind} for c in settled.human]
         if human and (st.skip_conflicting or self.dry_run):
             paths = [c["path"] for c in human]
@@ -343,7 +346,7 @@ class _Runner:
             st.conflicts.extend(human)
             self._save()
             return None
-        message = self._message(branch, ours, theirs, settled.auto_resolved)
+        message = self._message(branch, ours, theirs, settled.auto_resolved, settled.details)
         if human:
             partial = merge.write_tree(settled.resolutions, leftover="ours")
             wt = self._worktree(ours)
@@ -510,7 +513,9 @@ class _Runner:
     def _parents(self, ours: str, theirs: str) -> list[str]:
         return [ours, theirs] if self.st.strategy == "merge" else [ours]
 
-    def _message(self, branch: str, ours: str, theirs: str, auto: list[tuple[str, str]]) -> str:
+    def _message(
+        self, branch: str, ours: str, theirs: str, auto: list[tuple[str, str]], details: dict[str, str] | None = None
+    ) -> str:
         st = self.st
         if st.strategy == "squash":
             lines = [f"Squash branch '{branch}' into {st.result_branch}", ""]
@@ -518,7 +523,11 @@ class _Runner:
         else:
             lines = [f"Merge branch '{branch}' into {st.result_branch}"]
         if auto:
-            lines += ["", "mergekit auto-resolved:"] + [f"  {p} ({r})" for p, r in auto]
+            lines += ["", "mergekit auto-resolved:"]
+            for p, r in auto:
+                lines.append(f"  {p} ({r})")
+                for part in filter(None, (details or {}).get(p, "").split(" | ")):
+                    lines.append(f"    {part}")
         return "\n".join(lines) + "\n"
 
     def _save(self) -> None:

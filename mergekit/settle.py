@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mergekit.engine import Conflict
-from mergekit.resolve import Labels, resolve_file
+from mergekit.resolve import FileResolution, Labels, resolve_file
 
 LINE_MERGE_RULE = "line-merge"
 """The rule reported when git's line merge alone settled a file libgit2 left conflicted."""
@@ -29,6 +29,8 @@ class Settlement:
     """Conflicts left for a human."""
     contents: dict[str, bytes] = field(default_factory=dict)
     """Path → what to put in the work tree for a human (markers, or the surviving side)."""
+    details: dict[str, str] = field(default_factory=dict)
+    """Path → what the resolver did, hunk by hunk (entries added by each side), for the audit trail."""
 
 
 def settle(conflicts: Sequence[Conflict], labels: Labels) -> Settlement:
@@ -43,6 +45,7 @@ def settle(conflicts: Sequence[Conflict], labels: Labels) -> Settlement:
             if answer.clean:
                 result.resolutions[conflict.path] = answer.merged
                 result.auto_resolved.append((conflict.path, answer.rule or LINE_MERGE_RULE))
+                result.details[conflict.path] = describe(answer)
                 continue
             result.contents[conflict.path] = answer.merged
         else:
@@ -51,3 +54,17 @@ def settle(conflicts: Sequence[Conflict], labels: Labels) -> Settlement:
                 result.contents[conflict.path] = survivor.data
         result.human.append(conflict)
     return result
+
+
+def describe(answer: FileResolution) -> str:
+    """One line per unioned region: the container and the entries that were added to it."""
+    parts = []
+    for hunk in answer.hunks:
+        if not hunk.resolved:
+            continue
+        before = set(hunk.base_items)
+        added = [item for item in hunk.merged_items if item not in before]
+        shown = ", ".join(a if len(a) <= 60 else a[:57] + "..." for a in added[:8])
+        more = f" and {len(added) - 8} more" if len(added) > 8 else ""
+        parts.append(f"{hunk.rule}: {hunk.reason}; added {shown or 'nothing'}{more}")
+    return " | ".join(parts)
