@@ -514,7 +514,12 @@ class _Runner:
         return [ours, theirs] if self.st.strategy == "merge" else [ours]
 
     def _message(
-        self, branch: str, ours: str, theirs: str, auto: list[tuple[str, str]], details: dict[str, str] | None = None
+        self,
+        branch: str,
+        ours: str,
+        theirs: str,
+        auto: list[tuple[str, str]],
+        details: dict[str, str] | None = None,
     ) -> str:
         st = self.st
         if st.strategy == "squash":

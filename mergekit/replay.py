@@ -15,10 +15,11 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from mergekit.errors import MergekitError
 from mergekit.resolve import FileResolution, Labels, line_merge, resolve_file
@@ -31,6 +32,8 @@ SLOW_SECONDS = 30.0
 """A file whose resolution takes longer than this counts as timed out."""
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -164,23 +167,43 @@ def category(path: str, conflict_lines: Iterable[bytes] = ()) -> str:
     stem = name.split(".")[0]
     if name.endswith(".lock") or name in ("package-lock.json", "pnpm-lock.yaml", "go.sum", "yarn.lock"):
         return "lockfile"
-    if stem in ("changelog", "changes", "history", "news", "release-notes", "releases") or "changelog" in path.lower():
+    if (
+        stem in ("changelog", "changes", "history", "news", "release-notes", "releases")
+        or "changelog" in path.lower()
+    ):
         return "changelog"
     if name in (
-        "package.json", "cargo.toml", "go.mod", "pyproject.toml", "setup.cfg", "setup.py", "gemfile",
-        "composer.json", "pom.xml", "build.gradle", "deno.json",
+        "package.json",
+        "cargo.toml",
+        "go.mod",
+        "pyproject.toml",
+        "setup.cfg",
+        "setup.py",
+        "gemfile",
+        "composer.json",
+        "pom.xml",
+        "build.gradle",
+        "deno.json",
     ) or name.startswith("requirements"):
         return "manifest"
     if name == "__init__.py":
         return "init"
-    if stem in ("index", "mod", "lib", "main") and name.rsplit(".", 1)[-1] in ("ts", "tsx", "js", "mjs", "rs"):
+    if stem in ("index", "mod", "lib", "main") and name.rsplit(".", 1)[-1] in (
+        "ts",
+        "tsx",
+        "js",
+        "mjs",
+        "rs",
+    ):
         lines = [line.strip() for line in conflict_lines if line.strip()]
         if lines and all(re.match(rb"(export|import|pub mod|mod|pub use|use)\b", line) for line in lines):
             return "barrel"
     if re.search(r"(^|/)(urls|routes?|router|registry|registries)(\.|/|$)", path.lower()):
         return "registry"
     lines = [line.strip() for line in conflict_lines if line.strip()]
-    if lines and all(re.match(rb"(import|from|use|#include|require|const \w+ = require)\b", line) for line in lines):
+    if lines and all(
+        re.match(rb"(import|from|use|#include|require|const \w+ = require)\b", line) for line in lines
+    ):
         return "imports"
     if name.rsplit(".", 1)[-1] in ("json", "yaml", "yml", "toml"):
         return "keyset"
@@ -193,7 +216,7 @@ def _conflict_lines(base: bytes, ours: bytes, theirs: bytes) -> list[bytes]:
     inside = False
     for line in merged.split(b"\n"):
         if _MARK.match(line + b"\n"):
-            inside = not line.startswith(b">") and not (line.startswith(b"=") and not inside) or (
+            inside = (not line.startswith(b">") and not (line.startswith(b"=") and not inside)) or (
                 line.startswith(b"=") and inside
             )
             continue
@@ -234,7 +257,9 @@ def score_case_folder(folder: Path) -> CaseResult:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     ext = meta.get("ext", "")
     files = {n: (folder / f"{n}{ext}").read_bytes() for n in ("base", "ours", "theirs", "resolved")}
-    outcome, rule, seconds = score(files["base"], files["ours"], files["theirs"], files["resolved"], meta["path"])
+    outcome, rule, seconds = score(
+        files["base"], files["ours"], files["theirs"], files["resolved"], meta["path"]
+    )
     return CaseResult(
         case=str(meta.get("case_id", folder.name)),
         path=meta["path"],
@@ -279,7 +304,9 @@ def _replay_merge(args: tuple[str, str, str, str, str, str | None]) -> _MergeOut
     left_out = 0
     with repo.scratch() as scratch:
         merge = merge_commits(scratch, ours, theirs)
-        conflicts = [c for c in merge.conflicts if c.is_content and c.ours is not None and c.theirs is not None]
+        conflicts = [
+            c for c in merge.conflicts if c.is_content and c.ours is not None and c.theirs is not None
+        ]
         for conflict in conflicts:
             assert conflict.ours is not None and conflict.theirs is not None
             human = repo.read_path(oid, conflict.path)
@@ -296,13 +323,29 @@ def _replay_merge(args: tuple[str, str, str, str, str, str | None]) -> _MergeOut
             cat = category(conflict.path, _conflict_lines(base, o, t))
             case_id = f"{oid[:12]}-{conflict.path.replace('/', '_')}"
             results.append(
-                CaseResult(f"{oid[:12]}:{conflict.path}", conflict.path, cat, ext or "(none)", outcome, rule,
-                           round(seconds, 4))
+                CaseResult(
+                    f"{oid[:12]}:{conflict.path}",
+                    conflict.path,
+                    cat,
+                    ext or "(none)",
+                    outcome,
+                    rule,
+                    round(seconds, 4),
+                )
             )
             if export:
-                exported.append({"case_id": case_id, "path": conflict.path, "ext": ext, "category": cat,
-                                 "merge_commit": oid, "parents": [ours, theirs], "merge_subject": subject,
-                                 "files": {"base": base, "ours": o, "theirs": t, "resolved": human}})
+                exported.append(
+                    {
+                        "case_id": case_id,
+                        "path": conflict.path,
+                        "ext": ext,
+                        "category": cat,
+                        "merge_commit": oid,
+                        "parents": [ours, theirs],
+                        "merge_subject": subject,
+                        "files": {"base": base, "ours": o, "theirs": t, "resolved": human},
+                    }
+                )
     return _MergeOutcome(bool(conflicts), results, left_out, exported)
 
 
@@ -347,7 +390,7 @@ def _write_case(root: Path, case: dict[str, object]) -> None:
     (folder / "meta.json").write_text(json.dumps(case, indent=2) + "\n", encoding="utf-8")
 
 
-def _map(fn: Callable[[object], object] | Callable[..., object], items: list, jobs: int, progress: Progress | None) -> Iterable:  # type: ignore[type-arg]
+def _map(fn: Callable[[T], R], items: list[T], jobs: int, progress: Progress | None) -> Iterator[R]:
     """`map` in `jobs` processes, reporting progress; results in input order."""
     total = len(items)
     if jobs <= 1 or total < 2:

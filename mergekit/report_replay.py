@@ -67,9 +67,9 @@ def summary_lines(report: ReplayReport, by: tuple[str, ...] = ("category",)) -> 
 
 def different_cases(report: ReplayReport, limit: int) -> list[str]:
     """Ids of the first `limit` cases in the dangerous bucket."""
-    return [f"{r.case} ({r.category}, {r.path}) rule={r.rule}" for r in report.results if r.outcome == "different"][
-        :limit
-    ]
+    return [
+        f"{r.case} ({r.category}, {r.path}) rule={r.rule}" for r in report.results if r.outcome == "different"
+    ][:limit]
 
 
 assert set(_HEAD) == set(OUTCOMES)

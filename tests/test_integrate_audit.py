@@ -11,10 +11,14 @@ from mergekit.entry import main
 from mergekit.scenarios import build_five_features
 
 
-def test_auto_resolutions_are_audited(tmp_path: Path, git_env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_auto_resolutions_are_audited(
+    tmp_path: Path, git_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     scenario = build_five_features(tmp_path / "app")
     first, second = "feature/billing-dashboard", "feature/notification-preferences"
-    code = main(["integrate", "-C", str(scenario.path), "--into", "main", "--order", "given", "--json", first, second])
+    code = main(
+        ["integrate", "-C", str(scenario.path), "--into", "main", "--order", "given", "--json", first, second]
+    )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     barrel = [a for a in data["auto_resolved"] if a["path"] == "src/lib/db/schema/index.ts"]
@@ -30,4 +34,6 @@ def test_auto_resolutions_are_audited(tmp_path: Path, git_env: dict[str, str], c
 def scenario_git(path: Path, env: dict[str, str], *args: str) -> str:
     import subprocess
 
-    return subprocess.run(["git", *args], cwd=path, env=env, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=path, env=env, capture_output=True, text=True, check=True
+    ).stdout

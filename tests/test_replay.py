@@ -28,17 +28,19 @@ def _history(repo: GitRepo) -> None:
     """Three merges: one the resolver reproduces, one a human resolved differently, one genuine."""
     repo.commit("base", {"src/index.ts": BARREL, "config.py": "PAGE_SIZE = 10\n", "notes.md": "- a\n"})
     for n, (ours_line, theirs_line) in enumerate(
-        [("export * from './billing';\n", "export * from './audit';\n"), ("export * from './x';\n", "export * from './y';\n")]
+        [
+            ("export * from './billing';\n", "export * from './audit';\n"),
+            ("export * from './x';\n", "export * from './y';\n"),
+        ]
     ):
         repo.checkout(f"f{n}a", create=True, start="main")
         repo.commit(f"a{n}", {"src/index.ts": repo.show("main", "src/index.ts") + ours_line})
         repo.checkout(f"f{n}b", create=True, start="main")
         repo.commit(f"b{n}", {"src/index.ts": repo.show("main", "src/index.ts") + theirs_line})
         main_text = repo.show("main", "src/index.ts")
-        if n == 0:  # the human unioned, ours first: what mergekit does
-            human = main_text + ours_line + theirs_line
-        else:  # the human kept only theirs' line: mergekit's union differs
-            human = main_text + theirs_line
+        # merge 0: the human unioned, ours first (what mergekit does);
+        # merge 1: the human kept only theirs' line (mergekit's union differs)
+        human = main_text + ours_line + theirs_line if n == 0 else main_text + theirs_line
         repo.checkout("main")
         repo.git("merge", "-q", "--ff-only", f"f{n}a")
         _merge_with(repo, "main", f"f{n}b", {"src/index.ts": human})

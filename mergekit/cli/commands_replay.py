@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -23,7 +23,7 @@ def _since(value: str | None) -> int | None:
     except ValueError as exc:
         raise MergekitError(f"--since {value!r} is not a date: use YYYY-MM-DD") from exc
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return int(when.timestamp())
 
 
@@ -32,10 +32,18 @@ def _since(value: str | None) -> int | None:
 @click.option("--max-merges", type=click.IntRange(min=1), help="Look at the newest N merge commits only.")
 @click.option("--since", metavar="DATE", help="Only merges committed on or after DATE (YYYY-MM-DD).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
-@click.option("--cases", "cases", type=click.Path(path_type=Path), help="Score a folder of case folders instead.")
-@click.option("--export", type=click.Path(file_okay=False, path_type=Path), help="Write the conflicts found as cases.")
-@click.option("--show-different", type=click.IntRange(min=0), default=0, help="List the first K 'different' cases.")
-@click.option("--by", "by", multiple=True, type=click.Choice(["category", "ext", "shape"]), help="Extra tables.")
+@click.option(
+    "--cases", "cases", type=click.Path(path_type=Path), help="Score a folder of case folders instead."
+)
+@click.option(
+    "--export", type=click.Path(file_okay=False, path_type=Path), help="Write the conflicts found as cases."
+)
+@click.option(
+    "--show-different", type=click.IntRange(min=0), default=0, help="List the first K 'different' cases."
+)
+@click.option(
+    "--by", "by", multiple=True, type=click.Choice(["category", "ext", "shape"]), help="Extra tables."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 @click.option("-C", "cwd", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 def replay_cmd(

@@ -79,5 +79,7 @@ def merge_commits_in(
             if limit is not None and len(found) >= limit:
                 break
     except pygit2.GitError as exc:
-        raise MergekitError(f"cannot walk history ({exc}): the clone may be incomplete, run `git fetch`") from exc
+        raise MergekitError(
+            f"cannot walk history ({exc}): the clone may be incomplete, run `git fetch`"
+        ) from exc
     return found, missing

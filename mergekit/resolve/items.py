@@ -114,7 +114,7 @@ def signature(node: Node, spec: Container) -> str | None:
                 break
             parts.append(normalize(target.text))
         else:
-            return node.type + ":" + "|".join(parts)
+            return str(node.type) + ":" + "|".join(parts)
     return None
 
 
@@ -185,7 +185,9 @@ def bound_names_at(node: Node, spec: Container, grammar: str) -> list[tuple[str,
     return names
 
 
-def _names_by_child(node: Node, kids: list[Node], spec: Container, grammar: str) -> dict[int, tuple[str, ...]]:
+def _names_by_child(
+    node: Node, kids: list[Node], spec: Container, grammar: str
+) -> dict[int, tuple[str, ...]]:
     """Bound names per child (keyed by start byte), from one run of the bindings query."""
     if not spec.bindings or not kids:
         return {}
@@ -271,7 +273,12 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
 
 
 def enclosing(
-    root: Node, profile: Profile, data: bytes, lo: int, hi: int, cache: dict[tuple[int, int, str], Found] | None = None
+    root: Node,
+    profile: Profile,
+    data: bytes,
+    lo: int,
+    hi: int,
+    cache: dict[tuple[int, int, str], Found] | None = None,
 ) -> list[Found]:
     """Union containers whose interior holds the byte range [lo, hi), innermost first.
 

@@ -47,7 +47,7 @@ class Container:
     attach: tuple[str, ...] = ()
     """Child kinds that belong to the next child, like comments (Rust `#[attr]`)."""
     bindings: str = ""
-    """A tree-sitter query whose captures are the names a child binds (imports); see `items.bound_names_at`."""
+    """A tree-sitter query capturing the names a child binds (imports); see `items.bound_names_at`."""
 
 
 @dataclass(frozen=True)

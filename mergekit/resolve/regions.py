@@ -40,7 +40,7 @@ def _offsets(lines: list[bytes]) -> list[int]:
 
 
 def _map_start(ops: Opcodes, b: int) -> int:
-    for tag, i1, i2, j1, j2 in ops:
+    for tag, i1, i2, j1, _ in ops:
         if tag == "equal" and i1 <= b <= i2:
             return j1 + (b - i1)
         if tag != "equal" and i1 == b:
@@ -104,8 +104,7 @@ def shrink(region: Region, base: bytes, ours: bytes, theirs: bytes) -> Region:
         prefix += 1
     suffix = 0
     while (
-        suffix < shortest - prefix
-        and texts[0][-1 - suffix] == texts[1][-1 - suffix] == texts[2][-1 - suffix]
+        suffix < shortest - prefix and texts[0][-1 - suffix] == texts[1][-1 - suffix] == texts[2][-1 - suffix]
     ):
         suffix += 1
     return Region(

@@ -133,9 +133,7 @@ def _plain(result: LineMergeResult, reason: str | None) -> FileResolution:
     )
 
 
-def _pick(
-    region: Region, versions: tuple[_Version, _Version, _Version]
-) -> tuple[Found, Found, Found] | None:
+def _pick(region: Region, versions: tuple[_Version, _Version, _Version]) -> tuple[Found, Found, Found] | None:
     """The innermost container enclosing the region that is the same container in all three."""
     b, o, t = versions
     cands_b = b.containers_at(*region.base)
@@ -192,23 +190,45 @@ def _structural_inner(
             hunks.append(HunkReport(False, None, "no list-like container encloses this conflict"))
             continue
         cb, co, ct = picked
-        items = (tuple(i.key for i in cb.items), tuple(i.key for i in co.items), tuple(i.key for i in ct.items))
+        items = (
+            tuple(i.key for i in cb.items),
+            tuple(i.key for i in co.items),
+            tuple(i.key for i in ct.items),
+        )
         if cb.has_error or co.has_error or ct.has_error:
-            hunks.append(HunkReport(False, None, "the container does not parse cleanly", co.spec.description, *items))
+            hunks.append(
+                HunkReport(False, None, "the container does not parse cleanly", co.spec.description, *items)
+            )
             continue
         if _layout(versions[1].data, co) != _layout(versions[2].data, ct):
-            hunks.append(HunkReport(False, None, "one side re-wrapped the list onto more or fewer lines", co.spec.description, *items))
+            hunks.append(
+                HunkReport(
+                    False,
+                    None,
+                    "one side re-wrapped the list onto more or fewer lines",
+                    co.spec.description,
+                    *items,
+                )
+            )
             continue
         key = (cb.start, co.start, ct.start, co.spec.name)
         groups.setdefault(key, ((cb, co, ct), []))[1].append(_base_window(cb, co, ct, region))
     for (cb, co, ct), windows in groups.values():
         rule = f"{profile.name}:{co.spec.name}"
-        items = (tuple(i.key for i in cb.items), tuple(i.key for i in co.items), tuple(i.key for i in ct.items))
+        items = (
+            tuple(i.key for i in cb.items),
+            tuple(i.key for i in co.items),
+            tuple(i.key for i in ct.items),
+        )
         whole = Whole(list(cb.items), list(co.items), list(ct.items))
         for window in _side_windows(cb, co, ct, _join(windows)):
             (b0, b1), (o0, o1), (t0, t1) = window
             merged = merge_items(
-                list(cb.items[b0:b1]), list(co.items[o0:o1]), list(ct.items[t0:t1]), co.spec.order, _text_merge
+                list(cb.items[b0:b1]),
+                list(co.items[o0:o1]),
+                list(ct.items[t0:t1]),
+                co.spec.order,
+                _text_merge,
             )
             if isinstance(merged, Refusal):
                 hunks.append(HunkReport(False, None, merged.reason, co.spec.description, *items))
@@ -217,30 +237,38 @@ def _structural_inner(
             if isinstance(checked, Refusal):
                 hunks.append(HunkReport(False, None, checked.reason, co.spec.description, *items))
                 continue
-            text = render(checked, (cb.items, co.items, ct.items), co.spec.separator, o0 == 0, o1 == len(co.items))
+            text = render(
+                checked, (cb.items, co.items, ct.items), co.spec.separator, o0 == 0, o1 == len(co.items)
+            )
             o_span, t_span = _span(co, o0, o1), _span(ct, t0, t1)
             if any(s < o_span[1] and o_span[0] < e for s, e, _ in edits_o) or any(
                 s < t_span[1] and t_span[0] < e for s, e, _ in edits_t
             ):
-                hunks.append(HunkReport(False, None, "overlaps entries merged for another conflict", co.spec.description))
+                hunks.append(
+                    HunkReport(
+                        False, None, "overlaps entries merged for another conflict", co.spec.description
+                    )
+                )
                 continue
             added.extend(i for i in merged.added if i in checked)
             edits_o.append((*o_span, text))
             edits_t.append((*t_span, text))
             rules.append(rule)
             hunks.append(
-                HunkReport(True, rule, merged.note, co.spec.description, *items, tuple(i.key for i in checked))
+                HunkReport(
+                    True, rule, merged.note, co.spec.description, *items, tuple(i.key for i in checked)
+                )
             )
     if not edits_o:
-        return FileResolution(
-            merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks)
-        )
+        return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks))
     ours2, theirs2 = _apply(ours, edits_o), _apply(theirs, edits_t)
     final = line_merge(base, ours2, theirs2, labels=labels, marker_size=marker_size, style=style)
     rule_name = "+".join(dict.fromkeys(rules))
     if final.conflicts:
         if final.conflicts >= first.conflicts:
-            return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks))
+            return FileResolution(
+                merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks)
+            )
         return FileResolution(
             merged=final.merged, clean=False, rule=rule_name, conflicts=final.conflicts, hunks=tuple(hunks)
         )
@@ -430,7 +458,9 @@ def _check_clean(
     before = [_dup_keys(_Version(s, profile).all()) for s in (base, ours, theirs)]
     for key, values in suspicious.items():
         if all(len(b.get(key, set())) < len(values) for b in before):
-            marked = _mark_duplicate(first.merged, merged.all(), key, _Version(ours, profile), labels, marker_size)
+            marked = _mark_duplicate(
+                first.merged, merged.all(), key, _Version(ours, profile), labels, marker_size
+            )
             reason = f"both sides added {key[1].split(':', 1)[-1]} with different values"
             return FileResolution(
                 merged=marked,
@@ -461,9 +491,18 @@ def _mark_duplicate(
     if not (a1 <= b0 or b1 <= a0):
         return data
     block = (
-        b"<" * marker_size + b" " + labels.ours.encode() + b"\n" + _nl(data[a0:a1])
-        + b"=" * marker_size + b"\n" + _nl(data[b0:b1])
-        + b">" * marker_size + b" " + labels.theirs.encode() + b"\n"
+        b"<" * marker_size
+        + b" "
+        + labels.ours.encode()
+        + b"\n"
+        + _nl(data[a0:a1])
+        + b"=" * marker_size
+        + b"\n"
+        + _nl(data[b0:b1])
+        + b">" * marker_size
+        + b" "
+        + labels.theirs.encode()
+        + b"\n"
     )
     if a0 < b0:
         return data[:a0] + block + data[a1:b0] + data[b1:]

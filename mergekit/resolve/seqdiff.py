@@ -22,7 +22,9 @@ def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode]:
     return _coalesce(raw)
 
 
-def _diff(a: Sequence[Hashable], b: Sequence[Hashable], a0: int, a1: int, b0: int, b1: int, out: list[Opcode]) -> None:
+def _diff(
+    a: Sequence[Hashable], b: Sequence[Hashable], a0: int, a1: int, b0: int, b1: int, out: list[Opcode]
+) -> None:
     while a0 < a1 and b0 < b1 and a[a0] == b[b0]:
         out.append(("equal", a0, a0 + 1, b0, b0 + 1))
         a0 += 1
@@ -34,7 +36,9 @@ def _diff(a: Sequence[Hashable], b: Sequence[Hashable], a0: int, a1: int, b0: in
         b1 -= 1
     if a0 == a1 or b0 == b1:
         if a0 < a1 or b0 < b1:
-            out.append(("replace" if a0 < a1 and b0 < b1 else ("delete" if a0 < a1 else "insert"), a0, a1, b0, b1))
+            out.append(
+                ("replace" if a0 < a1 and b0 < b1 else ("delete" if a0 < a1 else "insert"), a0, a1, b0, b1)
+            )
     elif (a1 - a0) <= SMALL or (b1 - b0) <= SMALL:
         _difflib(a, b, a0, a1, b0, b1, out)
     else:
@@ -51,13 +55,17 @@ def _diff(a: Sequence[Hashable], b: Sequence[Hashable], a0: int, a1: int, b0: in
     out.extend(reversed(tail))
 
 
-def _difflib(a: Sequence[Hashable], b: Sequence[Hashable], a0: int, a1: int, b0: int, b1: int, out: list[Opcode]) -> None:
+def _difflib(
+    a: Sequence[Hashable], b: Sequence[Hashable], a0: int, a1: int, b0: int, b1: int, out: list[Opcode]
+) -> None:
     matcher = difflib.SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         out.append((tag, a0 + i1, a0 + i2, b0 + j1, b0 + j2))
 
 
-def _anchors(a: Sequence[Hashable], b: Sequence[Hashable], a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int]]:
+def _anchors(
+    a: Sequence[Hashable], b: Sequence[Hashable], a0: int, a1: int, b0: int, b1: int
+) -> list[tuple[int, int]]:
     """Elements unique in both ranges, kept in a longest increasing run (patience sorting)."""
     count_a: dict[Hashable, int] = {}
     pos_a: dict[Hashable, int] = {}
@@ -69,9 +77,7 @@ def _anchors(a: Sequence[Hashable], b: Sequence[Hashable], a0: int, a1: int, b0:
     for j in range(b0, b1):
         count_b[b[j]] = count_b.get(b[j], 0) + 1
         pos_b[b[j]] = j
-    pairs = sorted(
-        (pos_a[k], pos_b[k]) for k, n in count_a.items() if n == 1 and count_b.get(k) == 1
-    )
+    pairs = sorted((pos_a[k], pos_b[k]) for k, n in count_a.items() if n == 1 and count_b.get(k) == 1)
     # longest increasing subsequence on the b positions
     tails: list[int] = []
     tails_idx: list[int] = []
@@ -100,7 +106,7 @@ def _coalesce(ops: list[Opcode]) -> list[Opcode]:
         if i1 == i2 and j1 == j2:
             continue
         if out:
-            ptag, pi1, pi2, pj1, pj2 = out[-1]
+            ptag, pi1, _, pj1, _ = out[-1]
             if ptag == "equal" and tag == "equal":
                 out[-1] = ("equal", pi1, i2, pj1, j2)
                 continue

@@ -59,13 +59,14 @@ def pick3(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
 
 def _same_child(base: Item, ours: Item, theirs: Item) -> Item | Refusal:
     """A child all three sides kept: take each side's edits to its text and surrounding comments."""
-    fields = {}
+    picked: list[bytes] = []
     for name in ("lead", "body", "mid", "tail"):
         value = pick3(getattr(base, name), getattr(ours, name), getattr(theirs, name))
         if value is None:
             return Refusal(f"both sides changed the text around {ours.key[:60]!r} differently")
-        fields[name] = value
-    return replace(ours, **fields)
+        picked.append(value)
+    lead, body, mid, tail = picked
+    return replace(ours, lead=lead, body=body, mid=mid, tail=tail)
 
 
 def _sort_key(item: Item) -> str:
@@ -84,7 +85,9 @@ def _union_run(
     """Both sides inserted at the same place: keep both, identical additions once."""
     for item in ours + theirs:
         if not item.union:
-            return Refusal(f"both sides inserted at the same place, including a {item.kind} that is not a list entry")
+            return Refusal(
+                f"both sides inserted at the same place, including a {item.kind} that is not a list entry"
+            )
     ours_keys = {i.key for i in ours}
     extra = [i for i in theirs if i.key not in ours_keys]
     if (
@@ -106,8 +109,19 @@ def _slots(items: list[Item]) -> bytes:
 
 def _raw_item(text: bytes, like: Item) -> Item:
     """Several children merged line by line, kept as one opaque slot."""
-    return replace(like, kind="(merged lines)", key=normalize(text), sig=None, lead=b"", body=text,
-                   mid=b"", sep=b"", tail=b"", raw=True, names=())
+    return replace(
+        like,
+        kind="(merged lines)",
+        key=normalize(text),
+        sig=None,
+        lead=b"",
+        body=text,
+        mid=b"",
+        sep=b"",
+        tail=b"",
+        raw=True,
+        names=(),
+    )
 
 
 @dataclass(frozen=True)
@@ -150,7 +164,9 @@ def _edits(base: list[Item], side: list[Item]) -> tuple[list[Edit], dict[int, in
 
 def _clusters(o_edits: list[Edit], t_edits: list[Edit]) -> list[tuple[list[Edit], list[Edit]]]:
     """Group edits of both sides that overlap or touch, in base order."""
-    tagged = sorted([(e.a, e.b, 0, e) for e in o_edits] + [(e.a, e.b, 1, e) for e in t_edits], key=lambda t: t[:3])
+    tagged = sorted(
+        [(e.a, e.b, 0, e) for e in o_edits] + [(e.a, e.b, 1, e) for e in t_edits], key=lambda t: t[:3]
+    )
     out: list[tuple[list[Edit], list[Edit]]] = []
     end = -1
     for a, b, side, edit in tagged:
@@ -176,10 +192,18 @@ def merge_items(
         for e in edits:
             for i in range(e.a, e.b):
                 if i in other_same and other[other_same[i]].render() != base[i].render():
-                    return Refusal("one side changed an entry whose comments or spacing the other side changed")
+                    return Refusal(
+                        "one side changed an entry whose comments or spacing the other side changed"
+                    )
             for item in e.new:
-                if item.first and item.lead.strip() and not (e.a == 0 and e.b > 0 and item.lead == base[0].lead):
-                    return Refusal("an entry was added before the first one, which carries the leading comments")
+                if (
+                    item.first
+                    and item.lead.strip()
+                    and not (e.a == 0 and e.b > 0 and item.lead == base[0].lead)
+                ):
+                    return Refusal(
+                        "an entry was added before the first one, which carries the leading comments"
+                    )
     out: list[Item] = []
     pos = 0
     unioned = 0
@@ -208,7 +232,9 @@ def merge_items(
                 out.extend(e.new)
                 pos = e.b
             continue
-        if [(e.a, e.b, [i.key for i in e.new]) for e in o_group] == [(e.a, e.b, [i.key for i in e.new]) for e in t_group]:
+        if [(e.a, e.b, [i.key for i in e.new]) for e in o_group] == [
+            (e.a, e.b, [i.key for i in e.new]) for e in t_group
+        ]:
             if [i.lead.strip(b"\n") + i.body for e in o_group for i in e.new] != [
                 i.lead.strip(b"\n") + i.body for e in t_group for i in e.new
             ]:
@@ -224,8 +250,15 @@ def merge_items(
             if e.a != e.b and not e.modify:
                 what = "removed" if not e.new else "replaced"
                 return Refusal(f"one side {what} entries right next to entries the other side changed")
-        ins = {(side, e.a): list(e.new) for side, group in ((0, o_group), (1, t_group)) for e in group if e.a == e.b}
-        mods = {(side, e.a): e.new[0] for side, group in ((0, o_group), (1, t_group)) for e in group if e.modify}
+        ins = {
+            (side, e.a): list(e.new)
+            for side, group in ((0, o_group), (1, t_group))
+            for e in group
+            if e.a == e.b
+        }
+        mods = {
+            (side, e.a): e.new[0] for side, group in ((0, o_group), (1, t_group)) for e in group if e.modify
+        }
         for g in range(lo, hi + 1):
             o_ins, t_ins = ins.get((0, g), []), ins.get((1, g), [])
             if o_ins and t_ins:
@@ -239,7 +272,9 @@ def merge_items(
             elif o_ins or t_ins:
                 for item in o_ins or t_ins:
                     if not item.union:
-                        return Refusal(f"a {item.kind} was added right next to entries the other side changed")
+                        return Refusal(
+                            f"a {item.kind} was added right next to entries the other side changed"
+                        )
                 out.extend(o_ins or t_ins)
             if g == hi:
                 break
@@ -265,7 +300,8 @@ def merge_items(
         return refused
     added_o = sum(len(e.new) for e in o_edits)
     added_t = sum(len(e.new) for e in t_edits)
-    note = f"took {added_o} new or edited entr{'y' if added_o == 1 else 'ies'} from ours and {added_t} from theirs"
+    plural = "y" if added_o == 1 else "ies"
+    note = f"took {added_o} new or edited entr{plural} from ours and {added_t} from theirs"
     if unioned:
         note += f"; unioned {unioned} place(s) where both sides added entries"
     base_keys = {i.key for i in base}
@@ -317,7 +353,9 @@ class Whole:
             keys |= {i.key for i in kept if i.sig == item.sig}
             if len(keys) > 1 and all(len(s.get(item.sig, set())) < len(keys) for s in self.side_sigs):
                 shown = " vs ".join(sorted(keys))[:200]
-                return Refusal(f"the same key {item.sig.split(':', 1)[-1]} was given different values: {shown}")
+                return Refusal(
+                    f"the same key {item.sig.split(':', 1)[-1]} was given different values: {shown}"
+                )
         for item in kept:
             for name in item.names:
                 keys = {k for n, k in self.ours_by_name.get(name, []) if not o0 <= n < o1}
@@ -378,7 +416,7 @@ def render(
     `at_start`/`at_end` say whether the window begins/ends the container (first-child spacing,
     the trailing-separator style of the last child).
     """
-    base_items, ours_items, theirs_items = sides
+    ours_items = sides[1]
     first_lead = ours_items[0].lead if ours_items else (items[0].lead if items else b"")
     inner_lead = next((i.lead for i in ours_items if not i.first), None)
     if inner_lead is None:
