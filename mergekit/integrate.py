@@ -16,8 +16,11 @@ from typing import Any, Literal
 
 from mergekit import state as run_state
 from mergekit.engine import (
+    Conflict,
+    ConflictKind,
     PausedFile,
     Repo,
+    Side,
     add_worktree,
     checkout_commit,
     inspect_worktree,
@@ -28,10 +31,12 @@ from mergekit.engine import (
     open_repo,
     remove_worktree,
 )
+from mergekit.engine.types import MODE_FILE
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
 from mergekit.plan import OrderMode, Plan, make_plan, select_branches
 from mergekit.resolve import Labels
-from mergekit.settle import settle
+from mergekit.resolve.profiles import profile_for
+from mergekit.settle import clashes, settle
 from mergekit.state import Paused, RunState
 from mergekit.survey import survey
 from mergekit.testrun import run_test
@@ -334,7 +339,11 @@ class _Runner:
             self._save()
             return None
         merge = merge_commits(repo, ours, theirs)
-        settled = settle(merge.conflicts, Labels(ours=st.result_branch, base="base", theirs=branch))
+        labels = Labels(ours=st.result_branch, base="base", theirs=branch)
+        settled = settle(merge.conflicts, labels)
+        clash = clashes(self._changed_on_both_sides(ours, theirs, {c.path for c in merge.conflicts}), labels)
+        settled.human.extend(clash.human)
+        settled.contents.update(clash.contents)
         auto = [
             {"branch": branch, "path": p, "rule": r, "detail": settled.details.get(p, "")}
             for p, r in settled.auto_resolved
@@ -512,6 +521,26 @@ class _Runner:
 
     def _parents(self, ours: str, theirs: str) -> list[str]:
         return [ours, theirs] if self.st.strategy == "merge" else [ours]
+
+    def _changed_on_both_sides(self, ours: str, theirs: str, conflicted: set[str]) -> list[Conflict]:
+        """Files with a language profile that both sides changed and git merged cleanly."""
+        repo = self.repo
+        base = repo.merge_base(ours, theirs)
+        if base is None:
+            return []
+        paths = (repo.changed_paths(base, ours) & repo.changed_paths(base, theirs)) - conflicted
+        paths = frozenset(p for p in paths if profile_for(p) is not None)
+        if not paths:
+            return []
+        ids = [repo.path_ids(commit, paths) for commit in (base, ours, theirs)]
+        found = []
+        for path in sorted(paths):
+            oids = [side.get(path) for side in ids]
+            if any(oid is None for oid in oids) or oids[1] == oids[2]:
+                continue
+            b, o, t = (Side(path, oid, MODE_FILE, repo.read_blob(oid)) for oid in oids if oid is not None)
+            found.append(Conflict(path=path, kind=ConflictKind.CONTENT, base=b, ours=o, theirs=t))
+        return found
 
     def _message(
         self,

@@ -56,6 +56,24 @@ def settle(conflicts: Sequence[Conflict], labels: Labels) -> Settlement:
     return result
 
 
+def clashes(candidates: Sequence[Conflict], labels: Labels) -> Settlement:
+    """Files git merged cleanly although both sides changed them: a key given two values is a conflict.
+
+    `candidates` carry base/ours/theirs of such files; those the resolver's duplicate-key check
+    rejects come back in `human` with the content (markers) to show.
+    """
+    result = Settlement()
+    for candidate in candidates:
+        if candidate.ours is None or candidate.theirs is None:
+            continue
+        base = candidate.base.data if candidate.base is not None else None
+        answer = resolve_file(base, candidate.ours.data, candidate.theirs.data, candidate.path, labels=labels)
+        if not answer.clean:
+            result.human.append(candidate)
+            result.contents[candidate.path] = answer.merged
+    return result
+
+
 def describe(answer: FileResolution) -> str:
     """One line per unioned region: the container and the entries that were added to it."""
     parts = []
