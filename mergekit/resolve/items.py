@@ -284,15 +284,23 @@ def enclosing(
 
     `cache` keeps containers already cut into slots (a file's top level is cut once).
     """
-    chain = []
-    node = root.descendant_for_byte_range(lo, max(lo, hi)) if lo < root.end_byte else root
-    while node is not None:
-        chain.append(node)
-        node = node.parent
+    # An insertion point on a boundary belongs to the node ending there as much as to the next
+    # one (a statement list ends with its last newline): look up from both sides.
+    starts = [root.descendant_for_byte_range(lo, max(lo, hi)) if lo < root.end_byte else root]
+    if lo == hi and lo > 0:
+        starts.append(root.descendant_for_byte_range(lo - 1, lo - 1))
+    seen: dict[tuple[int, int, int], tuple[Node, int]] = {}
+    for start in starts:
+        chain = []
+        node = start
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        for depth, node in enumerate(reversed(chain)):
+            seen.setdefault((node.start_byte, node.end_byte, node.kind_id), (node, depth))
+    ordered = sorted(seen.values(), key=lambda pair: (pair[0].end_byte - pair[0].start_byte, -pair[1]))
     found: list[Found] = []
-    depth = len(chain)
-    for node in chain:
-        depth -= 1
+    for node, depth in ordered:
         for spec in profile.containers:
             if _matches(node, spec, data):
                 key = (node.start_byte, node.end_byte, spec.name)

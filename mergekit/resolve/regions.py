@@ -81,6 +81,8 @@ def conflict_regions(base: bytes, ours: bytes, theirs: bytes) -> list[Region]:
             continue
         o0, o1 = _map_start(o_ops, lo), _map_end(o_ops, hi)
         t0, t1 = _map_start(t_ops, lo), _map_end(t_ops, hi)
+        if o_lines[o0:o1] == t_lines[t0:t1]:
+            continue  # both sides made the same change: git takes it once
         regions.append(
             Region(
                 base=(b_off[lo], b_off[hi]),

@@ -163,6 +163,22 @@ def _structural(
         _MAPS.clear()
 
 
+MAX_PASSES = 4
+"""Unioning an inner container can make an outer one mergeable (`__all__` inside a module)."""
+
+
+@dataclass
+class _Pass:
+    """What one pass over the conflicting regions found and did."""
+
+    edits_o: list[tuple[int, int, bytes]] = field(default_factory=list)
+    edits_t: list[tuple[int, int, bytes]] = field(default_factory=list)
+    resolved: list[HunkReport] = field(default_factory=list)
+    refused: list[HunkReport] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    added: list[Item] = field(default_factory=list)
+
+
 def _structural_inner(
     first: LineMergeResult,
     base: bytes,
@@ -174,12 +190,52 @@ def _structural_inner(
     style: str,
 ) -> FileResolution:
     deadline = time.monotonic() + TIME_LIMIT
-    versions = (_Version(base, profile), _Version(ours, profile), _Version(theirs, profile))
-    hunks: list[HunkReport] = []
-    edits_o: list[tuple[int, int, bytes]] = []
-    edits_t: list[tuple[int, int, bytes]] = []
+    base_version = _Version(base, profile)
+    originals = (_Version(ours, profile), _Version(theirs, profile))
+    resolved: list[HunkReport] = []
+    refused: list[HunkReport] = []
     rules: list[str] = []
     added: list[Item] = []
+    cur_o, cur_t = ours, theirs
+    for _ in range(MAX_PASSES):
+        versions = (base_version, _Version(cur_o, profile), _Version(cur_t, profile))
+        step = _one_pass(versions, profile, deadline)
+        refused = step.refused
+        if not step.edits_o:
+            break
+        resolved += step.resolved
+        rules += step.rules
+        added += step.added
+        cur_o, cur_t = _apply(cur_o, step.edits_o), _apply(cur_t, step.edits_t)
+        _ENDS.clear()
+        _MAPS.clear()
+    hunks = tuple(resolved + refused)
+    if not resolved:
+        return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=hunks)
+    final = line_merge(base, cur_o, cur_t, labels=labels, marker_size=marker_size, style=style)
+    rule_name = "+".join(dict.fromkeys(rules))
+    if final.conflicts:
+        if final.conflicts >= first.conflicts:
+            return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=hunks)
+        return FileResolution(
+            merged=final.merged, clean=False, rule=rule_name, conflicts=final.conflicts, hunks=hunks
+        )
+    result = _Version(final.merged, profile)
+    limit = max(originals[0].errors(), originals[1].errors())
+    if result.errors() > limit:
+        note = HunkReport(False, None, "the unioned result did not parse; left to a human")
+        return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=(*hunks, note))
+    unused = _unused_import(final.merged, added)
+    if unused:
+        note = HunkReport(False, None, unused)
+        return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=(*hunks, note))
+    return FileResolution(merged=final.merged, clean=True, rule=rule_name, hunks=hunks)
+
+
+def _one_pass(versions: tuple[_Version, _Version, _Version], profile: Profile, deadline: float) -> _Pass:
+    """Union what can be unioned in the conflicting regions of (base, ours, theirs)."""
+    out = _Pass()
+    base, ours, theirs = (v.data for v in versions)
     groups: dict[tuple[int, int, int, str], tuple[tuple[Found, Found, Found], list[tuple[int, int]]]] = {}
     for region in conflict_regions(base, ours, theirs):
         if time.monotonic() > deadline:
@@ -187,42 +243,30 @@ def _structural_inner(
         region = shrink(region, base, ours, theirs)
         picked = _pick(region, versions)
         if picked is None:
-            hunks.append(HunkReport(False, None, "no list-like container encloses this conflict"))
+            out.refused.append(HunkReport(False, None, "no list-like container encloses this conflict"))
             continue
         cb, co, ct = picked
-        items = (
-            tuple(i.key for i in cb.items),
-            tuple(i.key for i in co.items),
-            tuple(i.key for i in ct.items),
-        )
+        items = _keys(cb, co, ct)
         if cb.has_error or co.has_error or ct.has_error:
-            hunks.append(
-                HunkReport(False, None, "the container does not parse cleanly", co.spec.description, *items)
-            )
+            reason = "the container does not parse cleanly"
+            out.refused.append(HunkReport(False, None, reason, co.spec.description, *items))
             continue
-        if _layout(versions[1].data, co) != _layout(versions[2].data, ct):
-            hunks.append(
-                HunkReport(
-                    False,
-                    None,
-                    "one side re-wrapped the list onto more or fewer lines",
-                    co.spec.description,
-                    *items,
-                )
-            )
+        if _layout(ours, co) != _layout(theirs, ct):
+            reason = "one side re-wrapped the list onto more or fewer lines"
+            out.refused.append(HunkReport(False, None, reason, co.spec.description, *items))
             continue
         key = (cb.start, co.start, ct.start, co.spec.name)
         groups.setdefault(key, ((cb, co, ct), []))[1].append(_base_window(cb, co, ct, region))
-    for (cb, co, ct), windows in groups.values():
+    # innermost containers first: their unions can make an enclosing container mergeable next pass
+    for (cb, co, ct), windows in sorted(groups.values(), key=lambda g: -g[0][1].depth):
         rule = f"{profile.name}:{co.spec.name}"
-        items = (
-            tuple(i.key for i in cb.items),
-            tuple(i.key for i in co.items),
-            tuple(i.key for i in ct.items),
-        )
+        items = _keys(cb, co, ct)
         whole = Whole(list(cb.items), list(co.items), list(ct.items))
         for window in _side_windows(cb, co, ct, _join(windows)):
             (b0, b1), (o0, o1), (t0, t1) = window
+            o_span, t_span = _span(co, o0, o1), _span(ct, t0, t1)
+            if _overlaps(o_span, out.edits_o) or _overlaps(t_span, out.edits_t):
+                continue  # an inner container in this window was unioned: look again next pass
             merged = merge_items(
                 list(cb.items[b0:b1]),
                 list(co.items[o0:o1]),
@@ -231,57 +275,32 @@ def _structural_inner(
                 _text_merge,
             )
             if isinstance(merged, Refusal):
-                hunks.append(HunkReport(False, None, merged.reason, co.spec.description, *items))
+                out.refused.append(HunkReport(False, None, merged.reason, co.spec.description, *items))
                 continue
             checked = whole.check(merged.items, list(cb.items[b0:b1]), o0, o1)
             if isinstance(checked, Refusal):
-                hunks.append(HunkReport(False, None, checked.reason, co.spec.description, *items))
+                out.refused.append(HunkReport(False, None, checked.reason, co.spec.description, *items))
                 continue
             text = render(
                 checked, (cb.items, co.items, ct.items), co.spec.separator, o0 == 0, o1 == len(co.items)
             )
-            o_span, t_span = _span(co, o0, o1), _span(ct, t0, t1)
-            if any(s < o_span[1] and o_span[0] < e for s, e, _ in edits_o) or any(
-                s < t_span[1] and t_span[0] < e for s, e, _ in edits_t
-            ):
-                hunks.append(
-                    HunkReport(
-                        False, None, "overlaps entries merged for another conflict", co.spec.description
-                    )
-                )
-                continue
-            added.extend(i for i in merged.added if i in checked)
-            edits_o.append((*o_span, text))
-            edits_t.append((*t_span, text))
-            rules.append(rule)
-            hunks.append(
-                HunkReport(
-                    True, rule, merged.note, co.spec.description, *items, tuple(i.key for i in checked)
-                )
-            )
-    if not edits_o:
-        return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks))
-    ours2, theirs2 = _apply(ours, edits_o), _apply(theirs, edits_t)
-    final = line_merge(base, ours2, theirs2, labels=labels, marker_size=marker_size, style=style)
-    rule_name = "+".join(dict.fromkeys(rules))
-    if final.conflicts:
-        if final.conflicts >= first.conflicts:
-            return FileResolution(
-                merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks)
-            )
-        return FileResolution(
-            merged=final.merged, clean=False, rule=rule_name, conflicts=final.conflicts, hunks=tuple(hunks)
-        )
-    result = _Version(final.merged, profile)
-    limit = max(versions[1].errors(), versions[2].errors())
-    if result.errors() > limit:
-        hunks.append(HunkReport(False, None, "the unioned result did not parse; left to a human"))
-        return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks))
-    unused = _unused_import(final.merged, added)
-    if unused:
-        hunks.append(HunkReport(False, None, unused))
-        return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=tuple(hunks))
-    return FileResolution(merged=final.merged, clean=True, rule=rule_name, hunks=tuple(hunks))
+            if text == ours[o_span[0] : o_span[1]] and text == theirs[t_span[0] : t_span[1]]:
+                continue  # nothing to change here
+            out.added.extend(i for i in merged.added if i in checked)
+            out.edits_o.append((*o_span, text))
+            out.edits_t.append((*t_span, text))
+            out.rules.append(rule)
+            merged_keys = tuple(i.key for i in checked)
+            out.resolved.append(HunkReport(True, rule, merged.note, co.spec.description, *items, merged_keys))
+    return out
+
+
+def _keys(cb: Found, co: Found, ct: Found) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    return tuple(i.key for i in cb.items), tuple(i.key for i in co.items), tuple(i.key for i in ct.items)
+
+
+def _overlaps(span: tuple[int, int], edits: list[tuple[int, int, bytes]]) -> bool:
+    return any(s < span[1] and span[0] < e for s, e, _ in edits)
 
 
 def _unused_import(merged: bytes, added: list[Item]) -> str | None:
