@@ -224,11 +224,15 @@ def _structural_inner(
     limit = max(originals[0].errors(), originals[1].errors())
     if result.errors() > limit:
         note = HunkReport(False, None, "the unioned result did not parse; left to a human")
-        return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=(*hunks, note))
+        return FileResolution(
+            merged=first.merged, clean=False, conflicts=first.conflicts, hunks=(*hunks, note)
+        )
     unused = _unused_import(final.merged, added)
     if unused:
         note = HunkReport(False, None, unused)
-        return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=(*hunks, note))
+        return FileResolution(
+            merged=first.merged, clean=False, conflicts=first.conflicts, hunks=(*hunks, note)
+        )
     return FileResolution(merged=final.merged, clean=True, rule=rule_name, hunks=hunks)
 
 
