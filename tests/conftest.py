@@ -31,3 +31,9 @@ def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
 def repo(tmp_path: Path, git_env: dict[str, str]) -> GitRepo:
     """An empty repository on branch `main`."""
     return GitRepo.init(tmp_path / "repo", git_env)
+
+
+@pytest.fixture(autouse=True)
+def _resolver_bugs_fail_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In tests a resolver exception must surface, not fall back to the plain line merge."""
+    monkeypatch.setenv("MERGEKIT_DEBUG", "1")

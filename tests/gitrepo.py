@@ -30,6 +30,7 @@ def hermetic_env(home: Path) -> dict[str, str]:
         GIT_COMMITTER_DATE=FIXED_DATE,
         GIT_TERMINAL_PROMPT="0",
         MERGEKIT_NO_COLOR="1",
+        MERGEKIT_DEBUG="1",
     )
     return env
 

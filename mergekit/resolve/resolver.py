@@ -125,6 +125,10 @@ def resolve_file(
         return _plain(first, f"structural merge took longer than {TIME_LIMIT:.0f} s")
     except RecursionError:
         return _plain(first, "file too deeply nested")
+    except Exception as exc:  # never a guess: a resolver bug leaves git's own result
+        if os.environ.get("MERGEKIT_DEBUG"):
+            raise
+        return _plain(first, f"structural merge failed ({exc!r}); this is a bug, please report it")
 
 
 def _plain(result: LineMergeResult, reason: str | None) -> FileResolution:
