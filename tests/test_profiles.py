@@ -1,0 +1,111 @@
+"""Language profiles agree with their grammars: a typo in a data file must fail here, not silently.
+
+Every node kind a profile names exists in its tree-sitter grammar, every field in a signature
+path is a field of the grammar (or a child index), every bindings query compiles, and every
+file glob routes a sample path to its own profile.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mergekit.resolve import syntax
+from mergekit.resolve.profiles import Container, Profile, all_profiles, profile_for
+
+PROFILES = all_profiles()
+TREE_PROFILES = [p for p in PROFILES if p.grammar != "lines"]
+ORDERS = {"append", "sorted-if-sorted"}
+
+
+def _ids(profiles: list[Profile] | tuple[Profile, ...]) -> list[str]:
+    return [p.name for p in profiles]
+
+
+def _named_kinds(container: Container) -> dict[str, tuple[str, ...]]:
+    return {
+        "node": container.node,
+        "children": container.children,
+        "parent": container.parent,
+        "header": container.header,
+        "attach": container.attach,
+    }
+
+
+def test_the_fourteen_profiles_are_shipped() -> None:
+    """The languages the resolver promises are all there, each with at least one container."""
+    assert set(_ids(PROFILES)) >= {
+        "typescript", "tsx", "javascript", "python", "go", "rust", "json", "yaml", "toml",
+        "markdown", "requirements", "ignorefile", "codeowners", "gomod",
+    }  # fmt: skip
+    for profile in PROFILES:
+        assert profile.containers, profile.name
+        assert profile.globs, profile.name
+
+
+@pytest.mark.parametrize("profile", TREE_PROFILES, ids=_ids(TREE_PROFILES))
+def test_node_kinds_exist_in_grammar(profile: Profile) -> None:
+    """Every node, child, parent, header and attach kind is a named kind of the grammar."""
+    kinds = syntax.grammar_node_kinds(profile.grammar)
+    assert kinds, profile.grammar
+    for container in profile.containers:
+        assert container.node, f"{profile.name}:{container.name} names no node kind"
+        for role, names in _named_kinds(container).items():
+            unknown = sorted(set(names) - kinds)
+            assert not unknown, f"{profile.name}:{container.name} {role} kinds not in grammar: {unknown}"
+
+
+@pytest.mark.parametrize("profile", TREE_PROFILES, ids=_ids(TREE_PROFILES))
+def test_signature_fields_exist_in_grammar(profile: Profile) -> None:
+    """Every step of a signature path is a grammar field or a named-child index."""
+    fields = syntax.field_names(profile.grammar)
+    for container in profile.containers:
+        for alternative in container.signature:
+            for path in alternative.split("+"):
+                for part in path.split("."):
+                    assert part.isdigit() or part in fields, (
+                        f"{profile.name}:{container.name} signature {alternative!r}: no field {part!r}"
+                    )
+
+
+@pytest.mark.parametrize("profile", TREE_PROFILES, ids=_ids(TREE_PROFILES))
+def test_bindings_queries_compile(profile: Profile) -> None:
+    """A bindings query that does not compile would raise on the first conflict it meets."""
+    root = syntax.parse(profile.grammar, b"")
+    for container in profile.containers:
+        if container.bindings:
+            assert syntax.captures(profile.grammar, container.bindings, root) == []
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=_ids(PROFILES))
+def test_patterns_compile_and_orders_are_known(profile: Profile) -> None:
+    """Regular expressions in a profile compile; `order` is one the resolver knows."""
+    for container in profile.containers:
+        for pattern in (container.item_pattern, container.sig_pattern, container.anchor):
+            if pattern:
+                re.compile(pattern)
+        assert container.order in ORDERS, f"{profile.name}:{container.name} order {container.order!r}"
+        if profile.grammar == "lines":
+            assert not container.node, "a line-per-entry profile has no tree to query"
+
+
+def _sample(glob: str) -> str:
+    """A repository path the glob matches (`*.ts` → `src/sample.ts`)."""
+    name = glob.replace("*", "sample").replace("?", "x")
+    return name if "/" in glob else f"src/{name}"
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=_ids(PROFILES))
+def test_every_glob_routes_to_its_profile(profile: Profile) -> None:
+    """A sample path for each glob (in a subfolder too, unless the glob names a folder) picks this profile."""
+    for glob in profile.globs:
+        for path in {_sample(glob), _sample(glob).removeprefix("src/")}:
+            found = profile_for(path)
+            assert found is not None and found.name == profile.name, f"{glob!r}: {path} → {found}"
+
+
+def test_unrelated_paths_have_no_profile() -> None:
+    """Files no profile covers get git's plain merge."""
+    for path in ("src/main.c", "Makefile", "README", "docs/logo.png"):
+        assert profile_for(path) is None, path
