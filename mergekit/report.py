@@ -1,4 +1,7 @@
-"""The only module that formats output: run reports, plans, status and abort, as text or JSON.
+"""The only module that formats output: run reports, plans, checks, status and abort.
+
+Formats: text (rich markup), JSON, GitHub workflow commands and job summaries, JUnit XML and
+Mermaid (plans).
 
 Text goes through rich when stdout is a terminal (and `MERGEKIT_NO_COLOR`/`NO_COLOR` are
 unset), plain text otherwise; `--json` prints exactly one JSON object on stdout. Core modules
@@ -18,6 +21,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from mergekit.check import CheckReport, FileCheck, PairCheck
+from mergekit.collisions import Collision
 from mergekit.integrate import AbortReport, PlanReport, RunReport
 from mergekit.plan import Plan
 
@@ -272,3 +277,306 @@ def print_demo_handoff(result: RunReport, files: dict[str, str]) -> None:
         "  mergekit continue     # commits the merge and goes on",
     ]
     emit_text(lines)
+
+
+# -- check ----------------------------------------------------------------------------------
+
+_CELL = {"clean": "ok", "auto_resolved": "auto", "needs_human": "HUMAN"}
+_WORDS = {"clean": "merges cleanly", "auto_resolved": "auto-resolved only", "needs_human": "needs a human"}
+
+
+def check_json(report: CheckReport) -> dict[str, Any]:
+    """The JSON object of `mergekit check` (keys documented in the README, section "mergekit check")."""
+    pairs = report.pairs
+    return {
+        "status": report.status,
+        "passed": report.passed,
+        "exit_code": report.exit_code,
+        "strict": report.strict,
+        "base": report.base,
+        "base_commit": report.base_commit,
+        "branches": [{"name": n, "commit": c} for n, c in report.branches],
+        "summary": {
+            "pairs": len(pairs),
+            "clean": sum(p.status == "clean" for p in pairs),
+            "auto_resolved": sum(p.status == "auto_resolved" for p in pairs),
+            "needs_human": sum(p.status == "needs_human" for p in pairs),
+            "collisions": len(report.collisions),
+        },
+        "pairs": [_pair_json(p) for p in pairs],
+        "collisions": [collision_json(c) for c in report.collisions],
+        "seconds": round(report.seconds, 3),
+    }
+
+
+def _pair_json(p: PairCheck) -> dict[str, Any]:
+    return {
+        "ours": p.ours,
+        "theirs": p.theirs,
+        "with_base": p.with_base,
+        "ours_commit": p.ours_commit,
+        "theirs_commit": p.theirs_commit,
+        "merge_base": p.merge_base,
+        "status": p.status,
+        "note": p.note,
+        "auto_resolved": [{"path": f.path, "rule": f.rule} for f in p.auto_resolved],
+        "conflicts": [
+            {
+                "path": f.path,
+                "kind": f.kind,
+                "hunks": [
+                    {
+                        "ours_line": h.ours_line,
+                        "ours_lines": h.ours_lines,
+                        "theirs_line": h.theirs_line,
+                        "theirs_lines": h.theirs_lines,
+                    }
+                    for h in f.hunks
+                ],
+            }
+            for f in p.human
+        ],
+        "collisions": len(p.collisions),
+    }
+
+
+def collision_json(c: Collision) -> dict[str, Any]:
+    """One collision as a JSON object."""
+    return {
+        "rule": c.rule,
+        "kind": c.kind,
+        "key": c.key,
+        "ours": c.ours,
+        "theirs": c.theirs,
+        "ours_path": c.ours_site.path,
+        "ours_line": c.ours_site.line,
+        "ours_target": c.ours_site.target,
+        "theirs_path": c.theirs_site.path,
+        "theirs_line": c.theirs_site.line,
+        "theirs_target": c.theirs_site.target,
+        "message": c.message,
+    }
+
+
+def _pair_label(p: PairCheck) -> str:
+    return f"{p.theirs} into {p.ours}" if p.with_base else f"{p.ours} + {p.theirs}"
+
+
+def _hunk_text(f: FileCheck) -> str:
+    if not f.hunks:
+        return f.kind
+    spots = ", ".join(f"ours {h.ours_line} / theirs {h.theirs_line}" for h in f.hunks)
+    return f"{f.kind}; lines {spots}"
+
+
+def check_lines(report: CheckReport) -> list[str]:
+    """The human form: a matrix (rows BASE and branches, columns branches), then the details."""
+    names = [n for n, _ in report.branches]
+    lines = [
+        f"[bold]mergekit check[/bold]: {len(names)} branch{'es' if len(names) != 1 else ''} "
+        f"into {_e(report.base)} ({_short(report.base_commit)})"
+    ]
+    for i, name in enumerate(names, 1):
+        lines.append(f"  {i:>2}  {_e(name)}")
+    cell: dict[tuple[str, str], PairCheck] = {(p.ours, p.theirs): p for p in report.pairs}
+    rows = [report.base, *names]
+    labels = ["BASE"] + [str(i) for i in range(1, len(names) + 1)]
+    width = 7
+    lines.append("")
+    lines.append(" " * 6 + "".join(f"{i!s:>{width}}" for i in range(1, len(names) + 1)))
+    for row, label in zip(rows, labels, strict=True):
+        cells = []
+        for col in names:
+            pair = cell.get((row, col)) if row != col else None
+            if pair is None:
+                cells.append(f"{'-':>{width}}")
+                continue
+            mark = _CELL[pair.status] + ("!" if pair.collisions else "")
+            color = {"clean": "green", "auto_resolved": "yellow", "needs_human": "red"}[pair.status]
+            cells.append(f"[{color}]{mark:>{width}}[/{color}]")
+        lines.append(f"{label:>5} " + "".join(cells))
+    lines.append(
+        "[dim]ok = merges cleanly, auto = auto-resolved only, HUMAN = needs a human, "
+        "! = semantic collision[/dim]"
+    )
+    human = [p for p in report.pairs if p.status == "needs_human"]
+    auto = [p for p in report.pairs if p.status == "auto_resolved"]
+    if human:
+        lines.append("[bold red]Needs a human[/bold red]")
+        for p in human:
+            lines.append(f"  {_e(_pair_label(p))}")
+            lines += [f"    {_e(f.path)} ({_e(_hunk_text(f))})" for f in p.human]
+            lines += [f"    [dim]{_e(f.path)} auto-resolved ({_e(f.rule)})[/dim]" for f in p.auto_resolved]
+    if auto:
+        lines.append("[bold]Auto-resolved only[/bold]")
+        for p in auto:
+            files = ", ".join(f"{f.path} ({f.rule})" for f in p.auto_resolved)
+            lines.append(f"  {_e(_pair_label(p))}: {_e(files)}")
+    if report.collisions:
+        what = "errors, --strict" if report.strict else "warnings; --strict fails on them"
+        lines.append(f"[bold yellow]Semantic collisions[/bold yellow] ({what})")
+        lines += [f"  {_e(f'[{c.kind}]')} {_e(c.message)}" for c in report.collisions]
+    verdict = "[green]PASS[/green]" if report.passed else "[red]FAIL[/red]"
+    counts = ", ".join(
+        f"{sum(p.status == s for p in report.pairs)} {_WORDS[s]}"
+        for s in ("clean", "auto_resolved", "needs_human")
+    )
+    lines.append(
+        f"[bold]Result[/bold]: {verdict} — {len(report.pairs)} pairs: {counts}; "
+        f"{len(report.collisions)} collision{'s' if len(report.collisions) != 1 else ''} "
+        f"({report.seconds:.2f}s)"
+    )
+    return lines
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _gh(level: str, path: str, line: int, title: str, message: str, end_line: int | None = None) -> str:
+    props = f"file={_gh_prop(path)},line={line}"
+    if end_line is not None and end_line > line:
+        props += f",endLine={end_line}"
+    return f"::{level} {props},title={_gh_prop(title)}::{_gh_data(message)}"
+
+
+def github_lines(report: CheckReport) -> list[str]:
+    """GitHub workflow commands: `::error` per conflict hunk, `::warning` per collision (`::error`
+    with --strict), `::notice` per auto-resolved file, and a closing summary line."""
+    out: list[str] = []
+    for p in report.pairs:
+        side = p.annotated_side
+        for f in p.human:
+            message = f"{f.path} needs a human when merging {_pair_label(p)} ({f.kind})"
+            if not f.hunks:
+                out.append(_gh("error", f.path, 1, "mergekit: needs a human", message))
+            for h in f.hunks:
+                line, count = (
+                    (h.theirs_line, h.theirs_lines) if side == "theirs" else (h.ours_line, h.ours_lines)
+                )
+                out.append(
+                    _gh(
+                        "error",
+                        f.path,
+                        line,
+                        "mergekit: needs a human",
+                        f"{message}: {p.ours} lines {h.ours_line}-{h.ours_line + max(h.ours_lines, 1) - 1}, "
+                        f"{p.theirs} lines {h.theirs_line}-{h.theirs_line + max(h.theirs_lines, 1) - 1}",
+                        end_line=line + count - 1 if count else None,
+                    )
+                )
+        for f in p.auto_resolved:
+            out.append(
+                f"::notice file={_gh_prop(f.path)},title={_gh_prop('mergekit: auto-resolved')}::"
+                + _gh_data(f"{f.path} auto-resolved ({f.rule}) when merging {_pair_label(p)}")
+            )
+    level = "error" if report.strict else "warning"
+    for c in report.collisions:
+        site = c.theirs_site
+        out.append(_gh(level, site.path, site.line, f"mergekit: {c.kind} collision", c.message))
+    verdict = "passed" if report.passed else "failed"
+    out.append(
+        f"mergekit check {verdict}: {len(report.pairs)} pairs, "
+        f"{sum(p.status == 'needs_human' for p in report.pairs)} need a human, "
+        f"{sum(p.status == 'auto_resolved' for p in report.pairs)} auto-resolved, "
+        f"{len(report.collisions)} collisions"
+    )
+    return out
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def github_summary(report: CheckReport) -> str:
+    """A Markdown job summary (for `$GITHUB_STEP_SUMMARY`)."""
+    icon = {"clean": "✅ clean", "auto_resolved": "🟡 auto-resolved", "needs_human": "❌ needs a human"}
+    verdict = "✅ passed" if report.passed else "❌ failed"
+    lines = [
+        f"## mergekit check {verdict}",
+        "",
+        f"{len(report.branches)} branches into `{_md(report.base)}` ({report.base_commit[:12]})",
+        "",
+        "| ours | theirs | outcome | files |",
+        "| --- | --- | --- | --- |",
+    ]
+    for p in report.pairs:
+        files = [f"`{_md(f.path)}` ({_md(_hunk_text(f))})" for f in p.human]
+        files += [f"`{_md(f.path)}` ({_md(f.rule or '')})" for f in p.auto_resolved]
+        extra = f" ⚠️ {len(p.collisions)} collision(s)" if p.collisions else ""
+        shown = "<br>".join(files) or _md(p.note)
+        lines.append(f"| `{_md(p.ours)}` | `{_md(p.theirs)}` | {icon[p.status]}{extra} | {shown} |")
+    if report.collisions:
+        lines += [
+            "",
+            "### Semantic collisions" + (" (fail with --strict)" if report.strict else " (warnings)"),
+            "",
+        ]
+        lines += [f"- **{_md(c.kind)}** {_md(c.message)}" for c in report.collisions]
+    return "\n".join(lines) + "\n"
+
+
+def junit_xml(report: CheckReport) -> str:
+    """JUnit XML: one test case per pair; a pair needing a human is a failure (so is a collision
+    with --strict; without it collisions go to the case's system-out)."""
+    import xml.etree.ElementTree as ET
+
+    failures = 0
+    suite = ET.Element("testsuite", name="mergekit check", timestamp="", hostname="")
+    for p in report.pairs:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"mergekit.check.{p.ours}",
+            name=_pair_label(p),
+            time=f"{p.seconds:.3f}",
+        )
+        out_lines: list[str] = [f"{p.status}: {_WORDS[p.status]}" + (f" ({p.note})" if p.note else "")]
+        out_lines += [f"auto-resolved {f.path} ({f.rule})" for f in p.auto_resolved]
+        if p.human:
+            failures += 1
+            failure = ET.SubElement(
+                case,
+                "failure",
+                message=f"needs a human: {', '.join(f.path for f in p.human)}",
+                type="conflict",
+            )
+            failure.text = "\n".join(f"{f.path}: {_hunk_text(f)}" for f in p.human)
+        elif p.collisions and report.strict:
+            failures += 1
+            failure = ET.SubElement(
+                case, "failure", message=f"{len(p.collisions)} semantic collision(s)", type="collision"
+            )
+            failure.text = "\n".join(c.message for c in p.collisions)
+        if p.collisions and not (report.strict and not p.human):
+            out_lines += [f"warning: {c.message}" for c in p.collisions]
+        ET.SubElement(case, "system-out").text = "\n".join(out_lines)
+    suite.set("tests", str(len(report.pairs)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", "0")
+    suite.set("time", f"{report.seconds:.3f}")
+    del suite.attrib["timestamp"], suite.attrib["hostname"]
+    root = ET.Element(
+        "testsuites", name="mergekit", tests=str(len(report.pairs)), failures=str(failures), errors="0"
+    )
+    root.set("time", f"{report.seconds:.3f}")
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def print_check(report: CheckReport, fmt: str) -> None:
+    """Show a check report in `fmt`: text, json, github or junit."""
+    if fmt == "json":
+        emit_json(check_json(report))
+    elif fmt == "github":
+        click.echo("\n".join(github_lines(report)))
+    elif fmt == "junit":
+        click.echo(junit_xml(report), nl=False)
+    else:
+        emit_text(check_lines(report))

@@ -30,9 +30,9 @@ def main() -> None:
 
 def _register() -> None:
     """Attach every command family to the group (imported here so each module stays small)."""
-    from mergekit.cli import commands_integrate, commands_replay, commands_resolve
+    from mergekit.cli import commands_check, commands_integrate, commands_replay, commands_resolve
 
-    for module in (commands_integrate, commands_resolve, commands_replay):
+    for module in (commands_integrate, commands_resolve, commands_replay, commands_check):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,0 +1,76 @@
+"""CLI command `mergekit check`: the pre-merge CI check (every branch against BASE and each other).
+
+Parses the options, calls `mergekit.check.check_branches`, prints through `mergekit.report`
+in the chosen format and returns the exit code: 0 no human needed, 1 a human is needed (or,
+with `--strict`, a semantic collision), 2 bad input. With `--format github` and
+`$GITHUB_STEP_SUMMARY` set, a Markdown summary is appended to that file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from mergekit import report
+from mergekit.check import CheckOptions, check_branches
+from mergekit.errors import MergekitError
+
+
+@click.command("check")
+@click.argument("branches", nargs=-1)
+@click.option(
+    "--into", "into", required=True, metavar="BASE", help="The branch the others will be merged into."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "junit"]),
+    default="text",
+    show_default=True,
+    help="text matrix, one JSON object, GitHub annotations, or JUnit XML.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--strict", is_flag=True, help="Semantic collisions fail the check too.")
+@click.option("--no-collisions", is_flag=True, help="Do not look for semantic collisions.")
+@click.option(
+    "-C",
+    "cwd",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Run as if started in this directory (anywhere inside the repository).",
+)
+def check_cmd(
+    branches: tuple[str, ...],
+    into: str,
+    fmt: str,
+    as_json: bool,
+    strict: bool,
+    no_collisions: bool,
+    cwd: Path,
+) -> int:
+    """Predict merging BRANCH|GLOB|REV... into BASE and into each other; write nothing.
+
+    Exit 0 when every pair merges cleanly or with auto-resolutions only, 1 when a human will
+    be needed (or a semantic collision with --strict), 2 on bad input. Revisions such as
+    HEAD, origin/feature/x and refs/pull/1/head work in CI checkouts.
+    """
+    result = check_branches(
+        CheckOptions(cwd=cwd, into=into, branches=branches, strict=strict, collisions=not no_collisions)
+    )
+    fmt = "json" if as_json else fmt
+    report.print_check(result, fmt)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(report.github_summary(result))
+        except OSError as exc:
+            raise MergekitError(f"cannot append to $GITHUB_STEP_SUMMARY ({summary}): {exc.strerror}") from exc
+    return result.exit_code
+
+
+COMMANDS: list[click.Command] = [check_cmd]
+"""The commands this module contributes to the `mergekit` group."""

@@ -1,0 +1,534 @@
+"""Semantic collisions: what two branches each add that merges without a conflict but is wrong together.
+
+The same route registered twice, one exported name bound to two things, two migrations with
+the same number, one dependency pinned to two versions. Git calls these merges clean (and the
+resolver unions them happily), so `check` and `plan` report them as warnings (`--strict`
+makes them fail). The rules are data, `grammars/collisions/rules.toml`; this module only knows
+the three rule shapes (keyed regular expressions, union-container keys, dependency manifests).
+
+For a pair of commits (ours, theirs) and their merge base, each side's additions are the keys
+its changed files hold that the base's versions of those files do not; two sides collide when
+they add the same key in the same scope and bind it to different things. Extraction is cached
+per blob, so checking many pairs reads each file version once.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import posixpath
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from mergekit.engine import Repo
+from mergekit.resolve.items import all_containers
+from mergekit.resolve.profiles import profile_for
+from mergekit.resolve.syntax import parse
+
+
+@dataclass(frozen=True)
+class KeyedRule:
+    """A regular expression that finds keyed definitions in a file's content or its path."""
+
+    name: str
+    """The rule's name (`express-route`)."""
+    kind: str
+    """`route`, `export`, `migration`... (what the report groups by)."""
+    description: str
+    """What a collision under this rule means."""
+    globs: tuple[str, ...]
+    """Files the rule reads (base name, or whole path when a glob holds a `/`)."""
+    pattern: re.Pattern[str]
+    """Named groups `key` (required), `prefix` and `target` (optional)."""
+    source: str = "content"
+    """`content` or `path`."""
+    split: str = ""
+    """Split the key group on this separator into several keys."""
+    alias: re.Pattern[str] | None = None
+    """Splits `a as b`; the last part is the name."""
+    scope: str = "file"
+    """`file`, `directory` or `repo`: where a key must be unique."""
+    new_files_only: bool = False
+    """Only files the branch added count."""
+    target_from: str = ""
+    """Another keyed rule whose target each key takes (on the same file version)."""
+
+
+@dataclass(frozen=True)
+class ContainerRule:
+    """Keys of the resolver's union containers (dict, object and mapping keys)."""
+
+    name: str
+    """The rule's name."""
+    kind: str
+    """What the report groups by (`key`)."""
+    description: str
+    """What a collision under this rule means."""
+    containers: frozenset[str]
+    """`<profile>:<container>` names whose children's signatures are keys."""
+
+
+@dataclass(frozen=True)
+class ManifestRule:
+    """A dependency manifest: dependency name → version, per format."""
+
+    name: str
+    """The rule's name."""
+    kind: str
+    """What the report groups by (`dependency`)."""
+    description: str
+    """What a collision under this rule means."""
+    globs: tuple[str, ...]
+    """Manifest file names."""
+    format: str
+    """`json`, `toml`, `requirements` or `gomod`."""
+    sections: tuple[str, ...] = ()
+    """Dotted paths (with `*`) to tables or lists of dependencies (json/toml)."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every collision rule, as loaded from the data file."""
+
+    keyed: tuple[KeyedRule, ...]
+    """Regular-expression rules."""
+    containers: tuple[ContainerRule, ...]
+    """Union-container key rules."""
+    manifests: tuple[ManifestRule, ...]
+    """Dependency manifest rules."""
+
+    @property
+    def names(self) -> list[str]:
+        """Every rule name."""
+        return (
+            [r.name for r in self.keyed]
+            + [r.name for r in self.containers]
+            + [r.name for r in self.manifests]
+        )
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where one side defines a key."""
+
+    path: str
+    """The file."""
+    line: int
+    """The 1-based line (1 for path rules)."""
+    target: str
+    """What the key is bound to there (a handler, a module, a version, the file itself)."""
+
+
+@dataclass(frozen=True)
+class Collision:
+    """Two branches adding the same key, bound to different things."""
+
+    rule: str
+    """The rule that found it."""
+    kind: str
+    """`route`, `export`, `key`, `migration` or `dependency`."""
+    key: str
+    """The key both added (`GET /billing`, `Invoice`, `0005`, `lodash`)."""
+    ours: str
+    """The first branch of the pair (or BASE)."""
+    theirs: str
+    """The second branch of the pair."""
+    ours_site: Site
+    """Where ours defines it."""
+    theirs_site: Site
+    """Where theirs defines it."""
+    description: str
+    """The rule's description."""
+
+    @property
+    def message(self) -> str:
+        """One line for people."""
+        o, t = self.ours_site, self.theirs_site
+        return (
+            f"{self.description}: {self.key!r} — {self.ours} at {o.path}:{o.line} ({_clip(o.target)}), "
+            f"{self.theirs} at {t.path}:{t.line} ({_clip(t.target)})"
+        )
+
+
+def _clip(text: str, size: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 3] + "..."
+
+
+_Found = dict[tuple[str, str, str], list[Site]]
+"""(rule, scope, key) → the sites that define it."""
+
+
+def _strings(raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+
+
+@cache
+def load_rules() -> Rules:
+    """The shipped rules (`mergekit/grammars/collisions/rules.toml`)."""
+    text = (resources.files("mergekit") / "grammars" / "collisions" / "rules.toml").read_text(
+        encoding="utf-8"
+    )
+    return parse_rules(text)
+
+
+def parse_rules(text: str) -> Rules:
+    """Rules from the TOML text of a rules file."""
+    raw = tomllib.loads(text)
+    keyed = tuple(
+        KeyedRule(
+            name=str(r["name"]),
+            kind=str(r["kind"]),
+            description=str(r.get("description", r["name"])),
+            globs=_strings(r, "globs"),
+            pattern=re.compile(str(r["pattern"]), re.MULTILINE),
+            source=str(r.get("source", "content")),
+            split=str(r.get("split", "")),
+            alias=re.compile(str(r["alias"])) if r.get("alias") else None,
+            scope=str(r.get("scope", "file")),
+            new_files_only=bool(r.get("new_files_only", False)),
+            target_from=str(r.get("target_from", "")),
+        )
+        for r in raw.get("keyed", [])
+    )
+    containers = tuple(
+        ContainerRule(
+            name=str(r["name"]),
+            kind=str(r["kind"]),
+            description=str(r.get("description", r["name"])),
+            containers=frozenset(_strings(r, "containers")),
+        )
+        for r in raw.get("container_keys", [])
+    )
+    manifests = tuple(
+        ManifestRule(
+            name=str(r["name"]),
+            kind=str(r["kind"]),
+            description=str(r.get("description", r["name"])),
+            globs=_strings(r, "globs"),
+            format=str(r["format"]),
+            sections=_strings(r, "sections"),
+        )
+        for r in raw.get("manifest", [])
+    )
+    for rule in keyed:
+        if "key" not in rule.pattern.groupindex:
+            raise ValueError(f"collision rule {rule.name}: the pattern needs a (?P<key>...) group")
+        if rule.scope not in ("file", "directory", "repo"):
+            raise ValueError(f"collision rule {rule.name}: unknown scope {rule.scope!r}")
+    return Rules(keyed=keyed, containers=containers, manifests=manifests)
+
+
+def _matches(globs: Iterable[str], path: str) -> bool:
+    base = path.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatchcase(path if "/" in g else base, g) for g in globs)
+
+
+def _scope(rule_scope: str, path: str) -> str:
+    if rule_scope == "file":
+        return path
+    if rule_scope == "directory":
+        return posixpath.dirname(path)
+    return ""
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _clean_key(part: str, alias: re.Pattern[str] | None) -> str:
+    part = part.strip().strip("()").strip().strip("\\").strip()
+    if alias is not None:
+        part = alias.split(part)[-1].strip()
+    return part.strip("'\"` ").strip()
+
+
+def _keyed_entries(rule: KeyedRule, path: str, text: str) -> Iterator[tuple[str, int, str | None]]:
+    """(key, line, target or None) for each definition `rule` finds."""
+    subject = path if rule.source == "path" else text
+    for m in rule.pattern.finditer(subject):
+        raw_key = m.group("key") or ""
+        prefix = m.groupdict().get("prefix") or ""
+        target = m.groupdict().get("target")
+        line = 1 if rule.source == "path" else _line(text, m.start())
+        parts = raw_key.split(rule.split) if rule.split else [raw_key]
+        for part in parts:
+            key = _clean_key(part, rule.alias) if (rule.split or rule.alias) else part.strip().strip("'\"")
+            if not key or key.startswith("*"):
+                continue
+            yield (
+                (f"{prefix.upper()} {key}" if prefix else key),
+                line,
+                (target.strip() if target is not None else None),
+            )
+
+
+class Finder:
+    """Finds collisions between pairs of commits of one repository, caching per blob."""
+
+    def __init__(self, repo: Repo, rules: Rules | None = None) -> None:
+        self.repo = repo
+        self.rules = rules if rules is not None else load_rules()
+        self._by_rule = {r.name: r for r in self.rules.keyed}
+        self._cache: dict[tuple[str, str], _Found] = {}
+        self._changed: dict[tuple[str, str], frozenset[str]] = {}
+
+    def _relevant(self, path: str) -> bool:
+        rules = self.rules
+        if any(_matches(r.globs, path) for r in rules.keyed) or any(
+            _matches(r.globs, path) for r in rules.manifests
+        ):
+            return True
+        if rules.containers:
+            profile = profile_for(path)
+            if profile is not None:
+                wanted = {c.split(":", 1)[0] for r in rules.containers for c in r.containers}
+                return profile.name in wanted
+        return False
+
+    def changed(self, old: str, new: str) -> frozenset[str]:
+        """Paths changed between two commits (cached)."""
+        key = (old, new)
+        if key not in self._changed:
+            self._changed[key] = self.repo.changed_paths(old, new)
+        return self._changed[key]
+
+    def additions(self, base: str, tip: str) -> _Found:
+        """What `tip` adds relative to commit `base`: (rule, scope, key) → sites in `tip`."""
+        paths = sorted(p for p in self.changed(base, tip) if self._relevant(p))
+        if not paths:
+            return {}
+        base_ids = self.repo.path_ids(base, paths)
+        tip_ids = self.repo.path_ids(tip, paths)
+        added: _Found = {}
+        for path in paths:
+            tip_id = tip_ids[path]
+            if tip_id is None:
+                continue
+            base_id = base_ids[path]
+            now = self._extract(path, tip_id, new_file=base_id is None)
+            before = self._extract(path, base_id, new_file=False) if base_id is not None else {}
+            for ident, sites in now.items():
+                if ident in before:
+                    continue  # the key was there already: changing it is a conflict for git and the resolver
+                old_targets = {s.target for s in before.get(ident, [])}
+                fresh = [s for s in sites if s.target not in old_targets]
+                if fresh:  # a new key, or a key bound to something new (a changed version)
+                    added.setdefault(ident, []).extend(fresh)
+        return added
+
+    def between(self, ours_name: str, ours: str, theirs_name: str, theirs: str, base: str) -> list[Collision]:
+        """Collisions between commits `ours` and `theirs` whose merge base is `base`."""
+        if base in (ours, theirs):
+            return []
+        mine, yours = self.additions(base, ours), self.additions(base, theirs)
+        found = []
+        for ident in sorted(mine.keys() & yours.keys()):
+            rule_name, _, key = ident
+            o_sites, t_sites = mine[ident], yours[ident]
+            o, t = o_sites[0], t_sites[0]
+            if {(s.path, s.target) for s in o_sites} == {(s.path, s.target) for s in t_sites}:
+                continue  # both added the very same thing
+            kind, description = self._describe(rule_name)
+            found.append(
+                Collision(
+                    rule=rule_name,
+                    kind=kind,
+                    key=key,
+                    ours=ours_name,
+                    theirs=theirs_name,
+                    ours_site=o,
+                    theirs_site=t,
+                    description=description,
+                )
+            )
+        return found
+
+    def _describe(self, rule_name: str) -> tuple[str, str]:
+        described = [(r.name, r.kind, r.description) for r in self.rules.keyed]
+        described += [(r.name, r.kind, r.description) for r in self.rules.containers]
+        described += [(r.name, r.kind, r.description) for r in self.rules.manifests]
+        for name, kind, description in described:
+            if name == rule_name:
+                return kind, description
+        return "collision", rule_name
+
+    # -- extraction --------------------------------------------------------------------------
+
+    def _extract(self, path: str, oid: str, new_file: bool) -> _Found:
+        key = (path, oid + ("+new" if new_file else ""))
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        data = self.repo.read_blob(oid)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = ""
+        found: _Found = {}
+        if text and b"\0" not in data:
+            self._keyed(path, text, new_file, found)
+            self._containers(path, data, found)
+            self._manifests(path, text, found)
+        self._cache[key] = found
+        return found
+
+    def _keyed(self, path: str, text: str, new_file: bool, found: _Found) -> None:
+        per_rule: dict[str, dict[str, str | None]] = {}
+        pending: list[tuple[KeyedRule, str, int, str | None]] = []
+        for rule in self.rules.keyed:
+            if not _matches(rule.globs, path):
+                continue
+            targets = per_rule.setdefault(rule.name, {})
+            for key, line, target in _keyed_entries(rule, path, text):
+                targets.setdefault(key, target)
+                pending.append((rule, key, line, target))
+        for rule, key, line, target in pending:
+            if rule.new_files_only and not new_file:
+                continue
+            if rule.target_from:
+                source_rule = self._by_rule.get(rule.target_from)
+                if source_rule is not None and source_rule.name not in per_rule:
+                    per_rule[source_rule.name] = {k: t for k, _, t in _keyed_entries(source_rule, path, text)}
+                target = per_rule.get(rule.target_from, {}).get(key) or ""
+            ident = (rule.name, _scope(rule.scope, path), key)
+            found.setdefault(ident, []).append(Site(path, line, target if target is not None else path))
+
+    def _containers(self, path: str, data: bytes, found: _Found) -> None:
+        if not self.rules.containers:
+            return
+        profile = profile_for(path)
+        if profile is None or profile.grammar == "lines":
+            return
+        wanted = [
+            r for r in self.rules.containers if any(c.startswith(profile.name + ":") for c in r.containers)
+        ]
+        if not wanted:
+            return
+        try:
+            root = parse(profile.grammar, data)
+        except Exception:  # a grammar that cannot load must not break the check
+            return
+        for container in all_containers(root, profile, data):
+            if container.has_error:
+                continue
+            qualified = f"{profile.name}:{container.spec.name}"
+            for rule in wanted:
+                if qualified not in rule.containers:
+                    continue
+                for item in container.items:
+                    if item.sig is None or not item.union:
+                        continue
+                    sig = item.sig.split(":", 1)[-1].strip("'\"")
+                    ident = (rule.name, f"{path}#{container.head}", sig)
+                    line = data.count(b"\n", 0, item.at) + 1
+                    found.setdefault(ident, []).append(Site(path, line, item.key))
+
+    def _manifests(self, path: str, text: str, found: _Found) -> None:
+        for rule in self.rules.manifests:
+            if not _matches(rule.globs, path):
+                continue
+            for name, version in manifest_dependencies(rule, text).items():
+                ident = (rule.name, path, name)
+                found.setdefault(ident, []).append(Site(path, _find_line(text, name), version))
+
+
+def _find_line(text: str, name: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if name in line.lower().replace("_", "-"):
+            return number
+    return 1
+
+
+# -- dependency manifests -------------------------------------------------------------------
+
+_REQ = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*?)\s*(?:#.*)?$")
+_GOREQ = re.compile(r"^\s*(?:require\s+)?([^\s()]+)\s+(v[^\s]+)")
+
+
+def _norm_pkg(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def manifest_dependencies(rule: ManifestRule, text: str) -> dict[str, str]:
+    """Dependency name → version (or spec) in one manifest; empty when it does not parse."""
+    if rule.format == "requirements":
+        return _requirements(text)
+    if rule.format == "gomod":
+        return _gomod(text)
+    try:
+        data: Any = json.loads(text) if rule.format == "json" else tomllib.loads(text)
+    except (ValueError, tomllib.TOMLDecodeError):
+        return {}
+    deps: dict[str, str] = {}
+    for section in rule.sections:
+        for value in _walk(data, section.split(".")):
+            if isinstance(value, dict):
+                for name, spec in value.items():
+                    deps.setdefault(_norm_pkg(str(name)) if rule.format == "toml" else str(name), _spec(spec))
+            elif isinstance(value, list):
+                for entry in value:
+                    if isinstance(entry, str):
+                        m = _REQ.match(entry.split(";", 1)[0])
+                        if m:
+                            deps.setdefault(_norm_pkg(m.group(1)), m.group(3).strip())
+    return deps
+
+
+def _walk(data: Any, parts: list[str]) -> Iterator[Any]:
+    if not parts:
+        yield data
+        return
+    if not isinstance(data, dict):
+        return
+    head, rest = parts[0], parts[1:]
+    keys = list(data) if head == "*" else [head]
+    for key in keys:
+        if key in data:
+            yield from _walk(data[key], rest)
+
+
+def _spec(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        for field in ("version", "git", "path", "workspace"):
+            if field in value:
+                return f"{field}={value[field]}" if field != "version" else str(value[field])
+    return json.dumps(value, sort_keys=True)
+
+
+def _requirements(text: str) -> dict[str, str]:
+    deps: dict[str, str] = {}
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", "-")):
+            continue
+        m = _REQ.match(stripped.split(";", 1)[0])
+        if m:
+            deps.setdefault(_norm_pkg(m.group(1)), m.group(3).strip())
+    return deps
+
+
+def _gomod(text: str) -> dict[str, str]:
+    deps: dict[str, str] = {}
+    in_block = False
+    for line in text.splitlines():
+        stripped = line.split("//", 1)[0].strip()
+        if stripped.startswith("require ("):
+            in_block = True
+            continue
+        if in_block and stripped == ")":
+            in_block = False
+            continue
+        if in_block or stripped.startswith("require "):
+            m = _GOREQ.match(stripped)
+            if m:
+                deps.setdefault(m.group(1), m.group(2))
+    return deps
