@@ -278,6 +278,7 @@ class Finder:
         self._by_rule = {r.name: r for r in self.rules.keyed}
         self._cache: dict[tuple[str, str], _Found] = {}
         self._changed: dict[tuple[str, str], frozenset[str]] = {}
+        self._additions: dict[tuple[str, str], _Found] = {}
 
     def _relevant(self, path: str) -> bool:
         rules = self.rules
@@ -300,7 +301,13 @@ class Finder:
         return self._changed[key]
 
     def additions(self, base: str, tip: str) -> _Found:
-        """What `tip` adds relative to commit `base`: (rule, scope, key) → sites in `tip`."""
+        """What `tip` adds relative to commit `base`: (rule, scope, key) → sites in `tip` (cached)."""
+        cached = self._additions.get((base, tip))
+        if cached is None:
+            cached = self._additions[(base, tip)] = self._compute_additions(base, tip)
+        return cached
+
+    def _compute_additions(self, base: str, tip: str) -> _Found:
         paths = sorted(p for p in self.changed(base, tip) if self._relevant(p))
         if not paths:
             return {}

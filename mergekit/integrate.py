@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 from typing import Any, Literal
 
 from mergekit import state as run_state
+from mergekit.collisions import Collision, Finder
 from mergekit.engine import (
     Conflict,
     ConflictKind,
@@ -165,23 +167,83 @@ class PlanReport:
     """The order, reasons, matrix and dependencies."""
     empty: list[str] = field(default_factory=list)
     """Branches with nothing beyond BASE (they would be skipped)."""
+    predicted: list[dict[str, Any]] = field(default_factory=list)
+    """Per branch in order: `{branch, outcome, auto_resolved, conflicts}`; outcome is `clean`,
+    `auto_resolved`, `needs_human` or `already merged` (predicted in memory, in the plan's order)."""
+    collisions: list[Collision] = field(default_factory=list)
+    """Semantic collisions between pairs of branches (warnings)."""
 
 
 # -- use cases ------------------------------------------------------------------------------
 
 
-def plan_branches(cwd: Path, patterns: tuple[str, ...], into: str, order: OrderMode = "auto") -> PlanReport:
-    """Plan the integration of `patterns` into `into` without writing anything."""
+def plan_branches(
+    cwd: Path, patterns: tuple[str, ...], into: str, order: OrderMode = "auto", predict: bool = True
+) -> PlanReport:
+    """Plan the integration of `patterns` into `into` without writing anything.
+
+    With `predict`, also merge in memory in the planned order (which merges auto-resolve, which
+    need a human) and look for semantic collisions between the branches.
+    """
     repo = open_repo(cwd)
     base_commit = _resolve_base(repo, into)
     tips = _branch_tips(repo, patterns, exclude=())
     facts = survey(repo, base_commit, tips)
-    return PlanReport(
+    plan = make_plan(facts.branches, facts.ancestry, facts.pairs, order)
+    report = PlanReport(base=into, base_commit=base_commit, plan=plan, empty=facts.empty)
+    if predict:
+        report.predicted = _predict_order(repo, into, base_commit, plan.order, dict(tips))
+        report.collisions = _plan_collisions(repo, [(n, t) for n, t in tips if n in set(plan.order)])
+    return report
+
+
+def _predict_order(
+    repo: Repo, into: str, base_commit: str, order: list[str], tips: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Merge the branches in `order` in a scratch repository, as a dry run of `integrate` would.
+
+    A branch that needs a human is left out of what follows (a real run pauses there, and the
+    human's resolution is not known in advance).
+    """
+    st = RunState(
         base=into,
         base_commit=base_commit,
-        plan=make_plan(facts.branches, facts.ancestry, facts.pairs, order),
-        empty=facts.empty,
+        result_branch="(plan)",
+        result_before=None,
+        result_commit=base_commit,
+        strategy="merge",
+        order=list(order),
+        tips=tips,
     )
+    with repo.scratch() as scratch:
+        run = _Runner(scratch, st, dry_run=True).advance()
+    skipped = {s["branch"]: s for s in run.skipped}
+    predicted: list[dict[str, Any]] = []
+    for name in order:
+        autos = [{"path": a["path"], "rule": a["rule"]} for a in run.auto_resolved if a["branch"] == name]
+        human = [{"path": c["path"], "kind": c["kind"]} for c in run.conflicts if c["branch"] == name]
+        if human:
+            outcome = "needs_human"
+        elif name in skipped:
+            outcome = "already merged"
+        elif autos:
+            outcome = "auto_resolved"
+        else:
+            outcome = "clean"
+        predicted.append({"branch": name, "outcome": outcome, "auto_resolved": autos, "conflicts": human})
+    return predicted
+
+
+def _plan_collisions(repo: Repo, tips: list[tuple[str, str]]) -> list[Collision]:
+    """Semantic collisions between every pair of the planned branches."""
+    found: list[Collision] = []
+    with repo.scratch() as scratch:
+        finder = Finder(scratch)
+        for (a, a_tip), (b, b_tip) in combinations(tips, 2):
+            base = scratch.merge_base(a_tip, b_tip)
+            if base is not None:
+                found.extend(finder.between(a, a_tip, b, b_tip, base))
+    return found
 
 
 def integrate(opts: IntegrateOptions) -> RunReport:

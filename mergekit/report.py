@@ -202,15 +202,94 @@ def plan_json(report: PlanReport) -> dict[str, Any]:
         "dependencies": [list(d) for d in plan.dependencies],
         "empty": report.empty,
         "warnings": list(plan.warnings),
+        "predicted": report.predicted,
+        "collisions": [collision_json(c) for c in report.collisions],
     }
 
 
-def print_plan(report: PlanReport, as_json: bool) -> None:
-    """Show the order with reasons, dependencies and the pairwise conflict matrix."""
-    if as_json:
+def print_plan(report: PlanReport, as_json: bool = False, fmt: str = "text") -> None:
+    """Show the order with reasons, dependencies and the pairwise conflict matrix (text, json, mermaid)."""
+    if as_json or fmt == "json":
         emit_json(plan_json(report))
-        return
-    emit_text(plan_lines(report.plan, report.base, report.empty))
+    elif fmt == "mermaid":
+        click.echo(plan_mermaid(report))
+    else:
+        lines = plan_lines(report.plan, report.base, report.empty)
+        lines += predicted_lines(report)
+        emit_text(lines)
+
+
+_OUTCOME = {
+    "clean": "[green]merges cleanly[/green]",
+    "auto_resolved": "[yellow]auto-resolves[/yellow]",
+    "needs_human": "[red]needs a human[/red]",
+    "already merged": "already merged",
+}
+
+
+def predicted_lines(report: PlanReport) -> list[str]:
+    """The predicted outcome of each merge in the planned order, and the semantic collisions."""
+    lines: list[str] = []
+    if report.predicted:
+        lines.append("[bold]Predicted outcome in this order[/bold]")
+        for i, step in enumerate(report.predicted, 1):
+            line = f"  {i}. {_e(step['branch'])} — {_OUTCOME.get(step['outcome'], _e(step['outcome']))}"
+            if step["auto_resolved"]:
+                line += ": " + _e(", ".join(f"{a['path']} ({a['rule']})" for a in step["auto_resolved"]))
+            lines.append(line)
+            if step["conflicts"]:
+                lines.append("     [red]human:[/red] " + _e(", ".join(c["path"] for c in step["conflicts"])))
+    if report.collisions:
+        lines.append("[bold yellow]Semantic collisions[/bold yellow] (warnings)")
+        lines += [f"  {_e(f'[{c.kind}]')} {_e(c.message)}" for c in report.collisions]
+    return lines
+
+
+def _mm_label(text: str) -> str:
+    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+def plan_mermaid(report: PlanReport) -> str:
+    """A Mermaid flowchart for a PR description: the merge order (thick arrows from BASE), the
+    dependencies (dotted "built on" arrows), each merge's predicted outcome, and collisions."""
+    plan = report.plan
+    ids = {s.name: f"b{i}" for i, s in enumerate(plan.steps, 1)}
+    outcome = {p["branch"]: p["outcome"] for p in report.predicted}
+    lines = ["flowchart LR", f'  base[("{_mm_label(report.base)}")]']
+    for i, step in enumerate(plan.steps, 1):
+        status = outcome.get(step.name, "")
+        suffix = {
+            "clean": "clean",
+            "auto_resolved": "auto-resolved",
+            "needs_human": "needs a human",
+            "already merged": "already merged",
+        }.get(status, "")
+        label = _mm_label(f"{i}. {step.name}") + (f"<br/>{suffix}" if suffix else "")
+        lines.append(f'  {ids[step.name]}["{label}"]')
+    previous = "base"
+    for step in plan.steps:
+        lines.append(f"  {previous} ==> {ids[step.name]}")
+        previous = ids[step.name]
+    for a, b in plan.dependencies:
+        if a in ids and b in ids:
+            lines.append(f"  {ids[a]} -. built on .-> {ids[b]}")
+    seen: set[tuple[str, str]] = set()
+    for c in report.collisions:
+        pair = (c.ours, c.theirs)
+        if c.ours in ids and c.theirs in ids and pair not in seen:
+            seen.add(pair)
+            kinds = sorted({x.kind for x in report.collisions if (x.ours, x.theirs) == pair})
+            lines.append(f'  {ids[c.ours]} -. "⚠ {_mm_label(", ".join(kinds))}" .- {ids[c.theirs]}')
+    lines += [
+        "  classDef clean fill:#d4edda,stroke:#28a745",
+        "  classDef auto fill:#fff3cd,stroke:#d39e00",
+        "  classDef human fill:#f8d7da,stroke:#c82333",
+    ]
+    for cls, wanted in (("clean", "clean"), ("auto", "auto_resolved"), ("human", "needs_human")):
+        members = [ids[n] for n, o in outcome.items() if o == wanted and n in ids]
+        if members:
+            lines.append(f"  class {','.join(members)} {cls}")
+    return "\n".join(lines)
 
 
 def plan_lines(plan: Plan, base: str, empty: list[str]) -> list[str]:

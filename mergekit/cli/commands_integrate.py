@@ -133,12 +133,21 @@ def status_cmd(as_json: bool, cwd: Path) -> int:
 @click.argument("branches", nargs=-1)
 @click.option("--into", "into", required=True, metavar="BASE", help="The branch to integrate into.")
 @click.option("--order", type=click.Choice(["auto", "given"]), default="auto", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "mermaid"]),
+    default="text",
+    show_default=True,
+    help="text, one JSON object, or a Mermaid flowchart (for a PR description).",
+)
 @_json_option
 @_repo_option
-def plan_cmd(branches: tuple[str, ...], into: str, order: str, as_json: bool, cwd: Path) -> int:
-    """Show the merge order with a reason per position, dependencies and the conflict matrix."""
+def plan_cmd(branches: tuple[str, ...], into: str, order: str, fmt: str, as_json: bool, cwd: Path) -> int:
+    """Show the merge order with a reason per position, dependencies, the conflict matrix, the
+    predicted outcome of each merge in that order, and semantic collisions."""
     result = plan_branches(cwd, branches, into, "given" if order == "given" else "auto")
-    report.print_plan(result, as_json)
+    report.print_plan(result, as_json, fmt)
     return EXIT_OK
 
 
