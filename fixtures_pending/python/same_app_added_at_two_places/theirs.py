@@ -1,0 +1,7 @@
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "shop",
+    "corsheaders",
+]

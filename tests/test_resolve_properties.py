@@ -1,0 +1,444 @@
+"""Properties of the resolver over random edits (hypothesis).
+
+(a) Append-only edits of a list container always union: clean, every element exactly once,
+    base order kept, and the result re-parses.
+(b) Overlapping edits (both sides change, delete or add the same key) are never clean unless
+    both sides made the same change; a clean result holds git's per-key answer.
+(c) Safety nets: binary, non-UTF-8, a BOM, inputs with conflict markers and `MERGEKIT=0` give
+    exactly `git merge-file`'s output, even where the resolver would otherwise union.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mergekit.resolve import resolve_file
+from mergekit.resolve.profiles import profile_for
+from mergekit.resolve.syntax import error_count, parse
+
+FEW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SOME = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def git_merge_file(base: bytes, ours: bytes, theirs: bytes, env: dict[str, str]) -> tuple[bytes, int]:
+    """`git merge-file -p` with the resolver's default labels: output and exit status."""
+    with tempfile.TemporaryDirectory(prefix="mergekit-prop-") as tmp:
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            Path(tmp, name).write_bytes(data)
+        proc = subprocess.run(
+            ["git", "merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs", "ours", "base", "theirs"],
+            cwd=tmp,
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+    assert 0 <= proc.returncode < 128, proc.stderr
+    return proc.stdout, proc.returncode
+
+
+def reparses(path: str, data: bytes) -> bool:
+    """True when the profile's grammar parses `data` without an error node."""
+    profile = profile_for(path)
+    assert profile is not None
+    return error_count(parse(profile.grammar, data)) == 0
+
+
+# ---------------------------------------------------------------- (a) append-only lists
+
+
+@dataclass(frozen=True)
+class ListFormat:
+    """How to write a list of names as a file, and read it back."""
+
+    path: str
+    render: Callable[[list[str]], bytes]
+    read: Callable[[bytes], list[str]]
+
+
+def _json_read(data: bytes) -> list[str]:
+    value = json.loads(data)
+    assert isinstance(value, list)
+    return [str(v) for v in value]
+
+
+def _python_read(data: bytes) -> list[str]:
+    module = ast.parse(data)
+    (stmt,) = module.body
+    assert isinstance(stmt, ast.Assign)
+    return [str(v) for v in ast.literal_eval(stmt.value)]
+
+
+def _barrel_read(data: bytes) -> list[str]:
+    text = data.decode()
+    names = re.findall(r"^export \* from '\./(\w+)';$", text, re.M)
+    assert len(names) == len(text.splitlines())
+    return names
+
+
+def _lines_read(data: bytes) -> list[str]:
+    return [line.split("==")[0] for line in data.decode().splitlines()]
+
+
+def _yaml_read(data: bytes) -> list[str]:
+    lines = data.decode().splitlines()
+    assert lines[0] == "resources:"
+    assert all(re.fullmatch(r"  - \w+\.yaml", line) for line in lines[1:]), lines
+    return [line[4:].removesuffix(".yaml") for line in lines[1:]]
+
+
+LIST_FORMATS = {
+    "json-array": ListFormat(
+        "config/list.json",
+        lambda ns: ("[\n" + ",\n".join(f'  "{n}"' for n in ns) + "\n]\n").encode(),
+        _json_read,
+    ),
+    "python-list": ListFormat(
+        "app/settings.py",
+        lambda ns: ("INSTALLED_APPS = [\n" + "".join(f'    "{n}",\n' for n in ns) + "]\n").encode(),
+        _python_read,
+    ),
+    "ts-barrel": ListFormat(
+        "src/index.ts",
+        lambda ns: "".join(f"export * from './{n}';\n" for n in ns).encode(),
+        _barrel_read,
+    ),
+    "requirements": ListFormat(
+        "requirements.txt",
+        lambda ns: "".join(f"{n}==1.0\n" for n in ns).encode(),
+        _lines_read,
+    ),
+    "yaml-sequence": ListFormat(
+        "k8s/kustomization.yaml",
+        lambda ns: ("resources:\n" + "".join(f"  - {n}.yaml\n" for n in ns)).encode(),
+        _yaml_read,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class AppendOnly:
+    """A base list and two sides that only inserted elements (shared ones at the same place)."""
+
+    base: list[str]
+    ours: list[str]
+    theirs: list[str]
+
+
+def _insert(base: list[str], at: dict[int, list[str]]) -> list[str]:
+    out: list[str] = []
+    for gap in range(len(base) + 1):
+        out.extend(at.get(gap, []))
+        if gap < len(base):
+            out.append(base[gap])
+    return out
+
+
+@st.composite
+def append_only(draw: st.DrawFn, front: bool = True) -> AppendOnly:
+    """Random insertions by both sides into a list of distinct names (before the first one if `front`)."""
+    pool = draw(st.permutations([f"m{i}" for i in range(30)]))
+    k = draw(st.integers(1, 8))
+    base, rest = list(pool[:k]), list(pool[k:])
+    n_ours, n_theirs, n_shared = draw(st.integers(0, 4)), draw(st.integers(0, 4)), draw(st.integers(0, 2))
+    own = {"ours": rest[:n_ours], "theirs": rest[n_ours : n_ours + n_theirs]}
+    shared = rest[n_ours + n_theirs : n_ours + n_theirs + n_shared]
+    gap = st.integers(0 if front else 1, k)
+    shared_at = {n: draw(gap) for n in shared}
+    sides: dict[str, list[str]] = {}
+    for side, names in own.items():
+        at: dict[int, list[str]] = {}
+        for name in names:
+            at.setdefault(draw(gap), []).append(name)
+        for name, g in shared_at.items():
+            # The shared element sits before or after this side's own insertions at that gap.
+            spot = at.setdefault(g, [])
+            spot.insert(0 if draw(st.booleans()) else len(spot), name)
+        sides[side] = _insert(base, at)
+    return AppendOnly(base, sides["ours"], sides["theirs"])
+
+
+def _is_subsequence(small: list[str], big: list[str]) -> bool:
+    it = iter(big)
+    return all(any(x == y for y in it) for x in small)
+
+
+# Known gap (see fixtures_pending/yaml/sequence_insert_before_first): both sides inserting
+# before the first item of a YAML block sequence stays a conflict, because the sequence's
+# interior starts at its first item; the YAML run only inserts after the first item.
+FRONT = {"yaml-sequence": False}
+
+
+@pytest.mark.parametrize("fmt", sorted(LIST_FORMATS))
+@FEW
+@given(data=st.data())
+def test_append_only_edits_union_every_element_once(fmt: str, data: st.DataObject) -> None:
+    """Both sides only added: clean, each element once, base order kept, and the result parses."""
+    form = LIST_FORMATS[fmt]
+    edit = data.draw(append_only(front=FRONT.get(fmt, True)), label="edit")
+    result = resolve_file(form.render(edit.base), form.render(edit.ours), form.render(edit.theirs), form.path)
+    assert result.clean, [h.reason for h in result.hunks]
+    merged = form.read(result.merged)
+    assert sorted(merged) == sorted(set(edit.base) | set(edit.ours) | set(edit.theirs))
+    assert _is_subsequence(edit.base, merged)
+    assert _is_subsequence([n for n in edit.ours if n not in edit.theirs], merged)
+    if profile_for(form.path) is not None and fmt not in ("requirements",):
+        assert reparses(form.path, result.merged)
+
+
+# ---------------------------------------------------------------- (b) overlapping edits
+
+DELETED = -1
+"""A side's value for a key it deleted."""
+
+
+@dataclass(frozen=True)
+class MapFormat:
+    """How to write a key → int mapping as a file, and read it back."""
+
+    path: str
+    render: Callable[[list[tuple[str, int]]], bytes]
+    read: Callable[[bytes], dict[str, int]]
+
+
+def _python_dict_read(data: bytes) -> dict[str, int]:
+    (stmt,) = ast.parse(data).body
+    assert isinstance(stmt, ast.Assign)
+    value = ast.literal_eval(stmt.value)
+    assert isinstance(value, dict)
+    return {str(k): int(v) for k, v in value.items()}
+
+
+def _ts_object_read(data: bytes) -> dict[str, int]:
+    assert reparses("src/config.ts", data)
+    lines = data.decode().splitlines()[1:-1]
+    pairs = [re.fullmatch(r"  (\w+): (\d+),", line) for line in lines]
+    assert all(pairs), lines
+    return {m.group(1): int(m.group(2)) for m in pairs if m}
+
+
+def _json_object_read(data: bytes) -> dict[str, int]:
+    value = json.loads(data)
+    assert isinstance(value, dict)
+    return {str(k): int(v) for k, v in value.items()}
+
+
+MAP_FORMATS = {
+    "json-object": MapFormat(
+        "config/settings.json",
+        lambda kv: ("{\n" + ",\n".join(f'  "{k}": {v}' for k, v in kv) + "\n}\n").encode(),
+        _json_object_read,
+    ),
+    "python-dict": MapFormat(
+        "app/settings.py",
+        lambda kv: ("LIMITS = {\n" + "".join(f'    "{k}": {v},\n' for k, v in kv) + "}\n").encode(),
+        _python_dict_read,
+    ),
+    "ts-object": MapFormat(
+        "src/config.ts",
+        lambda kv: ("export const limits = {\n" + "".join(f"  {k}: {v},\n" for k, v in kv) + "};\n").encode(),
+        _ts_object_read,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """A base mapping and two sides' edits; at least one key both sides touched."""
+
+    base: list[tuple[str, int]]
+    ours: list[tuple[str, int]]
+    theirs: list[tuple[str, int]]
+
+
+@st.composite
+def overlapping(draw: st.DrawFn) -> Overlap:
+    """Both sides change, delete or add keys, touching at least one of the same keys."""
+    k = draw(st.integers(1, 6))
+    base = [(f"k{i}", draw(st.integers(0, 3))) for i in range(k)]
+    value = st.integers(0, 3)
+    shared_key = draw(st.integers(0, k))  # k means: a key both sides add
+    sides = []
+    for _ in ("ours", "theirs"):
+        out: list[tuple[str, int]] = []
+        for i, (key, old) in enumerate(base):
+            if i == shared_key:
+                action = draw(st.sampled_from(["change", "delete"]))
+            else:
+                action = draw(st.sampled_from(["keep", "keep", "change", "delete"]))
+            if action == "keep":
+                out.append((key, old))
+            elif action == "change":
+                out.append((key, draw(value.filter(lambda v, old=old: v != old))))
+        added = ["new"] if shared_key == k else []
+        added += draw(st.lists(st.sampled_from(["x", "y", "z"]), max_size=2, unique=True))
+        out += [(name, draw(value)) for name in added]
+        sides.append(out)
+    return Overlap(base, sides[0], sides[1])
+
+
+def per_key_answer(edit: Overlap) -> dict[str, int] | None:
+    """git's rule per key (whichever side changed it), or None when the sides disagree on one."""
+    base, ours, theirs = dict(edit.base), dict(edit.ours), dict(edit.theirs)
+    out: dict[str, int] = {}
+    for key in dict.fromkeys([*base, *ours, *theirs]):
+        b, o, t = base.get(key, DELETED), ours.get(key, DELETED), theirs.get(key, DELETED)
+        if o == b:
+            value = t
+        elif t in (b, o):
+            value = o
+        else:
+            return None
+        if value != DELETED:
+            out[key] = value
+    return out
+
+
+@pytest.mark.parametrize("fmt", sorted(MAP_FORMATS))
+@SOME
+@given(edit=overlapping())
+def test_overlapping_edits_are_clean_only_when_the_sides_agree(fmt: str, edit: Overlap) -> None:
+    """A key both sides changed (or deleted vs changed, or added) differently is never clean."""
+    form = MAP_FORMATS[fmt]
+    result = resolve_file(form.render(edit.base), form.render(edit.ours), form.render(edit.theirs), form.path)
+    answer = per_key_answer(edit)
+    if answer is None:
+        assert not result.clean, result.merged.decode()
+    elif result.clean:
+        assert form.read(result.merged) == answer
+
+
+@st.composite
+def same_element_edits(draw: st.DrawFn) -> tuple[list[str], list[str], list[str]]:
+    """A list where both sides replace the same element (maybe with the same new text)."""
+    k = draw(st.integers(1, 6))
+    base = [f"e{i}" for i in range(k)]
+    i = draw(st.integers(0, k - 1))
+    new = st.sampled_from(["p", "q"])
+    ours, theirs = list(base), list(base)
+    ours[i], theirs[i] = f"{base[i]}{draw(new)}", f"{base[i]}{draw(new)}"
+    return base, ours, theirs
+
+
+@pytest.mark.parametrize("fmt", ["json-array", "python-list", "yaml-sequence"])
+@FEW
+@given(edit=same_element_edits())
+def test_same_element_replaced_is_clean_only_when_identical(
+    fmt: str, edit: tuple[list[str], list[str], list[str]]
+) -> None:
+    """Both sides rewrote one list entry: clean (and right) only if they wrote the same thing."""
+    form = LIST_FORMATS[fmt]
+    base, ours, theirs = edit
+    result = resolve_file(form.render(base), form.render(ours), form.render(theirs), form.path)
+    if ours == theirs:
+        assert result.clean
+        assert form.read(result.merged) == ours
+    else:
+        assert not result.clean
+
+
+# ---------------------------------------------------------------- (c) safety nets
+
+
+@st.composite
+def barrel_both_append(draw: st.DrawFn) -> tuple[bytes, bytes, bytes]:
+    """A TS barrel to which both sides append different exports (the resolver unions this)."""
+    names = draw(st.lists(st.sampled_from([f"m{i}" for i in range(12)]), min_size=3, max_size=6, unique=True))
+    n = draw(st.integers(1, len(names) - 2))
+    render = LIST_FORMATS["ts-barrel"].render
+    base = names[:n]
+    return render(base), render([*base, names[n]]), render([*base, *names[n + 1 :]])
+
+
+PATH = "src/index.ts"
+
+
+@contextmanager
+def _env(name: str, value: str | None) -> Iterator[None]:
+    old = os.environ.get(name)
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
+
+
+def _assert_plain_git(base: bytes, ours: bytes, theirs: bytes, env: dict[str, str]) -> None:
+    result = resolve_file(base, ours, theirs, PATH)
+    expected, status = git_merge_file(base, ours, theirs, env)
+    assert result.merged == expected
+    assert result.clean == (status == 0)
+    assert result.rule is None
+    assert result.fallback
+
+
+SAFETY_TWISTS: dict[str, Callable[[bytes], bytes]] = {
+    "non-utf8": lambda data: b"// caf\xe9 cr\xe8me\n" + data,
+    "bom": lambda data: b"\xef\xbb\xbf" + data,
+    "markers": lambda data: b"/*\n=======\n*/\n" + data,
+}
+
+
+@pytest.mark.parametrize("twist", sorted(SAFETY_TWISTS))
+@FEW
+@given(sides=barrel_both_append())
+def test_safety_nets_give_git_merge_file_output(
+    twist: str, sides: tuple[bytes, bytes, bytes], git_env: dict[str, str]
+) -> None:
+    """A case the resolver unions is left exactly as git leaves it once the inputs are suspicious."""
+    base, ours, theirs = sides
+    assert resolve_file(base, ours, theirs, PATH).auto_resolved
+    change = SAFETY_TWISTS[twist]
+    _assert_plain_git(change(base), change(ours), change(theirs), git_env)
+    # Suspicious bytes in one side only are enough.
+    _assert_plain_git(base, change(ours), theirs, git_env)
+
+
+@FEW
+@given(sides=barrel_both_append())
+def test_mergekit_0_gives_git_merge_file_output(
+    sides: tuple[bytes, bytes, bytes], git_env: dict[str, str]
+) -> None:
+    """`MERGEKIT=0` switches the resolver off: git's own merge, markers and all."""
+    base, ours, theirs = sides
+    with _env("MERGEKIT", "0"):
+        _assert_plain_git(base, ours, theirs, git_env)
+    with _env("MERGEKIT", None):
+        assert resolve_file(base, ours, theirs, PATH).auto_resolved
+
+
+@FEW
+@given(sides=barrel_both_append(), at=st.integers(0, 40))
+def test_binary_content_is_never_merged(sides: tuple[bytes, bytes, bytes], at: int) -> None:
+    """With a NUL byte the file is binary: git keeps ours and reports a conflict (no text merge)."""
+    base, ours, theirs = sides
+
+    def nul(data: bytes) -> bytes:
+        cut = min(at, len(data))
+        return data[:cut] + b"\0" + data[cut:]
+
+    result = resolve_file(nul(base), nul(ours), nul(theirs), PATH)
+    assert not result.clean
+    assert result.merged == nul(ours)
+    assert result.rule is None
+    # One side unchanged: the other side's version, as git takes it.
+    taken = resolve_file(nul(base), nul(base), nul(theirs), PATH)
+    assert taken.clean and taken.merged == nul(theirs)
