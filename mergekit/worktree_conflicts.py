@@ -268,12 +268,6 @@ def _resolve_one(
         return FileOutcome(path=c.path, status="skipped", reason="missing from the work tree: left to you")
     except OSError as exc:
         raise MergekitError(f"cannot read {target}: {exc.strerror}") from exc
-    if not has_markers(current, size):
-        return FileOutcome(
-            path=c.path,
-            status="skipped",
-            reason="no conflict markers left in the work-tree file (already edited?): left as it is",
-        )
     base = blobs[c.base.oid] if c.base is not None else None
     resolution = resolve_file(
         base,
@@ -284,6 +278,13 @@ def _resolve_one(
         marker_size=size,
         style=style,
     )
+    if resolution.merged != current and not has_markers(current, size):
+        # Someone edited the file since git wrote it (and it is not our own earlier result).
+        return FileOutcome(
+            path=c.path,
+            status="skipped",
+            reason="no conflict markers left in the work-tree file (edited by hand?): left as it is",
+        )
     if resolution.merged != current:
         try:
             write_atomically(target, resolution.merged)
