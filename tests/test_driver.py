@@ -9,6 +9,7 @@ import resource
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def _git_merge_file(folder: Path, env: dict[str, str], *opts: str) -> tuple[int,
 
 
 def _driver(
-    folder: Path, env: dict[str, str], *args: str, **kw: object
+    folder: Path, env: dict[str, str], *args: str, preexec_fn: Callable[[], None] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     """Run `mergekit merge-file ARGS` as git would: a separate process in `folder`."""
     return subprocess.run(
@@ -56,7 +57,7 @@ def _driver(
         env=env,
         capture_output=True,
         check=False,
-        **kw,  # type: ignore[arg-type]
+        preexec_fn=preexec_fn,
     )
 
 
@@ -232,7 +233,7 @@ def test_unwritable_directory_is_a_crash(work: Path, git_env: dict[str, str]) ->
     if os.geteuid() == 0:
         pytest.skip("root writes into read-only directories; the file-size test covers the crash path")
     folder = work / "ro"
-    b, o, t = _files(folder, BASE, OURS, THEIRS)
+    _, o, _ = _files(folder, BASE, OURS, THEIRS)
     folder.chmod(0o555)
     try:
         proc = _driver(folder, git_env, "b", "o", "t")
