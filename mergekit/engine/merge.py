@@ -1,38 +1,121 @@
 """In-memory three-way merges of commits and trees, and writing their (resolved) result trees.
 
-Nothing is checked out: libgit2 merges into an in-memory index; `TreeMerge` exposes the
-conflicted entries as `Conflict` values and writes the result tree once the caller has
-decided each conflicted path. The functions stay small on purpose so that a merge walking
-only the subtrees that differ can replace them for very large repositories.
+Nothing is checked out. The fast merge (`mergekit.engine.fastmerge`) walks only the subtrees
+that differ between base, ours and theirs and gives libgit2's result; where it cannot
+promise that (renames possible, directory/file conflicts, several merge bases) libgit2's
+full-index merge runs instead — always with `full=True` or `MERGEKIT_FULL_MERGE=1`.
+`TreeMerge` exposes the conflicted entries as `Conflict` values and writes the result tree
+once the caller has decided each conflicted path.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Mapping
 from typing import Literal
 
 import pygit2
 
+from mergekit.engine.fastmerge import Edit, FastMerge, apply_edits, fast_merge, read_side
 from mergekit.engine.repo import Repo
 from mergekit.engine.types import MODE_GITLINK, MODE_LINK, Conflict, ConflictKind, Side
 
 Leftover = Literal["fail", "ours"]
 
+FULL_MERGE_ENV = "MERGEKIT_FULL_MERGE"
+"""Set to 1 to always use libgit2's full-index merge (tests and benchmarks compare the two)."""
 
-def merge_commits(repo: Repo, ours: str, theirs: str) -> TreeMerge:
-    """Merge commit `theirs` into commit `ours` in memory (libgit2 finds the merge base)."""
-    index = repo.raw.merge_commits(ours, theirs, flags=pygit2.enums.MergeFlag.FIND_RENAMES)
-    return TreeMerge(repo, index)
+_FLAGS = pygit2.enums.MergeFlag.FIND_RENAMES
 
 
-def merge_trees(repo: Repo, base: str | None, ours: str, theirs: str) -> TreeMerge:
+def merge_commits(repo: Repo, ours: str, theirs: str, *, full: bool | None = None) -> TreeMerge:
+    """Merge commit `theirs` into commit `ours` in memory (against their merge base).
+
+    `full` forces (True) or forbids (False) libgit2's full-index merge; None reads
+    `MERGEKIT_FULL_MERGE`. Several merge bases (criss-cross history) always take libgit2's
+    recursive merge.
+    """
+    raw = repo.raw
+    if not _want_full(full):
+        base = _single_merge_base(raw, ours, theirs)
+        if base is not _MANY:
+            base_tree = raw[base].tree_id if isinstance(base, pygit2.Oid) else None  # type: ignore[attr-defined]
+            fast = _fast(repo, base_tree, raw[ours].tree_id, raw[theirs].tree_id)  # type: ignore[attr-defined]
+            if isinstance(fast, TreeMerge):
+                return fast
+            declined = fast
+        else:
+            declined = "several merge bases"
+    else:
+        declined = "full merge requested"
+    merge = TreeMerge(repo, raw.merge_commits(ours, theirs, flags=_FLAGS))
+    merge.declined = declined
+    return merge
+
+
+def merge_trees(
+    repo: Repo, base: str | None, ours: str, theirs: str, *, full: bool | None = None
+) -> TreeMerge:
     """Merge tree `theirs` into tree `ours` against tree `base` (None = empty tree), in memory."""
     raw = repo.raw
+    if not _want_full(full):
+        base_oid = pygit2.Oid(hex=base) if base else None
+        fast = _fast(repo, base_oid, pygit2.Oid(hex=ours), pygit2.Oid(hex=theirs))
+        if isinstance(fast, TreeMerge):
+            return fast
+        declined = fast
+    else:
+        declined = "full merge requested"
     base_tree = base if base else str(raw.TreeBuilder().write())
-    flags = pygit2.enums.MergeFlag.FIND_RENAMES
-    index = raw.merge_trees(_tree(raw, base_tree), _tree(raw, ours), _tree(raw, theirs), flags=flags)
-    return TreeMerge(repo, index)
+    index = raw.merge_trees(_tree(raw, base_tree), _tree(raw, ours), _tree(raw, theirs), flags=_FLAGS)
+    merge = TreeMerge(repo, index)
+    merge.declined = declined
+    return merge
+
+
+def _want_full(full: bool | None) -> bool:
+    if full is not None:
+        return full
+    return os.environ.get(FULL_MERGE_ENV, "") not in ("", "0")
+
+
+def _fast(repo: Repo, base: pygit2.Oid | None, ours: pygit2.Oid, theirs: pygit2.Oid) -> TreeMerge | str:
+    for oid in (base, ours, theirs):
+        if oid is not None and not isinstance(repo.raw.get(oid), pygit2.Tree):
+            raise ValueError(f"{oid} is not a tree")
+    found = fast_merge(repo.raw, base, ours, theirs)
+    if isinstance(found, str):
+        return found
+    return TreeMerge.from_fast(repo, ours, found)
+
+
+class _Many:
+    """Marks a pair of commits with more than one merge base."""
+
+
+_MANY = _Many()
+
+
+def _single_merge_base(raw: pygit2.Repository, ours: str, theirs: str) -> pygit2.Oid | _Many | None:
+    """The merge base of two commits, None when unrelated, `_MANY` when there are several.
+
+    A second merge base is never an ancestor of the first, so there is one exactly when no
+    commit outside the first base's history is reachable from both tips.
+    """
+    base = raw.merge_base(ours, theirs)
+    if base is None:
+        return None
+    if str(base) in (ours, theirs):
+        return base
+    walker = raw.walk(ours, pygit2.enums.SortMode.NONE)
+    walker.hide(base)
+    seen = {commit.id for commit in walker}
+    walker = raw.walk(theirs, pygit2.enums.SortMode.NONE)
+    walker.hide(base)
+    if any(commit.id in seen for commit in walker):
+        return _MANY
+    return base
 
 
 def _entry(path: str, oid: str, mode: int) -> pygit2.IndexEntry:
@@ -53,8 +136,23 @@ class TreeMerge:
         self._repo = repo
         self._index = index
         self._written = False
+        self._fast: tuple[pygit2.Oid, FastMerge] | None = None
         self.conflicts: list[Conflict] = _read_conflicts(repo, index)
         """The conflicted entries, sorted by path."""
+        self.declined: str | None = None
+        """Why the fast merge did not run (None when it did)."""
+
+    @classmethod
+    def from_fast(cls, repo: Repo, ours_tree: pygit2.Oid, fast: FastMerge) -> TreeMerge:
+        """The outcome of a fast merge into ours' tree."""
+        merge = cls(repo, fast.index if fast.index is not None else pygit2.Index())
+        merge._fast = (ours_tree, fast)
+        return merge
+
+    @property
+    def engine(self) -> str:
+        """Which merge produced this: "fast" or "libgit2"."""
+        return "fast" if self._fast is not None else "libgit2"
 
     @property
     def clean(self) -> bool:
@@ -71,6 +169,8 @@ class TreeMerge:
         if self._written:
             raise RuntimeError("TreeMerge.write_tree may be called once")
         self._written = True
+        if self._fast is not None:
+            return self._write_fast(resolutions, leftover)
         for conflict in self.conflicts:
             data = resolutions.get(conflict.path)
             if data is None and leftover == "fail":
@@ -85,6 +185,24 @@ class TreeMerge:
                 ours = conflict.ours
                 self._index.add(_entry(ours.path, ours.oid, ours.mode))
         return str(self._index.write_tree(self._repo.raw))
+
+    def _write_fast(self, resolutions: Mapping[str, bytes], leftover: Leftover) -> str:
+        """Apply the fast merge's edits and the resolutions to ours' tree (ours stays where unresolved)."""
+        assert self._fast is not None
+        ours_tree, fast = self._fast
+        edits: dict[str, Edit] = dict(fast.edits)
+        for conflict in self.conflicts:
+            data = resolutions.get(conflict.path)
+            if data is None:
+                if leftover == "fail":
+                    raise ValueError(f"unresolved conflict at {conflict.path}")
+                continue
+            side = conflict.ours or conflict.theirs
+            mode = side.mode if side is not None else 0o100644
+            edits[conflict.path] = (pygit2.Oid(hex=self._repo.write_blob(data)), mode)
+        if not edits:
+            return str(ours_tree)
+        return str(apply_edits(self._repo.raw, ours_tree, edits))
 
     def _drop_conflict(self, conflict: Conflict) -> None:
         for side in (conflict.base, conflict.ours, conflict.theirs):
@@ -111,11 +229,7 @@ def _read_conflicts(repo: Repo, index: pygit2.Index) -> list[Conflict]:
 
 
 def _side(repo: Repo, entry: pygit2.IndexEntry | None) -> Side | None:
-    if entry is None:
-        return None
-    mode = int(entry.mode)
-    data = b"" if mode == MODE_GITLINK else repo.read_blob(str(entry.id))
-    return Side(path=str(entry.path), oid=str(entry.id), mode=mode, data=data)
+    return read_side(repo.raw, entry)
 
 
 def _kind(base: Side | None, ours: Side | None, theirs: Side | None) -> str:
