@@ -19,6 +19,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
+from operator import ne
 from pathlib import Path
 
 import pytest
@@ -29,8 +31,8 @@ from mergekit.resolve import resolve_file
 from mergekit.resolve.profiles import profile_for
 from mergekit.resolve.syntax import error_count, parse
 
-FEW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-SOME = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FEW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SOME = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def git_merge_file(base: bytes, ours: bytes, theirs: bytes, env: dict[str, str]) -> tuple[bytes, int]:
@@ -281,7 +283,7 @@ def overlapping(draw: st.DrawFn) -> Overlap:
             if action == "keep":
                 out.append((key, old))
             elif action == "change":
-                out.append((key, draw(value.filter(lambda v, old=old: v != old))))
+                out.append((key, draw(value.filter(partial(ne, old)))))
         added = ["new"] if shared_key == k else []
         added += draw(st.lists(st.sampled_from(["x", "y", "z"]), max_size=2, unique=True))
         out += [(name, draw(value)) for name in added]
