@@ -264,15 +264,16 @@ def install(cwd: Path, *, global_: bool = False, uninstall: bool = False) -> Ins
         attributes = repository_root(cwd) / ".gitattributes"
     line = driver_line()
     text = _read_text(attributes)
+    # The attributes edit is computed first: a damaged block stops the run before anything is written.
     if uninstall:
-        config_changed = _config_unset(cwd, flag)
         new_text = without_block(text, attributes)
         used: tuple[str, ...] = ()
         kept: tuple[str, ...] = ()
+        config_changed = _config_unset(cwd, flag)
     else:
+        new_text, used, kept = with_block(text, profile_globs(), attributes)
         config_changed = _config_set(cwd, flag, f"merge.{DRIVER}.name", DRIVER_NAME)
         config_changed = _config_set(cwd, flag, f"merge.{DRIVER}.driver", line) or config_changed
-        new_text, used, kept = with_block(text, profile_globs(), attributes)
     attributes_changed = new_text != text
     if attributes_changed:
         _write_text(attributes, new_text)
