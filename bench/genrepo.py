@@ -289,8 +289,10 @@ def render_barrel(entries: list[str]) -> str:
 
 def render_registry(names: list[str]) -> str:
     """`src/routes/registry.ts`: imports, then one `registry.register(...)` per route."""
-    imports = "".join(f"import {{ {_camel(n)}Handler }} from './{n}';\n" for n in names)
-    regs = "".join(f"registry.register('/{n}', {_camel(n)}Handler);\n" for n in names)
+    # A branch's route starts with its number ("01-audit-user"): identifiers must not.
+    idents = {n: _camel(n) if not n[:1].isdigit() else "route" + _camel(n) for n in names}
+    imports = "".join(f"import {{ {idents[n]}Handler }} from './{n}';\n" for n in names)
+    regs = "".join(f"registry.register('/{n}', {idents[n]}Handler);\n" for n in names)
     head = "import { Registry } from './registry-core';\n\n"
     return f"{head}{imports}\nexport const registry = new Registry();\n\n{regs}"
 
