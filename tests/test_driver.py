@@ -317,6 +317,7 @@ def test_git_merge_runs_the_installed_driver(repo: GitRepo, git_env: dict[str, s
 def test_git_merge_genuine_conflict_keeps_markers(repo: GitRepo, git_env: dict[str, str]) -> None:
     repo.commit("base", {"src/routes.ts": ROUTES_BASE})
     assert main(["install", "-C", str(repo.path)]) == 0
+    repo.git("config", "merge.conflictStyle", "diff3")  # git's setting reaches the driver's markers
     repo.commit("attributes")
     for branch, target in (("one", "usersV1"), ("two", "usersV2")):
         repo.checkout(branch, create=True, start="main")
@@ -328,4 +329,5 @@ def test_git_merge_genuine_conflict_keeps_markers(repo: GitRepo, git_env: dict[s
     assert merge.returncode == 1 and "CONFLICT (content)" in merge.stdout
     text = (repo.path / "src/routes.ts").read_text()
     assert text.count("<<<<<<< ") == 1 and "usersV1" in text and "usersV2" in text
+    assert text.count("||||||| ") == 1 and "usersRouter);" in text
     assert "src/routes.ts" in repo.git("diff", "--name-only", "--diff-filter=U")

@@ -149,6 +149,20 @@ def test_nothing_to_resolve(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -
     assert code == 0 and data["status"] == "done" and data["files"] == []
 
 
+def test_conflict_marker_size_attribute(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit("base", {".gitattributes": "*.txt conflict-marker-size=12\n", "notes.txt": NOTES})
+    repo.checkout("topic", create=True)
+    repo.commit("topic", {"notes.txt": "alpha\nBETA (topic)\ngamma\n"})
+    repo.checkout("main")
+    repo.commit("main", {"notes.txt": "alpha\nBETA (main)\ngamma\n"})
+    repo.git("merge", "--no-edit", "topic", check=False)
+    before = (repo.path / "notes.txt").read_bytes()
+    assert b"<" * 12 + b" HEAD\n" in before
+    code, data = _json(capsys, "resolve", "-C", str(repo.path))
+    assert code == 1 and data["files"][0]["status"] == "conflict"
+    assert (repo.path / "notes.txt").read_bytes() == before
+
+
 def test_outside_a_repository(
     tmp_path: Path, git_env: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
