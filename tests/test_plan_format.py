@@ -1,0 +1,63 @@
+"""`mergekit plan`: the predicted outcome of the planned order, collisions, and `--format mermaid`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.check_helpers import branch, build, run
+from tests.gitrepo import GitRepo
+
+
+def test_plan_json_predicts_each_merge_in_order(capsys: pytest.CaptureFixture[str], repo: GitRepo) -> None:
+    build(repo)
+    code, out, _ = run(capsys, "plan", "feature/*", "--into", "main", "--json", "-C", str(repo.path))
+    assert code == 0
+    data = json.loads(out)
+    predicted = {p["branch"]: p for p in data["predicted"]}
+    assert [p["branch"] for p in data["predicted"]] == data["order"]
+    assert predicted["feature/clean"]["outcome"] == "clean"
+    barrels = [predicted["feature/barrel-1"]["outcome"], predicted["feature/barrel-2"]["outcome"]]
+    assert sorted(barrels) == ["auto_resolved", "clean"]
+    pages = [predicted["feature/page-100"], predicted["feature/page-500"]]
+    assert sorted(p["outcome"] for p in pages) == ["clean", "needs_human"]
+    human = next(p for p in pages if p["outcome"] == "needs_human")
+    assert human["conflicts"] == [{"path": "src/config.ts", "kind": "content"}]
+    assert data["collisions"] == []
+
+
+def test_plan_text_shows_prediction_and_collisions(capsys: pytest.CaptureFixture[str], repo: GitRepo) -> None:
+    repo.commit("base", {"shop/migrations/0001_initial.py": "# initial\n"})
+    branch(repo, "a", {"shop/migrations/0002_invoice.py": "# a\n"})
+    branch(repo, "b", {"shop/migrations/0002_refund.py": "# b\n"})
+    code, out, _ = run(capsys, "plan", "a", "b", "--into", "main", "-C", str(repo.path))
+    assert code == 0
+    assert "Predicted outcome in this order" in out
+    assert "1. a — merges cleanly" in out and "2. b — merges cleanly" in out
+    assert "[migration] two new Django migrations with the same number in one app: '0002'" in out
+    code, out, _ = run(capsys, "plan", "a", "b", "--into", "main", "--format", "json", "-C", str(repo.path))
+    assert json.loads(out)["collisions"][0]["rule"] == "django-migration"
+
+
+def test_plan_mermaid(capsys: pytest.CaptureFixture[str], repo: GitRepo) -> None:
+    build(repo)
+    repo.checkout("feature/on-barrel", create=True, start="feature/barrel-1")
+    repo.commit("more", {"src/one.ts": "export const one = 1;\n"})
+    repo.checkout("main")
+    code, out, _ = run(
+        capsys, "plan", "feature/barrel-*", "feature/on-barrel", "feature/page-*", "--into", "main",
+        "--format", "mermaid", "-C", str(repo.path),
+    )  # fmt: skip
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "flowchart LR"
+    assert lines[1] == '  base[("main")]'
+    nodes = {ln.split("[", 1)[0].strip(): ln for ln in lines if ln.startswith("  b") and '["' in ln}
+    assert len(nodes) == 5
+    assert any("feature/on-barrel" in ln for ln in nodes.values())
+    assert "  base ==> b1" in lines
+    assert sum(" ==> " in ln for ln in lines) == 5
+    assert any("-. built on .->" in ln for ln in lines)
+    assert any(ln.startswith("  class ") and ln.endswith(" human") for ln in lines)
+    assert any("needs a human" in ln for ln in nodes.values())
