@@ -18,6 +18,7 @@ import pygit2
 import pytest
 
 from mergekit.engine import Conflict, Repo, TreeMerge, merge_commits, merge_trees, open_repo
+from mergekit.engine.fastmerge import changed_paths
 from mergekit.engine.merge import FULL_MERGE_ENV
 from tests.gitrepo import GitRepo
 
@@ -321,3 +322,14 @@ def test_commits_merge_like_libgit2_including_unrelated_histories(repo: GitRepo)
     assert fast.engine == "fast"
     assert _describe(fast.conflicts) == _describe(full.conflicts)
     assert fast.write_tree({}, leftover="ours") == full.write_tree({}, leftover="ours")
+
+
+def test_changed_paths_match_libgit2_diff(bare: Repo) -> None:
+    rng = random.Random(11)
+    for _ in range(150):
+        base, ours, _theirs = _case(rng)
+        old, new = (bare.raw[_tree(bare.raw, files)] for files in (base, ours))
+        assert isinstance(old, pygit2.Tree) and isinstance(new, pygit2.Tree)
+        expected = {p for d in old.diff_to_tree(new).deltas for p in (d.old_file.path, d.new_file.path)}
+        assert changed_paths(bare.raw, old.id, new.id) == expected
+        assert changed_paths(bare.raw, None, new.id) == set(ours)

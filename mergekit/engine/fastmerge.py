@@ -176,6 +176,33 @@ class _Walker:
                 raise _Decline(f"{side} adds and deletes paths: renames are possible")
 
 
+def changed_paths(raw: pygit2.Repository, old: pygit2.Oid | None, new: pygit2.Oid | None) -> set[str]:
+    """Paths (files, links, submodules) whose entry differs between two trees; None = empty tree.
+
+    Like libgit2's tree-to-tree diff without rename detection, but only subtrees that differ
+    are read (libgit2 reads both trees whole).
+    """
+    found: set[str] = set()
+    walker = _Walker(raw)
+
+    def walk(prefix: str, a_tree: pygit2.Oid | None, b_tree: pygit2.Oid | None) -> None:
+        a, b = walker.entries(a_tree), walker.entries(b_tree)
+        for name in a.keys() | b.keys():
+            xa, xb = a.get(name), b.get(name)
+            if xa == xb:
+                continue
+            ta = xa is not None and xa[1] == MODE_TREE
+            tb = xb is not None and xb[1] == MODE_TREE
+            if (xa is not None and not ta) or (xb is not None and not tb):
+                found.add(prefix + name)
+            if ta or tb:
+                walk(prefix + name + "/", _oid(xa) if ta else None, _oid(xb) if tb else None)
+
+    if old != new:
+        walk("", old, new)
+    return found
+
+
 def _oid(entry: Edit) -> pygit2.Oid | None:
     return entry[0] if entry is not None else None
 

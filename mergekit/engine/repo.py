@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pygit2
 
+from mergekit.engine.fastmerge import changed_paths as tree_changes
 from mergekit.engine.types import WorktreeInfo
 from mergekit.errors import MergekitError
 
@@ -184,16 +185,8 @@ class Repo:
 
     def changed_paths(self, old_commit: str | None, new_commit: str) -> frozenset[str]:
         """Paths whose entry differs between two commits' trees (all paths when `old_commit` is None)."""
-        new_tree = self._commit(new_commit).tree
-        if old_commit is None:
-            diff = new_tree.diff_to_tree(swap=True)
-        else:
-            diff = self._commit(old_commit).tree.diff_to_tree(new_tree)
-        paths: set[str] = set()
-        for delta in diff.deltas:
-            paths.add(delta.old_file.path)
-            paths.add(delta.new_file.path)
-        return frozenset(paths)
+        old_tree = self._commit(old_commit).tree_id if old_commit is not None else None
+        return frozenset(tree_changes(self._raw, old_tree, self._commit(new_commit).tree_id))
 
     def footprint(self, base: str, tip: str) -> frozenset[str]:
         """Paths `tip` changed since its merge base with `base`."""
