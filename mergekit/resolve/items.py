@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from mergekit.resolve.profiles import Container, Profile
 from mergekit.resolve.syntax import Node
 
+_CLOSERS = frozenset({"]", "}", ")", ">", "end"})
 COMMENT_KINDS = frozenset({"comment", "line_comment", "block_comment", "html_comment"})
 _WS = re.compile(rb"\s+")
 
@@ -153,6 +154,20 @@ def _head_text(node: Node, data: bytes) -> str:
     return data[line_start : node.start_byte].decode("utf-8", "replace").strip()
 
 
+def _key_path(node: Node) -> str:
+    """The keys/names of the enclosing entries (`services/db` for a nested YAML mapping)."""
+    keys = []
+    current = node.parent
+    while current is not None and len(keys) < 6:
+        for field in ("key", "name"):
+            target = current.child_by_field_name(field)
+            if target is not None and target.end_byte <= node.start_byte:
+                keys.append(normalize(target.text))
+                break
+        current = current.parent
+    return "/".join(reversed(keys))
+
+
 def _rstrip_end(data: bytes, start: int, end: int) -> int:
     """`end` moved back over trailing whitespace (list items in Markdown end with newlines)."""
     while end > start and data[end - 1 : end] in (b" ", b"\t", b"\n", b"\r"):
@@ -213,7 +228,8 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
         header = [c for c in children if not c.is_named and c.type in ("[", "{", "(")]
         trailer = [c for c in children if not c.is_named and c.type in ("]", "}", ")")]
     start = header[-1].end_byte if header else node.start_byte
-    end = trailer[0].start_byte if trailer else node.end_byte
+    closers = [c for c in trailer if c.type in _CLOSERS or c.is_named]
+    end = closers[0].start_byte if closers else node.end_byte
     comment_starts = sorted(c.start_byte for c in children if c.type in COMMENT_KINDS or c.is_extra)
     names = _names_by_child(node, [children[i] for i in item_idx], spec, grammar)
     # Trivia before the first child belongs to it, so the interior starts after the header.
@@ -262,7 +278,7 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
     return Found(
         spec=spec,
         node_type=node.type,
-        head=node.type + "@" + normalize(_head_text(node, data).encode()),
+        head=node.type + "@" + normalize(_head_text(node, data).encode()) + "@" + _key_path(node),
         start=start,
         end=end,
         items=tuple(items),
@@ -289,6 +305,9 @@ def enclosing(
     starts = [root.descendant_for_byte_range(lo, max(lo, hi)) if lo < root.end_byte else root]
     if lo == hi and lo > 0:
         starts.append(root.descendant_for_byte_range(lo - 1, lo - 1))
+    skip = len(data[lo:]) - len(data[lo:].lstrip(b" \t"))
+    if skip and lo + skip < root.end_byte:
+        starts.append(root.descendant_for_byte_range(lo + skip, max(lo + skip, hi)))
     seen: dict[tuple[int, int, int], tuple[Node, int]] = {}
     for start in starts:
         chain = []
@@ -309,10 +328,18 @@ def enclosing(
                     candidate = build(node, spec, data, depth, profile.grammar)
                     if cache is not None:
                         cache[key] = candidate
-                if candidate.start <= lo and hi <= candidate.end:
+                if _inside(candidate, data, lo, hi):
                     found.append(candidate)
                 break
     return found
+
+
+def _inside(found: Found, data: bytes, lo: int, hi: int) -> bool:
+    """True when [lo, hi) lies in the container's interior, give or take surrounding whitespace
+    (a YAML sequence starts at its first `-`, after the indentation of the line)."""
+    start_ok = found.start <= lo or not data[lo : found.start].strip()
+    end_ok = hi <= found.end or not data[found.end : hi].strip()
+    return start_ok and end_ok and lo <= found.end
 
 
 def all_containers(root: Node, profile: Profile, data: bytes) -> list[Found]:

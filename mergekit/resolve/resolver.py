@@ -23,7 +23,7 @@ from mergekit.resolve.linemerge import line_merge
 from mergekit.resolve.profiles import Profile, profile_for
 from mergekit.resolve.regions import Region, conflict_regions, shrink
 from mergekit.resolve.types import FileResolution, HunkReport, Labels, LineMergeResult
-from mergekit.resolve.union import Refusal, Whole, merge_items, render, same_map
+from mergekit.resolve.union import Refusal, Whole, base_is_sorted, merge_items, render, same_map
 
 MAX_BYTES = 2_000_000
 """Files larger than this get the plain line merge."""
@@ -270,6 +270,9 @@ def _one_pass(versions: tuple[_Version, _Version, _Version], profile: Profile, d
         rule = f"{profile.name}:{co.spec.name}"
         items = _keys(cb, co, ct)
         whole = Whole(list(cb.items), list(co.items), list(ct.items))
+        order = (
+            "sorted" if co.spec.order == "sorted-if-sorted" and base_is_sorted(list(cb.items)) else "append"
+        )
         for window in _side_windows(cb, co, ct, _join(windows)):
             (b0, b1), (o0, o1), (t0, t1) = window
             o_span, t_span = _span(co, o0, o1), _span(ct, t0, t1)
@@ -279,7 +282,7 @@ def _one_pass(versions: tuple[_Version, _Version, _Version], profile: Profile, d
                 list(cb.items[b0:b1]),
                 list(co.items[o0:o1]),
                 list(ct.items[t0:t1]),
-                co.spec.order,
+                order,
                 _text_merge,
             )
             if isinstance(merged, Refusal):
@@ -476,11 +479,20 @@ def _check_clean(
     labels: Labels,
     marker_size: int,
 ) -> FileResolution:
-    """A clean line merge that gives one key two values (both sides added it) is a conflict."""
+    """Check a clean line merge for entries both sides added at different places.
+
+    The same entry added twice is kept once (rule `<profile>:dedupe`); one key given two
+    different values is a conflict, with both entries between markers.
+    """
+    deduped, hunk = _dedupe_clean(first.merged, (base, ours, theirs), profile)
+    if hunk is not None:
+        first = LineMergeResult(merged=deduped, conflicts=0)
     merged = _Version(first.merged, profile)
     merged_keys = _dup_keys(merged.all())
     suspicious = {k: v for k, v in merged_keys.items() if len(v) > 1}
     if not suspicious:
+        if hunk is not None:
+            return FileResolution(merged=deduped, clean=True, rule=hunk.rule, hunks=(hunk,))
         return _plain(first, None)
     before = [_dup_keys(_Version(s, profile).all()) for s in (base, ours, theirs)]
     for key, values in suspicious.items():
@@ -496,6 +508,51 @@ def _check_clean(
                 hunks=(HunkReport(False, None, reason, key[0], (), (), (), tuple(sorted(values))),),
             )
     return _plain(first, None)
+
+
+def _dedupe_clean(
+    merged: bytes, sides: tuple[bytes, bytes, bytes], profile: Profile
+) -> tuple[bytes, HunkReport | None]:
+    """Drop entries a clean merge holds more often than any side did (both sides added them)."""
+    allowed: dict[tuple[str, str], int] = {}
+    for side in sides:
+        for container in _Version(side, profile).all():
+            counts: dict[str, int] = {}
+            for item in container.items:
+                counts[item.key] = counts.get(item.key, 0) + 1
+            for key, n in counts.items():
+                allowed[(container.head, key)] = max(allowed.get((container.head, key), 0), n)
+    dropped: list[str] = []
+    rule = None
+    for _ in range(8):
+        version = _Version(merged, profile)
+        target = None
+        for container in sorted(version.all(), key=lambda c: -c.depth):
+            seen: dict[str, int] = {}
+            keep = []
+            for item in container.items:
+                seen[item.key] = seen.get(item.key, 0) + 1
+                if item.union and seen[item.key] > max(allowed.get((container.head, item.key), 1), 1):
+                    dropped.append(item.key)
+                    continue
+                keep.append(item)
+            if len(keep) < len(container.items):
+                target = (container, keep)
+                break
+        if target is None:
+            break
+        container, keep = target
+        sides3 = (container.items, container.items, container.items)
+        text = render(keep, sides3, container.spec.separator, True, True) + container.closing
+        candidate = merged[: container.start] + text + merged[container.end :]
+        if _Version(candidate, profile).errors() > version.errors():
+            return merged, None
+        merged = candidate
+        rule = f"{profile.name}:{container.spec.name}"
+    if rule is None:
+        return merged, None
+    reason = "both sides added the same entry at different places; kept once"
+    return merged, HunkReport(True, rule + "-dedupe", reason, "", (), (), (), tuple(dropped))
 
 
 def _line_span(data: bytes, item: Item) -> tuple[int, int]:

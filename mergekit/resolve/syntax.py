@@ -81,10 +81,12 @@ def _query(grammar: str, source: str) -> Any:
     return tree_sitter.Query(_parser(grammar).language, source)
 
 
-def captures(grammar: str, source: str, node: Node) -> list[Node]:
-    """Every node any capture of the query `source` matches under `node`, in document order."""
+def captures(grammar: str, source: str, node: Node, name: str = "b") -> list[Node]:
+    """The nodes the query `source` captures as `@name` under `node`, in document order.
+
+    Other captures (`@f` used by a predicate such as `(#eq? @f "require")`) are left out.
+    """
     import tree_sitter
 
     found = tree_sitter.QueryCursor(_query(grammar, source)).captures(node)
-    nodes = [n for group in found.values() for n in group]
-    return sorted(nodes, key=lambda n: n.start_byte)
+    return sorted(found.get(name, []), key=lambda n: n.start_byte)

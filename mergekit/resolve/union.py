@@ -79,6 +79,25 @@ def _locally_sorted(before: Item | None, run: list[Item], after: Item | None) ->
     return len(keys) >= 2 and keys == sorted(keys)
 
 
+def base_is_sorted(items: list[Item]) -> bool:
+    """True when the container's entries are kept sorted: every blank-line group of two or more
+    entries is in order (by signature where the container has them), with at least two entries.
+
+    Lines without a signature (a go.mod's `require (`) do not count.
+    """
+    keyed = [i for i in items if i.union and (i.sig is not None or not any(j.sig for j in items))]
+    if len(keyed) < 2:
+        return False
+    group: list[str] = []
+    for item in keyed:
+        if b"\n\n" in item.lead.replace(b"\r\n", b"\n") and group:
+            if group != sorted(group):
+                return False
+            group = []
+        group.append(_sort_key(item).lower())
+    return group == sorted(group)
+
+
 def _union_run(
     ours: list[Item], theirs: list[Item], before: Item | None, after: Item | None, order: str
 ) -> list[Item] | Refusal:
@@ -90,11 +109,7 @@ def _union_run(
             )
     ours_keys = {i.key for i in ours}
     extra = [i for i in theirs if i.key not in ours_keys]
-    if (
-        order == "sorted-if-sorted"
-        and _locally_sorted(before, ours, after)
-        and _locally_sorted(before, theirs, after)
-    ):
+    if order == "sorted" and _locally_sorted(before, ours, after) and _locally_sorted(before, theirs, after):
         return sorted(ours + extra, key=lambda i: _sort_key(i).lower())
     return ours + extra
 
