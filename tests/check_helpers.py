@@ -14,7 +14,9 @@ from tests.gitrepo import GitRepo
 BASE_FILES: dict[str, str] = {
     "src/index.ts": "export * from './a';\n",
     "src/a.ts": "export const a = 1;\n",
-    "src/config.ts": "export const NAME = 'app';\nexport const PAGE_SIZE = 50;\nexport const DEBUG = false;\n",
+    "src/config.ts": (
+        "export const NAME = 'app';\nexport const PAGE_SIZE = 50;\nexport const DEBUG = false;\n"
+    ),
     "README.md": "# app\n",
 }
 
