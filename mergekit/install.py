@@ -83,16 +83,31 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def driver_program() -> str:
-    """How git should start mergekit: `mergekit` when that is this installation, else `python -m`."""
+    """How git should start mergekit: `mergekit` when that is this installation, else `python -m`.
+
+    git runs the driver through the shell with the user's PATH, which may lack a virtualenv's
+    `bin`; when the `mergekit` found on PATH is not this installation's, the driver line names
+    this interpreter explicitly.
+    """
     found = shutil.which("mergekit")
-    here = Path(sys.executable).absolute().parent
-    if found:
-        try:
-            if Path(found).absolute().parent.samefile(here):
-                return "mergekit"
-        except OSError:
-            pass
+    if found and _is_this_installation(Path(found)):
+        return "mergekit"
     return f"{shlex.quote(str(Path(sys.executable).absolute()))} -m mergekit"
+
+
+def _is_this_installation(script: Path) -> bool:
+    """True when `script` (a console script) runs this interpreter: its shebang or its folder."""
+    here = Path(sys.executable).absolute()
+    try:
+        with script.open("rb") as fh:
+            first = fh.readline(500)
+        if first.startswith(b"#!"):
+            interpreter = first[2:].strip().split(b" ")[0].decode("utf-8", "replace")
+            if interpreter and Path(interpreter).exists() and Path(interpreter).samefile(here):
+                return True
+        return script.resolve().parent.samefile(here.parent)
+    except OSError:
+        return False
 
 
 def driver_line(program: str | None = None) -> str:

@@ -4,6 +4,8 @@ user's own lines, and `--uninstall` restoring exactly what was there."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,16 @@ def test_outside_a_repository_is_refused(
     code, _, err = _run(capsys, "install", "-C", str(folder))
     assert code == 2 and "not inside a git work tree" in err and "--global" in err
     assert list(folder.iterdir()) == []
+
+
+def test_driver_names_mergekit_when_it_is_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """git runs the driver with the user's PATH: `mergekit` only when that is this installation."""
+    from mergekit.install import driver_program
+
+    scripts = Path(sys.executable).parent
+    if not (scripts / "mergekit").exists():
+        pytest.skip("mergekit is not installed as a console script next to this interpreter")
+    monkeypatch.setenv("PATH", f"{scripts}{os.pathsep}{os.environ.get('PATH', '')}")
+    assert driver_program() == "mergekit"
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert driver_program().endswith(" -m mergekit")
