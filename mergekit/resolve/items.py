@@ -156,7 +156,7 @@ def _head_text(node: Node, data: bytes) -> str:
 
 def _key_path(node: Node) -> str:
     """The keys/names of the enclosing entries (`services/db` for a nested YAML mapping)."""
-    keys = []
+    keys: list[str] = []
     current = node.parent
     while current is not None and len(keys) < 6:
         for field in ("key", "name"):
