@@ -11,7 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mergekit.engine import Conflict
+from mergekit.engine.linemerge import merge_texts
 from mergekit.resolve import FileResolution, Labels, resolve_file
+from mergekit.resolve.linemerge import use_in_process
+
+# Everything that settles conflicts has pygit2 loaded already: run git's line merge in process
+# (libgit2's xdiff, byte-identical to `git merge-file` in the merge style) instead of forking git.
+use_in_process(merge_texts)
 
 LINE_MERGE_RULE = "line-merge"
 """The rule reported when git's line merge alone settled a file libgit2 left conflicted."""

@@ -25,8 +25,20 @@ def test_same_key_added_twice_with_different_values_pauses(
     # git itself merges these cleanly (the insertions are far apart) into invalid JSON
     merged = repo.git("merge-tree", "--write-tree", "feature/one", "feature/two", check=False)
     assert "CONFLICT" not in merged
-    code = main(["integrate", "-C", str(repo.path), "--into", "main", "--order", "given", "--json",
-                 "feature/one", "feature/two"])
+    code = main(
+        [
+            "integrate",
+            "-C",
+            str(repo.path),
+            "--into",
+            "main",
+            "--order",
+            "given",
+            "--json",
+            "feature/one",
+            "feature/two",
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert code == 1
     assert data["status"] == "conflict"

@@ -7,14 +7,29 @@ process, and it is git's own xdiff with `merge-file`'s defaults (zealous-alnum l
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from mergekit.errors import MergekitError
 from mergekit.resolve.types import Labels, LineMergeResult
 
 STYLES = ("merge", "diff3", "zdiff3")
+
+InProcess = Callable[[bytes, bytes, bytes, str, str, str, int], tuple[bytes, bool]]
+"""An in-process merge-style line merge: (base, ours, theirs, labels..., marker size) → (merged, clean)."""
+_backend: InProcess | None = None
+
+
+def use_in_process(backend: InProcess | None) -> None:
+    """Run merge-style line merges with `backend` (libgit2, from the engine) instead of a git process.
+
+    Use cases that already load pygit2 (integrate, check, replay) set it; the merge driver does not.
+    """
+    global _backend
+    _backend = backend
 
 
 def line_merge(
@@ -30,6 +45,12 @@ def line_merge(
     """Merge three texts the way `git merge-file -p` does and return the result."""
     if style not in STYLES:
         raise MergekitError(f"unknown conflict style {style!r}: use one of {', '.join(STYLES)}")
+    if _backend is not None and style == "merge" and not union:
+        merged, clean = _backend(base, ours, theirs, labels.ours, labels.base, labels.theirs, marker_size)
+        if clean:
+            return LineMergeResult(merged=merged, conflicts=0)
+        opening = re.compile(rb"^" + b"<" * marker_size + rb"( |$)", re.M)
+        return LineMergeResult(merged=merged, conflicts=max(1, len(opening.findall(merged))))
     with tempfile.TemporaryDirectory(prefix="mergekit-") as tmp:
         paths = []
         for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):

@@ -1,0 +1,69 @@
+"""git's line merge of three texts, in process, through libgit2 (no `git merge-file` process).
+
+libgit2 carries git's xdiff; with the "simplify alnum" level `git merge-file` uses, its output
+in the default ("merge") conflict style is byte-identical to `git merge-file`'s on the mined
+corpus (319/319). Its diff3 output differs, so only the merge style is offered here. Blobs are
+written to a private throw-away repository, never to the user's.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+import threading
+
+import pygit2
+from pygit2.ffi import C, ffi
+
+_SIMPLIFY_ALNUM = 4
+"""GIT_MERGE_FILE_SIMPLIFY_ALNUM: the zealous-alnum level `git merge-file` uses."""
+_lock = threading.Lock()
+_scratch: pygit2.Repository | None = None
+
+
+def _repo() -> pygit2.Repository:
+    global _scratch
+    if _scratch is None:
+        path = tempfile.mkdtemp(prefix="mergekit-linemerge-")
+        atexit.register(shutil.rmtree, path, True)
+        _scratch = pygit2.init_repository(path, bare=True)
+    return _scratch
+
+
+def merge_texts(
+    base: bytes,
+    ours: bytes,
+    theirs: bytes,
+    ours_label: str,
+    base_label: str,
+    theirs_label: str,
+    marker_size: int,
+) -> tuple[bytes, bool]:
+    """Merge like `git merge-file -p` (merge style): (merged bytes, clean)."""
+    with _lock:
+        repo = _repo()
+        entries = [
+            pygit2.IndexEntry("file", repo.create_blob(data), pygit2.enums.FileMode.BLOB)
+            for data in (base, ours, theirs)
+        ]
+        c_entries = [entry._to_c() for entry in entries]
+        labels = [ffi.new("char[]", label.encode()) for label in (ours_label, base_label, theirs_label)]
+        opts = ffi.new("git_merge_file_options *")
+        opts.version = 1
+        opts.our_label, opts.ancestor_label, opts.their_label = labels
+        opts.favor = 0
+        opts.flags = _SIMPLIFY_ALNUM
+        opts.marker_size = marker_size
+        result = ffi.new("git_merge_file_result *")
+        err = C.git_merge_file_from_index(
+            result, repo._repo, c_entries[0][0], c_entries[1][0], c_entries[2][0], opts
+        )
+        if err != 0:
+            raise RuntimeError(f"libgit2 merge_file failed ({err})")
+        try:
+            merged = bytes(ffi.buffer(result.ptr, result.len)) if result.ptr != ffi.NULL else b""
+            clean = bool(result.automergeable)
+        finally:
+            C.git_merge_file_result_free(result)
+        return merged, clean

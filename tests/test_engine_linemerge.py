@@ -1,0 +1,61 @@
+"""libgit2's in-process line merge gives exactly `git merge-file`'s output (merge style)."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mergekit.engine.linemerge import merge_texts
+from mergekit.resolve import Labels, line_merge
+from mergekit.resolve import linemerge as linemerge_module
+from mergekit.resolve.linemerge import use_in_process
+
+
+def _variants(seed: int) -> tuple[bytes, bytes, bytes]:
+    rng = random.Random(seed)
+    base = [f"line {i} {rng.choice(['a', 'b', 'c'])}\n" for i in range(rng.randint(0, 40))]
+    sides = []
+    for _ in range(2):
+        side = list(base)
+        for _ in range(rng.randint(0, 6)):
+            op = rng.random()
+            at = rng.randint(0, len(side))
+            if op < 0.4:
+                side.insert(at, f"new {rng.randint(0, 9)}\n")
+            elif op < 0.7 and side:
+                side[min(at, len(side) - 1)] = f"changed {rng.randint(0, 9)}\n"
+            elif side:
+                del side[min(at, len(side) - 1)]
+        sides.append(side)
+    return "".join(base).encode(), "".join(sides[0]).encode(), "".join(sides[1]).encode()
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_same_output_as_git_merge_file(seed: int, tmp_path: Path, git_env: dict[str, str]) -> None:
+    base, ours, theirs = _variants(seed)
+    for name, data in (("o", ours), ("b", base), ("t", theirs)):
+        (tmp_path / name).write_bytes(data)
+    marker = 7 + seed % 3
+    cmd = ["git", "merge-file", "-p", f"--marker-size={marker}", "-L", "mine", "-L", "old", "-L", "yours"]
+    git = subprocess.run([*cmd, "o", "b", "t"], cwd=tmp_path, env=git_env, capture_output=True, check=False)
+    merged, clean = merge_texts(base, ours, theirs, "mine", "old", "yours", marker)
+    assert merged == git.stdout
+    assert clean == (git.returncode == 0)
+
+
+def test_resolver_uses_the_backend_with_the_same_result() -> None:
+    base, ours, theirs = b"a\nb\nc\n", b"a\nx\nb\nc\n", b"a\ny\nb\nc\n"
+    labels = Labels("ours", "base", "theirs")
+    before = linemerge_module._backend
+    try:
+        use_in_process(None)
+        by_process = line_merge(base, ours, theirs, labels=labels)
+        use_in_process(merge_texts)
+        in_process = line_merge(base, ours, theirs, labels=labels)
+    finally:
+        use_in_process(before)
+    assert in_process == by_process
+    assert in_process.conflicts == 1
