@@ -65,7 +65,8 @@ def line_merge(
         cmd += ["-L", labels.ours, "-L", labels.base, "-L", labels.theirs, *paths]
         env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
         try:
-            proc = subprocess.run(cmd, capture_output=True, env=env, check=False)
+            # run outside any repository so that no local merge.conflictStyle applies
+            proc = subprocess.run(cmd, capture_output=True, env=env, cwd=tmp, check=False)
         except FileNotFoundError as exc:
             raise MergekitError("git is not installed or not on PATH: install git 2.39 or newer") from exc
     if proc.returncode < 0 or proc.returncode > 127:
