@@ -63,7 +63,9 @@ def line_merge(
         if union:
             cmd.append("--union")
         cmd += ["-L", labels.ours, "-L", labels.base, "-L", labels.theirs, *paths]
-        env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+        # git runs drivers with GIT_DIR & co. set: drop them so no repository config applies
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
         try:
             # run outside any repository so that no local merge.conflictStyle applies
             proc = subprocess.run(cmd, capture_output=True, env=env, cwd=tmp, check=False)
