@@ -10,8 +10,11 @@ merge declines (renames possible) are counted: most cases must take the fast pat
 
 from __future__ import annotations
 
+import os
 import random
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pygit2
@@ -205,6 +208,7 @@ def _compare(repo: Repo, base: str | None, ours: str, theirs: str) -> str:
     fast = merge_trees(repo, base, ours, theirs, full=False)
     full = merge_trees(repo, base, ours, theirs, full=True)
     assert _describe(fast.conflicts) == _describe(full.conflicts)
+    assert _describe(fast.changed_on_both_sides()) == _describe(full.changed_on_both_sides())
     if fast.conflicts:
         assert fast.write_tree({}, leftover="ours") == full.write_tree({}, leftover="ours")
         fast = merge_trees(repo, base, ours, theirs, full=False)
@@ -216,9 +220,16 @@ def _compare(repo: Repo, base: str | None, ours: str, theirs: str) -> str:
 
 
 @pytest.fixture
-def bare(tmp_path: Path) -> Repo:
-    pygit2.init_repository(str(tmp_path / "r.git"), bare=True)
-    return open_repo(tmp_path / "r.git")
+def bare(tmp_path: Path) -> Iterator[Repo]:
+    """A bare repository, in memory (/dev/shm) where there is one: the cases write ~10k loose objects."""
+    shm = Path("/dev/shm")
+    where = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() and os.access(shm, os.W_OK) else tmp_path
+    try:
+        pygit2.init_repository(str(where / "r.git"), bare=True)
+        yield open_repo(where / "r.git")
+    finally:
+        if where != tmp_path:
+            shutil.rmtree(where, ignore_errors=True)
 
 
 @pytest.mark.parametrize("seed", range(4))

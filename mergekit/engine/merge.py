@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Literal
 
 import pygit2
 
-from mergekit.engine.fastmerge import Edit, FastMerge, apply_edits, fast_merge, read_side
+from mergekit.engine.fastmerge import Edit, FastMerge, apply_edits, changed_paths, fast_merge, read_side
 from mergekit.engine.repo import Repo
-from mergekit.engine.types import MODE_GITLINK, MODE_LINK, Conflict, ConflictKind, Side
+from mergekit.engine.types import MODE_EXEC, MODE_FILE, MODE_GITLINK, MODE_LINK, Conflict, ConflictKind, Side
 
 Leftover = Literal["fail", "ours"]
 
@@ -37,11 +37,13 @@ def merge_commits(repo: Repo, ours: str, theirs: str, *, full: bool | None = Non
     recursive merge.
     """
     raw = repo.raw
+    trees: tuple[pygit2.Oid | None, pygit2.Oid, pygit2.Oid] | None = None
     if not _want_full(full):
         base = _single_merge_base(raw, ours, theirs)
         if base is not _MANY:
             base_tree = raw[base].tree_id if isinstance(base, pygit2.Oid) else None  # type: ignore[attr-defined]
-            fast = _fast(repo, base_tree, raw[ours].tree_id, raw[theirs].tree_id)  # type: ignore[attr-defined]
+            trees = (base_tree, raw[ours].tree_id, raw[theirs].tree_id)  # type: ignore[attr-defined]
+            fast = _fast(repo, *trees)
             if isinstance(fast, TreeMerge):
                 return fast
             declined = fast
@@ -51,6 +53,7 @@ def merge_commits(repo: Repo, ours: str, theirs: str, *, full: bool | None = Non
         declined = "full merge requested"
     merge = TreeMerge(repo, raw.merge_commits(ours, theirs, flags=_FLAGS))
     merge.declined = declined
+    merge.trees = trees
     return merge
 
 
@@ -71,6 +74,7 @@ def merge_trees(
     index = raw.merge_trees(_tree(raw, base_tree), _tree(raw, ours), _tree(raw, theirs), flags=_FLAGS)
     merge = TreeMerge(repo, index)
     merge.declined = declined
+    merge.trees = (pygit2.Oid(hex=base) if base else None, pygit2.Oid(hex=ours), pygit2.Oid(hex=theirs))
     return merge
 
 
@@ -87,7 +91,9 @@ def _fast(repo: Repo, base: pygit2.Oid | None, ours: pygit2.Oid, theirs: pygit2.
     found = fast_merge(repo.raw, base, ours, theirs)
     if isinstance(found, str):
         return found
-    return TreeMerge.from_fast(repo, ours, found)
+    merge = TreeMerge.from_fast(repo, ours, found)
+    merge.trees = (base, ours, theirs)
+    return merge
 
 
 class _Many:
@@ -118,6 +124,24 @@ def _single_merge_base(raw: pygit2.Repository, ours: str, theirs: str) -> pygit2
     return base
 
 
+_REGULAR = (MODE_FILE, MODE_EXEC)
+
+
+def _entries_at(
+    raw: pygit2.Repository, trees: tuple[pygit2.Oid | None, pygit2.Oid, pygit2.Oid], path: str
+) -> tuple[Edit, Edit, Edit]:
+    """The (id, mode) of `path` in each tree (None where absent)."""
+    found: list[Edit] = []
+    for tree in trees:
+        entry = None
+        if tree is not None:
+            with contextlib.suppress(KeyError):
+                obj = raw[tree][path]  # type: ignore[index]
+                entry = (obj.id, int(obj.filemode))
+        found.append(entry)
+    return found[0], found[1], found[2]
+
+
 def _entry(path: str, oid: str, mode: int) -> pygit2.IndexEntry:
     return pygit2.IndexEntry(path, pygit2.Oid(hex=oid), pygit2.enums.FileMode(mode))
 
@@ -141,6 +165,8 @@ class TreeMerge:
         """The conflicted entries, sorted by path."""
         self.declined: str | None = None
         """Why the fast merge did not run (None when it did)."""
+        self.trees: tuple[pygit2.Oid | None, pygit2.Oid, pygit2.Oid] | None = None
+        """The base, ours and theirs trees (None when libgit2 chose among several merge bases)."""
 
     @classmethod
     def from_fast(cls, repo: Repo, ours_tree: pygit2.Oid, fast: FastMerge) -> TreeMerge:
@@ -158,6 +184,39 @@ class TreeMerge:
     def clean(self) -> bool:
         """True when nothing conflicted."""
         return not self.conflicts
+
+    def changed_on_both_sides(self, keep: Callable[[str], bool] = lambda path: True) -> list[Conflict]:
+        """Files both sides changed to different blobs that merged without a conflict, with their sides.
+
+        A clean line merge can still give one key two values, so callers look at these again.
+        Only regular files present in base, ours and theirs; `keep` filters paths before any
+        blob is read. With the fast merge these are known already (no tree is walked again).
+        """
+        conflicted = {c.path for c in self.conflicts}
+        if self._fast is not None:
+            candidates = {p: sides for p, sides in self._fast[1].contested.items() if p not in conflicted}
+        elif self.trees is not None:
+            base, ours, theirs = self.trees
+            raw = self._repo.raw
+            paths = changed_paths(raw, base, ours) & changed_paths(raw, base, theirs)
+            candidates = {p: _entries_at(raw, self.trees, p) for p in sorted(paths - conflicted)}
+        else:
+            return []
+        found = []
+        for path, sides in sorted(candidates.items()):
+            if any(s is None or s[1] not in _REGULAR for s in sides) or not keep(path):
+                continue
+            b, o, t = (self._side_of(path, s) for s in sides)
+            if b is None or o is None or t is None or o.oid == t.oid:
+                continue
+            found.append(Conflict(path=path, kind=ConflictKind.CONTENT, base=b, ours=o, theirs=t))
+        return found
+
+    def _side_of(self, path: str, entry: Edit) -> Side | None:
+        if entry is None:
+            return None
+        oid = str(entry[0])
+        return Side(path=path, oid=oid, mode=entry[1], data=self._repo.read_blob(oid))
 
     def write_tree(self, resolutions: Mapping[str, bytes], leftover: Leftover = "fail") -> str:
         """Write the result tree with `resolutions` (path -> merged bytes) applied; return its id.
