@@ -9,6 +9,7 @@ written to a private throw-away repository, never to the user's.
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 import threading
@@ -20,12 +21,26 @@ _SIMPLIFY_ALNUM = 4
 """GIT_MERGE_FILE_SIMPLIFY_ALNUM: the zealous-alnum level `git merge-file` uses."""
 _lock = threading.Lock()
 _scratch: pygit2.Repository | None = None
+_blobs: dict[bytes, pygit2.Oid] = {}
+"""Content → blob id in the scratch repository (the same versions are merged again and again)."""
+_BLOBS_MAX = 4096
+
+
+def _blob(repo: pygit2.Repository, data: bytes) -> pygit2.Oid:
+    oid = _blobs.get(data)
+    if oid is None:
+        if len(_blobs) >= _BLOBS_MAX:
+            _blobs.clear()
+        oid = _blobs[data] = repo.create_blob(data)
+    return oid
 
 
 def _repo() -> pygit2.Repository:
     global _scratch
     if _scratch is None:
-        path = tempfile.mkdtemp(prefix="mergekit-linemerge-")
+        # a memory-backed directory when there is one: these blobs never need to reach a disk
+        shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+        path = tempfile.mkdtemp(prefix="mergekit-linemerge-", dir=shm)
         atexit.register(shutil.rmtree, path, True)
         _scratch = pygit2.init_repository(path, bare=True)
     return _scratch
@@ -44,7 +59,7 @@ def merge_texts(
     with _lock:
         repo = _repo()
         entries = [
-            pygit2.IndexEntry("file", repo.create_blob(data), pygit2.enums.FileMode.BLOB)
+            pygit2.IndexEntry("file", _blob(repo, data), pygit2.enums.FileMode.BLOB)
             for data in (base, ours, theirs)
         ]
         c_entries = [entry._to_c() for entry in entries]

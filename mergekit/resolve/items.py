@@ -215,10 +215,14 @@ def _names_by_child(
     return {k: tuple(v) for k, v in out.items()}
 
 
-def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "") -> Found:
-    """Cut the container `node` of `data` into slots."""
-    children = list(node.children)
-    item_idx = [i for i, c in enumerate(children) if _is_item_kind(c, spec)]
+def _interior(
+    node: Node, spec: Container, children: list[Node] | None = None, item_idx: list[int] | None = None
+) -> tuple[int, int]:
+    """Byte range between the container's opening and closing delimiters (or its whole span)."""
+    if children is None:
+        children = list(node.children)
+    if item_idx is None:
+        item_idx = [i for i, c in enumerate(children) if _is_item_kind(c, spec)]
     if item_idx:
         first, last = item_idx[0], item_idx[-1]
         header = [c for c in children[:first] if not _is_trivia(c, spec)]
@@ -230,6 +234,14 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
     start = header[-1].end_byte if header else node.start_byte
     closers = [c for c in trailer if c.type in _CLOSERS or c.is_named]
     end = closers[0].start_byte if closers else node.end_byte
+    return start, end
+
+
+def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "") -> Found:
+    """Cut the container `node` of `data` into slots."""
+    children = list(node.children)
+    item_idx = [i for i, c in enumerate(children) if _is_item_kind(c, spec)]
+    start, end = _interior(node, spec, children, item_idx)
     comment_starts = sorted(c.start_byte for c in children if c.type in COMMENT_KINDS or c.is_extra)
     names = _names_by_child(node, [children[i] for i in item_idx], spec, grammar)
     # Trivia before the first child belongs to it, so the interior starts after the header.
@@ -325,6 +337,9 @@ def enclosing(
                 key = (node.start_byte, node.end_byte, spec.name)
                 candidate = cache.get(key) if cache is not None else None
                 if candidate is None:
+                    start, end = _interior(node, spec)
+                    if not _inside_range(start, end, data, lo, hi):
+                        break
                     candidate = build(node, spec, data, depth, profile.grammar)
                     if cache is not None:
                         cache[key] = candidate
@@ -337,9 +352,13 @@ def enclosing(
 def _inside(found: Found, data: bytes, lo: int, hi: int) -> bool:
     """True when [lo, hi) lies in the container's interior, give or take surrounding whitespace
     (a YAML sequence starts at its first `-`, after the indentation of the line)."""
-    start_ok = found.start <= lo or not data[lo : found.start].strip()
-    end_ok = hi <= found.end or not data[found.end : hi].strip()
-    return start_ok and end_ok and lo <= found.end
+    return _inside_range(found.start, found.end, data, lo, hi)
+
+
+def _inside_range(start: int, end: int, data: bytes, lo: int, hi: int) -> bool:
+    start_ok = start <= lo or not data[lo:start].strip()
+    end_ok = hi <= end or not data[end:hi].strip()
+    return start_ok and end_ok and lo <= end
 
 
 def all_containers(root: Node, profile: Profile, data: bytes) -> list[Found]:

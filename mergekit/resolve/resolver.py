@@ -36,6 +36,9 @@ class _OutOfTime(Exception):
     """The per-file time limit passed."""
 
 
+_BUILT: dict[tuple[str, bytes], dict[tuple[int, int, str], Found]] = {}
+
+
 @dataclass
 class _Version:
     """One side's bytes and its lazily parsed tree."""
@@ -45,6 +48,16 @@ class _Version:
     _root: object = None
     _lines: list[Found] | None = None
     _built: dict[tuple[int, int, str], Found] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # containers cut into slots are shared by every _Version of the same bytes
+        key = (self.profile.name, self.data)
+        built = _BUILT.get(key)
+        if built is None:
+            if len(_BUILT) >= 256:
+                _BUILT.pop(next(iter(_BUILT)))
+            built = _BUILT[key] = {}
+        self._built = built
 
     def root(self) -> object:
         if self._root is None:

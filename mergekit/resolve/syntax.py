@@ -32,9 +32,24 @@ def _parser(grammar: str) -> Any:
     return tree_sitter.Parser(language)
 
 
+_TREES: dict[tuple[str, bytes], Any] = {}
+_TREES_MAX = 256
+
+
 def parse(grammar: str, data: bytes) -> Node:
-    """Parse `data` with `grammar` and return the root node."""
-    return _parser(grammar).parse(data).root_node
+    """Parse `data` with `grammar` and return the root node.
+
+    Trees are immutable, so the last few are kept: integrating or checking many branches
+    parses the same versions of a shared file over and over.
+    """
+    key = (grammar, data)
+    tree = _TREES.get(key)
+    if tree is None:
+        tree = _parser(grammar).parse(data)
+        if len(_TREES) >= _TREES_MAX:
+            _TREES.pop(next(iter(_TREES)))
+        _TREES[key] = tree
+    return tree.root_node
 
 
 def error_count(root: Node) -> int:
