@@ -10,8 +10,10 @@ Two peers, each integrating the same branches into a new ref in the same order:
   settled the cheapest way git offers: a `merge=union` attribute (through `core.attributesFile`,
   the repository is not changed) - a lower bound on what a person spends.
 
-Each git process is reaped with `os.wait4`, which gives that child's own peak RSS, so a peer's peak
-memory is the largest of its processes' (Linux reports kilobytes).
+Each git process's own peak RSS is measured by GNU time (`/usr/bin/time -f %M`) where it is
+installed, otherwise with `os.wait4` (which on Linux also counts the pages of the Python process
+that spawned it, so it over-reports small processes); a peer's peak memory is the largest of its
+processes'.
 
     python bench/peers.py REPO [--branches N] [--repeat R]
 """
@@ -57,6 +59,18 @@ class Measurement:
     """The resulting commit id."""
 
 
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+"""GNU time, for each child's own peak RSS (os.wait4 also counts the Python parent's pages)."""
+
+
+def peak_kb_from(path: str) -> int | None:
+    """The `%M` figure GNU time wrote as the last line of `path` (None if unreadable)."""
+    try:
+        return int(Path(path).read_text().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class Runner:
     """Runs git processes in a repository, recording each one's peak RSS."""
 
@@ -68,9 +82,10 @@ class Runner:
 
     def run(self, *args: str, cwd: Path | None = None, ok: tuple[int, ...] = (0,)) -> tuple[int, str]:
         """Run git; return (exit code, stdout). Exit codes outside `ok` raise."""
-        with tempfile.TemporaryFile() as err:
+        with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile() as timed:
+            argv = ["git", *args] if TIME is None else [TIME, "-f", "%M", "-o", timed.name, "git", *args]
             proc = subprocess.Popen(
-                ["git", *args], cwd=cwd or self.repo, env=self.env, stdout=subprocess.PIPE, stderr=err
+                argv, cwd=cwd or self.repo, env=self.env, stdout=subprocess.PIPE, stderr=err
             )
             assert proc.stdout is not None
             out = proc.stdout.read()
@@ -78,7 +93,8 @@ class Runner:
             _, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = code = os.waitstatus_to_exitcode(status)
             self.processes += 1
-            self.peak_kb = max(self.peak_kb, usage.ru_maxrss)
+            measured = peak_kb_from(timed.name) if TIME is not None else None
+            self.peak_kb = max(self.peak_kb, measured if measured is not None else usage.ru_maxrss)
             if code not in ok:
                 err.seek(0)
                 message = err.read().decode(errors="replace").strip()
