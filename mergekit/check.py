@@ -23,13 +23,11 @@ from pathlib import Path
 from typing import Literal
 
 from mergekit.collisions import Collision, Finder
-from mergekit.engine import Conflict, ConflictKind, Repo, Side, merge_commits, open_repo
-from mergekit.engine.types import MODE_FILE
+from mergekit.engine import Conflict, ConflictKind, Repo, merge_commits, open_repo
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
 from mergekit.plan import is_glob, select_branches
 from mergekit.resolve import Labels
-from mergekit.resolve.profiles import profile_for
-from mergekit.settle import clashes, settle
+from mergekit.settle import clash_candidates, clashes, settle
 
 PairStatus = Literal["clean", "auto_resolved", "needs_human"]
 _STATUSES: tuple[PairStatus, ...] = ("clean", "auto_resolved", "needs_human")
@@ -288,7 +286,7 @@ class _PairChecker:
         labels = Labels(ours=ours, base="base", theirs=theirs)
         settled = settle(merge.conflicts, labels)
         conflicted = {c.path for c in merge.conflicts}
-        clash = clashes(_changed_on_both_sides(repo, base, ours_tip, theirs_tip, both - conflicted), labels)
+        clash = clashes(clash_candidates(repo, base, ours_tip, theirs_tip, both - conflicted), labels)
         files: list[FileCheck] = [
             FileCheck(path=p, status="auto_resolved", kind=ConflictKind.CONTENT, rule=r)
             for p, r in settled.auto_resolved
@@ -326,24 +324,6 @@ def _dir_file_clash(a: frozenset[str], b: frozenset[str]) -> bool:
     dirs_a = {p.rsplit("/", i)[0] for p in a for i in range(1, p.count("/") + 1)}
     dirs_b = {p.rsplit("/", i)[0] for p in b for i in range(1, p.count("/") + 1)}
     return bool(dirs_a & b) or bool(dirs_b & a)
-
-
-def _changed_on_both_sides(
-    repo: Repo, base: str, ours: str, theirs: str, paths: frozenset[str]
-) -> list[Conflict]:
-    """Files with a language profile both sides changed differently and git merged cleanly."""
-    paths = frozenset(p for p in paths if profile_for(p) is not None)
-    if not paths:
-        return []
-    ids = [repo.path_ids(commit, paths) for commit in (base, ours, theirs)]
-    found = []
-    for path in sorted(paths):
-        oids = [side.get(path) for side in ids]
-        if any(oid is None for oid in oids) or oids[1] == oids[2]:
-            continue
-        b, o, t = (Side(path, oid, MODE_FILE, repo.read_blob(oid)) for oid in oids if oid is not None)
-        found.append(Conflict(path=path, kind=ConflictKind.CONTENT, base=b, ours=o, theirs=t))
-    return found
 
 
 # -- locating conflict hunks ------------------------------------------------------------------

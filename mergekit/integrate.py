@@ -19,10 +19,8 @@ from mergekit import state as run_state
 from mergekit.collisions import Collision, Finder
 from mergekit.engine import (
     Conflict,
-    ConflictKind,
     PausedFile,
     Repo,
-    Side,
     add_worktree,
     checkout_commit,
     inspect_worktree,
@@ -33,12 +31,10 @@ from mergekit.engine import (
     open_repo,
     remove_worktree,
 )
-from mergekit.engine.types import MODE_FILE
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
 from mergekit.plan import OrderMode, Plan, make_plan, select_branches
 from mergekit.resolve import Labels
-from mergekit.resolve.profiles import profile_for
-from mergekit.settle import clashes, settle
+from mergekit.settle import clash_candidates, clashes, settle
 from mergekit.state import Paused, RunState
 from mergekit.survey import survey
 from mergekit.testrun import run_test
@@ -585,24 +581,12 @@ class _Runner:
         return [ours, theirs] if self.st.strategy == "merge" else [ours]
 
     def _changed_on_both_sides(self, ours: str, theirs: str, conflicted: set[str]) -> list[Conflict]:
-        """Files with a language profile that both sides changed and git merged cleanly."""
-        repo = self.repo
-        base = repo.merge_base(ours, theirs)
+        """Files both sides changed that git merged cleanly (checked for keys given two values)."""
+        base = self.repo.merge_base(ours, theirs)
         if base is None:
             return []
-        paths = (repo.changed_paths(base, ours) & repo.changed_paths(base, theirs)) - conflicted
-        paths = frozenset(p for p in paths if profile_for(p) is not None)
-        if not paths:
-            return []
-        ids = [repo.path_ids(commit, paths) for commit in (base, ours, theirs)]
-        found = []
-        for path in sorted(paths):
-            oids = [side.get(path) for side in ids]
-            if any(oid is None for oid in oids) or oids[1] == oids[2]:
-                continue
-            b, o, t = (Side(path, oid, MODE_FILE, repo.read_blob(oid)) for oid in oids if oid is not None)
-            found.append(Conflict(path=path, kind=ConflictKind.CONTENT, base=b, ours=o, theirs=t))
-        return found
+        paths = self.repo.changed_paths(base, ours) & self.repo.changed_paths(base, theirs)
+        return clash_candidates(self.repo, base, ours, theirs, paths - conflicted)
 
     def _message(
         self,

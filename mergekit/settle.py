@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from mergekit.engine import Conflict
+from mergekit.engine import Conflict, ConflictKind, Repo, Side
 from mergekit.engine.linemerge import merge_texts
+from mergekit.engine.types import MODE_FILE
 from mergekit.resolve import FileResolution, Labels, resolve_file
 from mergekit.resolve.linemerge import use_in_process
+from mergekit.resolve.profiles import profile_for
 
 # Everything that settles conflicts has pygit2 loaded already: run git's line merge in process
 # (libgit2's xdiff, byte-identical to `git merge-file` in the merge style) instead of forking git.
@@ -60,6 +62,23 @@ def settle(conflicts: Sequence[Conflict], labels: Labels) -> Settlement:
                 result.contents[conflict.path] = survivor.data
         result.human.append(conflict)
     return result
+
+
+def clash_candidates(repo: Repo, base: str, ours: str, theirs: str, paths: frozenset[str]) -> list[Conflict]:
+    """Of `paths` (changed on both sides, merged cleanly by git), those with a language profile
+    that both sides changed differently, as base/ours/theirs values for `clashes`."""
+    paths = frozenset(p for p in paths if profile_for(p) is not None)
+    if not paths:
+        return []
+    ids = [repo.path_ids(commit, paths) for commit in (base, ours, theirs)]
+    found = []
+    for path in sorted(paths):
+        oids = [side.get(path) for side in ids]
+        if any(oid is None for oid in oids) or oids[1] == oids[2]:
+            continue
+        b, o, t = (Side(path, oid, MODE_FILE, repo.read_blob(oid)) for oid in oids if oid is not None)
+        found.append(Conflict(path=path, kind=ConflictKind.CONTENT, base=b, ours=o, theirs=t))
+    return found
 
 
 def clashes(candidates: Sequence[Conflict], labels: Labels) -> Settlement:

@@ -142,6 +142,9 @@ def resolve_file(
         if os.environ.get("MERGEKIT_DEBUG"):
             raise
         return _plain(first, f"structural merge failed ({exc!r}); this is a bug, please report it")
+    finally:
+        _ENDS.clear()
+        _MAPS.clear()
 
 
 def _plain(result: LineMergeResult, reason: str | None) -> FileResolution:
@@ -163,23 +166,6 @@ def _pick(region: Region, versions: tuple[_Version, _Version, _Version]) -> tupl
     return None
 
 
-def _structural(
-    first: LineMergeResult,
-    base: bytes,
-    ours: bytes,
-    theirs: bytes,
-    profile: Profile,
-    labels: Labels,
-    marker_size: int,
-    style: str,
-) -> FileResolution:
-    try:
-        return _structural_inner(first, base, ours, theirs, profile, labels, marker_size, style)
-    finally:
-        _ENDS.clear()
-        _MAPS.clear()
-
-
 MAX_PASSES = 4
 """Unioning an inner container can make an outer one mergeable (`__all__` inside a module)."""
 
@@ -196,7 +182,7 @@ class _Pass:
     added: list[Item] = field(default_factory=list)
 
 
-def _structural_inner(
+def _structural(
     first: LineMergeResult,
     base: bytes,
     ours: bytes,
