@@ -73,7 +73,16 @@ def _sort_key(item: Item) -> str:
     return item.sig if item.sig is not None else item.key
 
 
+def _starts_group(item: Item) -> bool:
+    """True when a blank line precedes the entry (gofmt/isort groups are sorted separately)."""
+    return b"\n\n" in item.lead.replace(b"\r\n", b"\n")
+
+
 def _locally_sorted(before: Item | None, run: list[Item], after: Item | None) -> bool:
+    if before is not None and run and _starts_group(run[0]):
+        before = None
+    if after is not None and _starts_group(after):
+        after = None
     seq = ([before] if before else []) + run + ([after] if after else [])
     keys = [_sort_key(i).lower() for i in seq]
     return len(keys) >= 2 and keys == sorted(keys)
@@ -90,7 +99,7 @@ def base_is_sorted(items: list[Item]) -> bool:
         return False
     group: list[str] = []
     for item in keyed:
-        if b"\n\n" in item.lead.replace(b"\r\n", b"\n") and group:
+        if _starts_group(item) and group:
             if group != sorted(group):
                 return False
             group = []
