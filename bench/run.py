@@ -49,7 +49,7 @@ except ImportError:  # run as a script: bench/ itself is on sys.path
         TIME,
         feature_branches,
         merge_tree_chain,
-        peak_kb_from,  # noqa: F401 (ruff misreads the fallback import)
+        peak_kb_from,
         sequential_merge,
     )
 
@@ -86,17 +86,31 @@ class Process:
 
 
 def run_process(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Process:
-    """Run `cmd`; wall time, the child's own peak RSS (os.wait4), exit code and output."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run `cmd`; wall time, the child's own peak RSS, exit code and output.
+
+    The peak RSS comes from GNU time where installed: `os.wait4` alone would also count the
+    pages of this (larger) Python process, which the child had before it exec'd.
+    """
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile() as timed,
+    ):
+        argv = list(cmd) if TIME is None else [TIME, "-f", "%M", "-o", timed.name, *cmd]
         started = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out, stderr=err)
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - started
         proc.returncode = code = os.waitstatus_to_exitcode(status)
+        measured = peak_kb_from(timed.name) if TIME is not None else None
         out.seek(0)
         err.seek(0)
         return Process(
-            elapsed, usage.ru_maxrss, code, out.read().decode(errors="replace"), err.read().decode()
+            elapsed,
+            measured if measured is not None else usage.ru_maxrss,
+            code,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
         )
 
 
