@@ -439,9 +439,71 @@ def report(bench: Bench, info: dict[str, str], args: argparse.Namespace, elapsed
             runs = ", ".join(_fmt(t) for t in s.runs)
             lines.append(f"| {s.name} | {_fmt(s.seconds)} | {s.peak_rss_mb:.0f} MiB | {runs} | {s.note} |")
         lines.append("")
+    lines += targets(res, args)
     lines += ratios(res)
     lines += growth(res, args)
     return "\n".join(lines) + "\n"
+
+
+def targets(res: dict[str, dict[str, Sample]], args: argparse.Namespace) -> list[str]:
+    """The issue's targets, each with the measured figure and met/missed."""
+    large = f"{args.sizes[1] // 1000}k"
+    small = f"{args.sizes[0] // 1000}k"
+    rows: list[tuple[str, str, bool | None]] = []
+
+    def get(group: str, name: str) -> Sample | None:
+        return res.get(group, {}).get(name)
+
+    mk = get(f"integrate 5 @ {large}", "mergekit integrate")
+    chain = get(f"integrate 5 @ {large}", "git merge-tree chain (floor)")
+    seq = get(f"integrate 5 @ {large}", "sequential git merge in a worktree")
+    if mk and chain:
+        ratio = mk.seconds / chain.seconds
+        rows.append((f"integrate 5 @ {large} within 2x of the merge-tree chain", f"{ratio:.1f}x", ratio <= 2))
+    if mk and seq:
+        ratio = seq.seconds / mk.seconds
+        rows.append(
+            (
+                f"integrate 5 @ {large} at least 5x faster than sequential git merge",
+                f"{ratio:.1f}x",
+                ratio >= 5,
+            )
+        )
+    check = get(f"check/plan 20 @ {small}", "mergekit check")
+    if check:
+        rows.append((f"check 20 branches @ {small} <= 3 s", _fmt(check.seconds), check.seconds <= 3))
+    driver = get("merge driver", "mergekit merge-file, 300-line barrel")
+    if driver:
+        rows.append(
+            ("merge-file driver, 300-line barrel <= 120 ms", _fmt(driver.seconds), driver.seconds <= 0.12)
+        )
+    for name in (
+        "resolve_file, 10k lines, 50 hunks (first call)",
+        "resolve_file, 10k lines, 50 hunks (warm)",
+    ):
+        found = get("resolver in-process", name)
+        if found:
+            rows.append(
+                (
+                    f"resolver, 10k lines / 50 hunks <= 0.5 s ({name.split('(')[1][:-1]})",
+                    _fmt(found.seconds),
+                    found.seconds <= 0.5,
+                )
+            )
+    peaks = [
+        s.peak_rss_mb
+        for g, ss in res.items()
+        if g.startswith("integrate") and g.endswith(large)
+        for n, s in ss.items()
+        if n.startswith("mergekit")
+    ]
+    if peaks:
+        rows.append(
+            (f"integrate peak RSS @ {large} <= 300 MB", f"{max(peaks):.0f} MiB", max(peaks) <= 300 / 1.048576)
+        )
+    lines = ["## Targets (issue 5)", "", "| target | measured | |", "|---|---:|---|"]
+    lines += [f"| {what} | {value} | {'met' if ok else 'missed'} |" for what, value, ok in rows]
+    return [*lines, ""]
 
 
 def ratios(res: dict[str, dict[str, Sample]]) -> list[str]:
@@ -522,11 +584,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="where repositories go (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--no-sequential", action="store_true", help="skip sequential git merge (slow)")
+    parser.add_argument("--from-json", type=Path, help="only re-render the report from a saved JSON file")
     args = parser.parse_args(argv)
     args.repeat = args.repeat or (1 if args.quick else 3)
     args.driver_runs = 5 if args.quick else 15
     args.sizes = [2_000, 10_000] if args.quick else [20_000, 100_000]
     args.counts = [2, 5, 10, 20]
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        bench = Bench(Path("."), args.repeat)
+        bench.results = {g: {n: Sample(**v) for n, v in ss.items()} for g, ss in saved["results"].items()}
+        args.out.write_text(
+            report(bench, saved["machine"], args, saved.get("seconds", 0.0)), encoding="utf-8"
+        )
+        return 0
     work = args.work or Path(tempfile.mkdtemp(prefix="mergekit-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     info = machine()
@@ -548,7 +619,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     raw = {g: {n: asdict(s) for n, s in samples.items()} for g, samples in bench.results.items()}
-    args.out.with_suffix(".json").write_text(json.dumps({"machine": info, "results": raw}, indent=2) + "\n")
+    args.out.with_suffix(".json").write_text(
+        json.dumps({"machine": info, "seconds": elapsed, "results": raw}, indent=2) + "\n"
+    )
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
