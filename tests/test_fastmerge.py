@@ -344,3 +344,16 @@ def test_changed_paths_match_libgit2_diff(bare: Repo) -> None:
         expected = {p for d in old.diff_to_tree(new).deltas for p in (d.old_file.path, d.new_file.path)}
         assert changed_paths(bare.raw, old.id, new.id) == expected
         assert changed_paths(bare.raw, None, new.id) == set(ours)
+
+
+def test_names_that_are_not_utf8_fall_back(repo: GitRepo) -> None:
+    odd = "caf\udce9.txt"  # the byte 0xE9 alone: not UTF-8
+    repo.commit("base", {odd: "1\n", "a.txt": "a\n"})
+    repo.checkout("feature", create=True)
+    theirs = repo.commit("theirs", {odd: "2\n"})
+    repo.checkout("main")
+    ours = repo.commit("ours", {"a.txt": "b\n"})
+    r = open_repo(repo.path)
+    merge = merge_commits(r, ours, theirs)
+    assert merge.engine == "libgit2" and merge.declined and "UTF-8" in merge.declined
+    assert merge.write_tree({}) == merge_commits(r, ours, theirs, full=True).write_tree({})

@@ -117,6 +117,8 @@ class _Walker:
             xb, xo, xt = b.get(name), o.get(name), t.get(name)
             if xb == xt:
                 continue
+            if not name.isascii() and not _utf8(name):
+                raise _Decline(f"{prefix}{name!r} is not UTF-8")
             path = prefix + name
             if xb == xo:
                 self.result.edits[path] = xt
@@ -201,6 +203,15 @@ def changed_paths(raw: pygit2.Repository, old: pygit2.Oid | None, new: pygit2.Oi
     if old != new:
         walk("", old, new)
     return found
+
+
+def _utf8(name: str) -> bool:
+    """False for names pygit2 decoded with surrogate escapes (bytes that are not UTF-8)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _oid(entry: Edit) -> pygit2.Oid | None:
