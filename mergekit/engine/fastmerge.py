@@ -42,6 +42,12 @@ Edit = Entry | None
 
 _FLAGS = pygit2.enums.MergeFlag.FIND_RENAMES
 
+_ENTRIES: dict[pygit2.Oid, dict[str, Entry]] = {}
+"""Tree id → its entries. A tree id names its content in every repository, so the cache is
+shared (plan and check merge the same base and tip trees many times over)."""
+_ENTRIES_MAX = 20_000
+"""Trees kept (a few MB); the cache starts over when full."""
+
 
 @dataclass
 class FastMerge:
@@ -94,11 +100,17 @@ class _Walker:
         """Sides that deleted a path both sides changed."""
 
     def entries(self, tree: pygit2.Oid | None) -> dict[str, Entry]:
-        """The entries of a tree by name (none for None)."""
+        """The entries of a tree by name (none for None); shared, do not modify."""
         if tree is None:
             return {}
-        obj = self.raw[tree]
-        return {item.name: (item.id, int(item.filemode)) for item in obj}  # type: ignore[attr-defined]
+        found = _ENTRIES.get(tree)
+        if found is None:
+            obj = self.raw[tree]
+            found = {item.name: (item.id, int(item.filemode)) for item in obj}  # type: ignore[attr-defined]
+            if len(_ENTRIES) >= _ENTRIES_MAX:
+                _ENTRIES.clear()
+            _ENTRIES[tree] = found
+        return found
 
     def merge(self, base: pygit2.Oid | None, ours: pygit2.Oid, theirs: pygit2.Oid) -> FastMerge:
         """Walk from the roots; fill `result.edits` and `result.contested`."""
