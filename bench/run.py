@@ -495,7 +495,7 @@ def targets(res: dict[str, dict[str, Sample]], args: argparse.Namespace) -> list
         for g, ss in res.items()
         if g.startswith("integrate") and g.endswith(large)
         for n, s in ss.items()
-        if n.startswith("mergekit")
+        if n == "mergekit integrate"
     ]
     if peaks:
         rows.append(
