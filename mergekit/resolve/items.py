@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 from mergekit.resolve.profiles import Container, Profile
 from mergekit.resolve.syntax import Node
@@ -91,15 +92,24 @@ def normalize(text: bytes) -> str:
     return _WS.sub(b" ", text.strip()).decode("utf-8", "replace")
 
 
+@cache
+def _steps(path: str) -> tuple[str | int, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in path.split("."))
+
+
+@cache
+def _alternatives(signature: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(alternative.split("+")) for alternative in signature)
+
+
 def _field_path(node: Node, path: str) -> Node | None:
     """Follow a dotted path of field names and named-child indexes (`0.arguments.0`)."""
     current = node
-    for part in path.split("."):
+    for part in _steps(path):
         if current is None:
             return None
-        if part.isdigit():
-            index = int(part)
-            current = current.named_children[index] if index < current.named_child_count else None
+        if isinstance(part, int):
+            current = current.named_child(part) if part < current.named_child_count else None
         else:
             current = current.child_by_field_name(part)
     return current
@@ -107,9 +117,9 @@ def _field_path(node: Node, path: str) -> Node | None:
 
 def signature(node: Node, spec: Container) -> str | None:
     """The child's key under the container's signature rules, or None."""
-    for alternative in spec.signature:
+    for alternative in _alternatives(spec.signature):
         parts = []
-        for path in alternative.split("+"):
+        for path in alternative:
             target = _field_path(node, path)
             if target is None:
                 break
@@ -130,11 +140,17 @@ def _is_item_kind(node: Node, spec: Container) -> bool:
     return node.is_named and node.type not in spec.header
 
 
-def _is_union(node: Node, spec: Container) -> bool:
+@cache
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text)
+
+
+def _is_union(node: Node, spec: Container, data: bytes) -> bool:
     if spec.children and node.type not in spec.children:
         return False
     if spec.item_pattern:
-        return re.search(spec.item_pattern, node.text.decode("utf-8", "replace")) is not None
+        text = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        return _pattern(spec.item_pattern).search(text) is not None
     return True
 
 
@@ -274,7 +290,7 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
                 kind=child.type,
                 key=normalize(data[child.start_byte : body_end]),
                 sig=signature(child, spec),
-                union=_is_union(child, spec),
+                union=_is_union(child, spec, data),
                 lead=data[pos : child.start_byte],
                 body=data[child.start_byte : body_end],
                 mid=mid,

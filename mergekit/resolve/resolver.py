@@ -145,6 +145,7 @@ def resolve_file(
     finally:
         _ENDS.clear()
         _MAPS.clear()
+        _BACK.clear()
 
 
 def _plain(result: LineMergeResult, reason: str | None) -> FileResolution:
@@ -212,6 +213,7 @@ def _structural(
         cur_o, cur_t = _apply(cur_o, step.edits_o), _apply(cur_t, step.edits_t)
         _ENDS.clear()
         _MAPS.clear()
+        _BACK.clear()
     hunks = tuple(resolved + refused)
     if not resolved:
         return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=hunks)
@@ -253,7 +255,7 @@ def _one_pass(versions: tuple[_Version, _Version, _Version], profile: Profile, d
             out.refused.append(HunkReport(False, None, "no list-like container encloses this conflict"))
             continue
         cb, co, ct = picked
-        items = _keys(cb, co, ct)
+        items: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
         if cb.has_error or co.has_error or ct.has_error:
             reason = "the container does not parse cleanly"
             out.refused.append(HunkReport(False, None, reason, co.spec.description, *items))
@@ -267,13 +269,13 @@ def _one_pass(versions: tuple[_Version, _Version, _Version], profile: Profile, d
     # innermost containers first: their unions can make an enclosing container mergeable next pass
     for (cb, co, ct), windows in sorted(groups.values(), key=lambda g: -g[0][1].depth):
         rule = f"{profile.name}:{co.spec.name}"
-        items = _keys(cb, co, ct)
         whole = Whole(list(cb.items), list(co.items), list(ct.items))
         order = (
             "sorted" if co.spec.order == "sorted-if-sorted" and base_is_sorted(list(cb.items)) else "append"
         )
         for window in _side_windows(cb, co, ct, _join(windows)):
             (b0, b1), (o0, o1), (t0, t1) = window
+            items = _keys(cb.items[b0:b1], co.items[o0:o1], ct.items[t0:t1])
             o_span, t_span = _span(co, o0, o1), _span(ct, t0, t1)
             if _overlaps(o_span, out.edits_o) or _overlaps(t_span, out.edits_t):
                 continue  # an inner container in this window was unioned: look again next pass
@@ -305,8 +307,11 @@ def _one_pass(versions: tuple[_Version, _Version, _Version], profile: Profile, d
     return out
 
 
-def _keys(cb: Found, co: Found, ct: Found) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    return tuple(i.key for i in cb.items), tuple(i.key for i in co.items), tuple(i.key for i in ct.items)
+def _keys(
+    b: tuple[Item, ...], o: tuple[Item, ...], t: tuple[Item, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The entries of a window in base, ours and theirs (for the report and `--explain`)."""
+    return tuple(i.key for i in b), tuple(i.key for i in o), tuple(i.key for i in t)
 
 
 def _overlaps(span: tuple[int, int], edits: list[tuple[int, int, bytes]]) -> bool:
@@ -363,11 +368,22 @@ def _same(cb: Found, side: Found) -> dict[int, int]:
     return cached[2]
 
 
+_BACK: dict[tuple[int, int], tuple[Found, Found, dict[int, int]]] = {}
+
+
+def _back(cb: Found, side: Found) -> dict[int, int]:
+    """The inverse of `_same`: where each child of `side` that base also has sits in base."""
+    key = (id(cb), id(side))
+    cached = _BACK.get(key)
+    if cached is None or cached[0] is not cb or cached[1] is not side:
+        cached = (cb, side, {j: i for i, j in _same(cb, side).items()})
+        _BACK[key] = cached
+    return cached[2]
+
+
 def _base_window(cb: Found, co: Found, ct: Found, region: Region) -> tuple[int, int]:
     """Base children [w0, w1) the region touches, widened until both ends are kept by all sides."""
-    o_same, t_same = _same(cb, co), _same(cb, ct)
-    o_back = {j: i for i, j in o_same.items()}
-    t_back = {j: i for i, j in t_same.items()}
+    o_back, t_back = _back(cb, co), _back(cb, ct)
     touched = _touched(cb, *region.base)
     touched |= {o_back[j] for j in _touched(co, *region.ours) if j in o_back}
     touched |= {t_back[j] for j in _touched(ct, *region.theirs) if j in t_back}
