@@ -18,6 +18,8 @@ Every timed run starts from a fresh local bare clone of the generated repository
 before the clock starts), so runs never see each other's objects or refs.
 
     python bench/run.py [--quick] [--repeat N] [--out docs/benchmarks-performance.md] [--work DIR]
+    python bench/run.py --from-json bench/results/performance.json   # re-render the Markdown only
+    python bench/breakdown.py REPO N                                  # where one integrate spends its time
 
 `--quick` uses small repositories (2k and 10k files) and fewer runs: a smoke test of the
 harness in about a minute. The full run takes 10-20 minutes (sequential `git merge` in a
@@ -581,6 +583,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small repositories, fewer runs (a smoke test)")
     parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 3, quick 1)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-performance.md")
+    parser.add_argument(
+        "--json", type=Path, default=ROOT / "bench" / "results" / "performance.json", help="raw results"
+    )
     parser.add_argument("--work", type=Path, default=None, help="where repositories go (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--no-sequential", action="store_true", help="skip sequential git merge (slow)")
@@ -619,9 +624,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     raw = {g: {n: asdict(s) for n, s in samples.items()} for g, samples in bench.results.items()}
-    args.out.with_suffix(".json").write_text(
-        json.dumps({"machine": info, "seconds": elapsed, "results": raw}, indent=2) + "\n"
-    )
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"machine": info, "seconds": elapsed, "results": raw}, indent=2) + "\n")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
