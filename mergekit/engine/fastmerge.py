@@ -18,7 +18,11 @@ caller runs the full merge:
   changed one of those paths, so the merge declines when a path changed on both sides was
   added or deleted by a side that also deleted (or added) some other path;
 - directory/file conflicts (a path that is a tree on one side and not on another, where
-  both sides changed it).
+  both sides changed it);
+- names that are not UTF-8 (pygit2 hands them out with surrogate escapes).
+
+The caller (`mergekit.engine.merge`) also sends criss-cross histories (several merge bases)
+to libgit2's recursive merge.
 
 Object ids stay `pygit2.Oid` inside; the edits and conflicts handed out are plain values.
 """
