@@ -18,7 +18,6 @@ from typing import Any, Literal
 from mergekit import state as run_state
 from mergekit.collisions import Collision, Finder
 from mergekit.engine import (
-    Conflict,
     PausedFile,
     Repo,
     add_worktree,
@@ -34,7 +33,8 @@ from mergekit.engine import (
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
 from mergekit.plan import OrderMode, Plan, make_plan, select_branches
 from mergekit.resolve import Labels
-from mergekit.settle import clash_candidates, clashes, settle
+from mergekit.resolve.profiles import profile_for
+from mergekit.settle import clashes, settle
 from mergekit.state import Paused, RunState
 from mergekit.survey import survey
 from mergekit.testrun import run_test
@@ -255,7 +255,8 @@ def integrate(opts: IntegrateOptions) -> RunReport:
     base_commit = _resolve_base(repo, opts.into)
     result_ref = _check_result_branch(repo, opts, base_commit)
     tips = _branch_tips(repo, opts.branches, exclude=(opts.result_branch,))
-    facts = survey(repo, base_commit, tips)
+    # with --order given nothing depends on the pairwise predictions: skip those merges
+    facts = survey(repo, base_commit, tips, predict=opts.order != "given")
     plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
     st = RunState(
         base=opts.into,
@@ -399,7 +400,7 @@ class _Runner:
         merge = merge_commits(repo, ours, theirs)
         labels = Labels(ours=st.result_branch, base="base", theirs=branch)
         settled = settle(merge.conflicts, labels)
-        clash = clashes(self._changed_on_both_sides(ours, theirs, {c.path for c in merge.conflicts}), labels)
+        clash = clashes(merge.changed_on_both_sides(lambda path: profile_for(path) is not None), labels)
         settled.human.extend(clash.human)
         settled.contents.update(clash.contents)
         auto = [
@@ -579,14 +580,6 @@ class _Runner:
 
     def _parents(self, ours: str, theirs: str) -> list[str]:
         return [ours, theirs] if self.st.strategy == "merge" else [ours]
-
-    def _changed_on_both_sides(self, ours: str, theirs: str, conflicted: set[str]) -> list[Conflict]:
-        """Files both sides changed that git merged cleanly (checked for keys given two values)."""
-        base = self.repo.merge_base(ours, theirs)
-        if base is None:
-            return []
-        paths = self.repo.changed_paths(base, ours) & self.repo.changed_paths(base, theirs)
-        return clash_candidates(self.repo, base, ours, theirs, paths - conflicted)
 
     def _message(
         self,

@@ -6,6 +6,7 @@ thin: they parse, call one function that returns values, format them, and map to
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -13,8 +14,42 @@ import click
 from mergekit import __version__
 from mergekit.errors import EXIT_BUG, EXIT_USAGE, MergekitError
 
+_COMMANDS: dict[str, str] = {
+    "integrate": "commands_integrate",
+    "continue": "commands_integrate",
+    "abort": "commands_integrate",
+    "status": "commands_integrate",
+    "plan": "commands_integrate",
+    "demo": "commands_integrate",
+    "check": "commands_check",
+    "merge-file": "commands_resolve",
+    "install": "commands_resolve",
+    "resolve": "commands_resolve",
+    "languages": "commands_resolve",
+    "replay": "commands_replay",
+}
+"""Command name → the module (in mergekit.cli) that defines it, imported only when used."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class _LazyGroup(click.Group):
+    """A group that imports a command's module only when that command runs (or help lists it),
+    so `mergekit install` does not pay for pygit2 and `mergekit status` not for tree-sitter."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = _COMMANDS.get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"mergekit.cli.{module_name}")
+        commands: list[click.Command] = module.COMMANDS
+        return next((c for c in commands if c.name == cmd_name), None)
+
+
+@click.group(
+    cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(__version__, prog_name="mergekit")
 def main() -> None:
     """Integrate many feature branches at once.
@@ -28,18 +63,8 @@ def main() -> None:
     """
 
 
-def _register() -> None:
-    """Attach every command family to the group (imported here so each module stays small)."""
-    from mergekit.cli import commands_check, commands_integrate, commands_replay, commands_resolve
-
-    for module in (commands_integrate, commands_resolve, commands_replay, commands_check):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
 def run_cli(args: list[str]) -> int:
     """Run the click group on `args`; return the exit code (2 for user errors, 3 for bugs)."""
-    _register()
     try:
         rv = main.main(args=args, prog_name="mergekit", standalone_mode=False)
     except MergekitError as exc:
