@@ -131,9 +131,10 @@ def resolve_file(
     if reason or profile is None:
         return _plain(first, reason or "no language profile for this path")
     try:
+        job = _Job(base, ours, theirs, profile, labels, marker_size, style)
         if first.conflicts == 0:
-            return _check_clean(first, base, ours, theirs, profile, labels, marker_size)
-        return _structural(first, base, ours, theirs, profile, labels, marker_size, style)
+            return _check_clean(first, job)
+        return _structural(first, job)
     except _OutOfTime:
         return _plain(first, f"structural merge took longer than {TIME_LIMIT:.0f} s")
     except RecursionError:
@@ -183,16 +184,23 @@ class _Pass:
     added: list[Item] = field(default_factory=list)
 
 
-def _structural(
-    first: LineMergeResult,
-    base: bytes,
-    ours: bytes,
-    theirs: bytes,
-    profile: Profile,
-    labels: Labels,
-    marker_size: int,
-    style: str,
-) -> FileResolution:
+@dataclass(frozen=True)
+class _Job:
+    """One file's merge: the three versions, its profile, and how to write conflicts."""
+
+    base: bytes
+    ours: bytes
+    theirs: bytes
+    profile: Profile
+    labels: Labels
+    marker_size: int
+    style: str
+
+
+def _structural(first: LineMergeResult, job: _Job) -> FileResolution:
+    """Union the conflicting regions' containers, pass after pass, then let git merge the rest."""
+    base, ours, theirs, profile = job.base, job.ours, job.theirs, job.profile
+    labels, marker_size, style = job.labels, job.marker_size, job.style
     deadline = time.monotonic() + TIME_LIMIT
     base_version = _Version(base, profile)
     originals = (_Version(ours, profile), _Version(theirs, profile))
@@ -485,20 +493,14 @@ def _dup_keys(found: list[Found]) -> dict[tuple[str, str], set[str]]:
     return out
 
 
-def _check_clean(
-    first: LineMergeResult,
-    base: bytes,
-    ours: bytes,
-    theirs: bytes,
-    profile: Profile,
-    labels: Labels,
-    marker_size: int,
-) -> FileResolution:
+def _check_clean(first: LineMergeResult, job: _Job) -> FileResolution:
     """Check a clean line merge for entries both sides added at different places.
 
     The same entry added twice is kept once (rule `<profile>:dedupe`); one key given two
     different values is a conflict, with both entries between markers.
     """
+    base, ours, theirs, profile = job.base, job.ours, job.theirs, job.profile
+    labels, marker_size = job.labels, job.marker_size
     deduped, hunk = _dedupe_clean(first.merged, (base, ours, theirs), profile)
     if hunk is not None:
         first = LineMergeResult(merged=deduped, conflicts=0)
