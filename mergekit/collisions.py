@@ -422,7 +422,10 @@ class Finder:
             root = parse(profile.grammar, data)
         except Exception:  # a grammar that cannot load must not break the check
             return
-        for container in all_containers(root, profile, data):
+        names = frozenset(
+            c.split(":", 1)[1] for r in wanted for c in r.containers if c.startswith(profile.name + ":")
+        )
+        for container in all_containers(root, profile, data, names):
             if container.has_error:
                 continue
             qualified = f"{profile.name}:{container.spec.name}"

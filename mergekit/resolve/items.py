@@ -377,17 +377,32 @@ def _inside_range(start: int, end: int, data: bytes, lo: int, hi: int) -> bool:
     return start_ok and end_ok and lo <= end
 
 
-def all_containers(root: Node, profile: Profile, data: bytes) -> list[Found]:
-    """Every union container in the tree (for the duplicate-key check after a clean merge)."""
+def all_containers(
+    root: Node, profile: Profile, data: bytes, only: frozenset[str] | None = None
+) -> list[Found]:
+    """Every union container in the tree (for duplicate-key checks and collision rules).
+
+    `only` limits the search to these container names. The nodes are found with one
+    tree-sitter query rather than by walking every node in Python.
+    """
+    from mergekit.resolve.syntax import captures
+
+    specs = [spec for spec in profile.containers if only is None or spec.name in only]
+    kinds = sorted({kind for spec in specs for kind in spec.node})
+    if not kinds:
+        return []
+    query = " ".join(f"({kind}) @c" for kind in kinds)
     out: list[Found] = []
-    stack: list[tuple[Node, int]] = [(root, 0)]
-    while stack:
-        node, depth = stack.pop()
-        for spec in profile.containers:
+    for node in captures(profile.grammar, query, root, name="c"):
+        for spec in specs:
             if _matches(node, spec, data):
+                depth = 0
+                parent = node.parent
+                while parent is not None:
+                    depth += 1
+                    parent = parent.parent
                 out.append(build(node, spec, data, depth, profile.grammar))
                 break
-        stack.extend((c, depth + 1) for c in node.children if c.named_child_count or c.child_count)
     return out
 
 
