@@ -127,10 +127,6 @@ TextMerge = Callable[[bytes, bytes, bytes], "bytes | None"]
 """git's line merge of three texts: the clean result, or None when it conflicts."""
 
 
-def _slots(items: list[Item]) -> bytes:
-    return b"".join(i.render() for i in items)
-
-
 def _raw_item(text: bytes, like: Item) -> Item:
     """Several children merged line by line, kept as one opaque slot."""
     return replace(
