@@ -8,6 +8,7 @@ and never imports a grammar; `mergekit.resolve.syntax` loads grammars on demand.
 from __future__ import annotations
 
 import fnmatch
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -109,17 +110,50 @@ def _load(text: str) -> Profile:
     )
 
 
+def _texts() -> list[str]:
+    folder = resources.files("mergekit") / "grammars"
+    return [
+        f.read_text(encoding="utf-8")
+        for f in sorted(folder.iterdir(), key=lambda f: f.name)
+        if f.name.endswith(".toml")
+    ]
+
+
 @cache
 def all_profiles() -> tuple[Profile, ...]:
     """Every shipped profile, sorted by name."""
-    folder = resources.files("mergekit") / "grammars"
-    found = [_load(f.read_text(encoding="utf-8")) for f in folder.iterdir() if f.name.endswith(".toml")]
-    return tuple(sorted(found, key=lambda p: p.name))
+    return tuple(sorted((_load(text) for text in _texts()), key=lambda p: p.name))
+
+
+_NAME = re.compile(r'^name\s*=\s*"([^"]+)"', re.M)
+_GLOBS = re.compile(r"^globs\s*=\s*\[([^\]]*)\]", re.M)
+_STRING = re.compile(r'"([^"]*)"')
+
+
+@cache
+def _glob_index() -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """(name, globs, text) per profile, read without parsing the TOML (the merge driver needs
+    one profile per run; parsing all of them is most of its start-up)."""
+    index = []
+    for text in _texts():
+        name, globs = _NAME.search(text), _GLOBS.search(text)
+        if name is None or globs is None:
+            profile = _load(text)
+            index.append((profile.name, profile.globs, text))
+        else:
+            index.append((name.group(1), tuple(_STRING.findall(globs.group(1))), text))
+    return tuple(sorted(index))
+
+
+@cache
+def _profile_named(text: str) -> Profile:
+    return _load(text)
 
 
 def profile_for(path: str) -> Profile | None:
     """The profile for a repository path, or None when no profile applies."""
-    for profile in all_profiles():
-        if profile.matches(path):
-            return profile
+    for _, globs, text in _glob_index():
+        probe = Profile(name="", description="", globs=globs, grammar="", containers=())
+        if probe.matches(path):
+            return _profile_named(text)
     return None
