@@ -198,6 +198,19 @@ def _clusters(o_edits: list[Edit], t_edits: list[Edit]) -> list[tuple[list[Edit]
     return out
 
 
+def _with_other_trivia(edit: Edit, base: Item, other: Item) -> Edit | None:
+    """An edit of one child whose comments/spacing the other side changed: keep both changes
+    when they touch different parts (the edit kept the child's lead and tail), else None."""
+    if not edit.modify or len(edit.new) != 1 or other.body != base.body:
+        return None
+    mine = edit.new[0]
+    lead = pick3(base.lead, mine.lead, other.lead)
+    tail = pick3(base.tail, mine.tail, other.tail)
+    if lead is None or tail is None:
+        return None
+    return replace(edit, new=(replace(mine, lead=lead, tail=tail),))
+
+
 def merge_items(
     base: list[Item], ours: list[Item], theirs: list[Item], order: str, merge_text: TextMerge | None = None
 ) -> Union | Refusal:
@@ -209,12 +222,15 @@ def merge_items(
     """
     (o_edits, o_same), (t_edits, t_same) = _edits(base, ours), _edits(base, theirs)
     for edits, other, other_same in ((o_edits, theirs, t_same), (t_edits, ours, o_same)):
-        for e in edits:
+        for n, e in enumerate(edits):
             for i in range(e.a, e.b):
                 if i in other_same and other[other_same[i]].render() != base[i].render():
-                    return Refusal(
-                        "one side changed an entry whose comments or spacing the other side changed"
-                    )
+                    combined = _with_other_trivia(e, base[i], other[other_same[i]])
+                    if combined is None:
+                        return Refusal(
+                            "one side changed an entry whose comments or spacing the other side changed"
+                        )
+                    edits[n] = e = combined
             for item in e.new:
                 if (
                     item.first
