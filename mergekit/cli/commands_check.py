@@ -15,6 +15,7 @@ import click
 
 from mergekit import report
 from mergekit.check import CheckOptions, check_branches
+from mergekit.cli.options import repo_option
 from mergekit.errors import MergekitError
 
 
@@ -34,14 +35,7 @@ from mergekit.errors import MergekitError
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--strict", is_flag=True, help="Semantic collisions fail the check too.")
 @click.option("--no-collisions", is_flag=True, help="Do not look for semantic collisions.")
-@click.option(
-    "-C",
-    "cwd",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Run as if started in this directory (anywhere inside the repository).",
-)
+@repo_option
 def check_cmd(
     branches: tuple[str, ...],
     into: str,

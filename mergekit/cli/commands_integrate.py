@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from mergekit import report
+from mergekit.cli.options import json_option, repo_option
 from mergekit.errors import EXIT_OK
 from mergekit.integrate import (
     IntegrateOptions,
@@ -26,24 +25,6 @@ from mergekit.integrate import (
     plan_branches,
     run_status,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _repo_option(func: F) -> F:
-    """`-C PATH`: run as if mergekit was started in PATH."""
-    return click.option(
-        "-C",
-        "cwd",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("."),
-        show_default=True,
-        help="Run as if started in this directory (anywhere inside the repository).",
-    )(func)
-
-
-def _json_option(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")(func)
 
 
 @click.command("integrate")
@@ -64,8 +45,8 @@ def _json_option(func: F) -> F:
     "--skip-conflicting", is_flag=True, help="Merge what merges; report branches that need a human."
 )
 @click.option("--dry-run", is_flag=True, help="Plan and predict the outcome; write nothing.")
-@_json_option
-@_repo_option
+@json_option
+@repo_option
 def integrate_cmd(
     branches: tuple[str, ...],
     into: str,
@@ -102,8 +83,8 @@ def integrate_cmd(
 
 
 @click.command("continue")
-@_json_option
-@_repo_option
+@json_option
+@repo_option
 def continue_cmd(as_json: bool, cwd: Path) -> int:
     """Go on after resolving (and `git add`ing) the conflicts in the run's worktree."""
     result = continue_run(cwd)
@@ -112,8 +93,8 @@ def continue_cmd(as_json: bool, cwd: Path) -> int:
 
 
 @click.command("abort")
-@_json_option
-@_repo_option
+@json_option
+@repo_option
 def abort_cmd(as_json: bool, cwd: Path) -> int:
     """Drop the run: remove its worktree and put the result branch back where it was."""
     report.print_abort(abort_run(cwd), as_json)
@@ -121,8 +102,8 @@ def abort_cmd(as_json: bool, cwd: Path) -> int:
 
 
 @click.command("status")
-@_json_option
-@_repo_option
+@json_option
+@repo_option
 def status_cmd(as_json: bool, cwd: Path) -> int:
     """Show where a paused run stands."""
     report.print_status(run_status(cwd), as_json)
@@ -141,8 +122,8 @@ def status_cmd(as_json: bool, cwd: Path) -> int:
     show_default=True,
     help="text, one JSON object, or a Mermaid flowchart (for a PR description).",
 )
-@_json_option
-@_repo_option
+@json_option
+@repo_option
 def plan_cmd(branches: tuple[str, ...], into: str, order: str, fmt: str, as_json: bool, cwd: Path) -> int:
     """Show the merge order with a reason per position, dependencies, the conflict matrix, the
     predicted outcome of each merge in that order, and semantic collisions."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from mergekit import report
+from mergekit.cli.options import json_option, repo_option
 from mergekit.errors import EXIT_OK, MergekitError
 from mergekit.replay import replay_cases, replay_history
 from mergekit.report_replay import different_cases, summary_lines
@@ -44,8 +45,8 @@ def _since(value: str | None) -> int | None:
 @click.option(
     "--by", "by", multiple=True, type=click.Choice(["category", "ext", "shape"]), help="Extra tables."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-@click.option("-C", "cwd", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@json_option
+@repo_option
 def replay_cmd(
     rev_range: str | None,
     max_merges: int | None,

@@ -1,0 +1,28 @@
+"""Options several commands share, defined once so that they read and behave the same."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def repo_option(func: F) -> F:
+    """`-C PATH`: run as if mergekit was started in PATH (like git's own `-C`)."""
+    return click.option(
+        "-C",
+        "cwd",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="Run as if started in this directory (anywhere inside the repository).",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    """`--json`: one JSON object on stdout."""
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")(func)
