@@ -171,8 +171,8 @@ def _strings(raw: dict[str, Any], key: str) -> tuple[str, ...]:
 
 @cache
 def load_rules() -> Rules:
-    """The shipped rules (`mergekit/grammars/collisions/rules.toml`)."""
-    text = (resources.files("mergekit") / "grammars" / "collisions" / "rules.toml").read_text(
+    """The shipped rules (`grammars/collisions/rules.toml`)."""
+    text = (resources.files("mergekit.grammars") / "collisions" / "rules.toml").read_text(
         encoding="utf-8"
     )
     return parse_rules(text)

@@ -1,5 +1,6 @@
-"""Language profiles: data files `mergekit/grammars/<language>.toml` that say which containers to union.
+"""Language profiles: data files `grammars/<language>.toml` that say which containers to union.
 
+The files live in the top-level `grammars/` folder and ship inside the package as `mergekit.grammars`.
 A profile names its tree-sitter grammar, the file globs it applies to, and its union containers
 (which node kinds hold children that may be unioned, how children are keyed). Loading is cheap
 and never imports a grammar; `mergekit.resolve.syntax` loads grammars on demand.
@@ -111,7 +112,7 @@ def _load(text: str) -> Profile:
 
 
 def _texts() -> list[str]:
-    folder = resources.files("mergekit") / "grammars"
+    folder = resources.files("mergekit.grammars")
     return [
         f.read_text(encoding="utf-8")
         for f in sorted(folder.iterdir(), key=lambda f: f.name)
