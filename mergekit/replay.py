@@ -227,23 +227,18 @@ def _conflict_lines(base: bytes, ours: bytes, theirs: bytes) -> list[bytes]:
 
 def score(base: bytes, ours: bytes, theirs: bytes, human: bytes, path: str) -> tuple[str, str | None, float]:
     """Run the resolver on one file and bucket the result: (outcome, rule, seconds)."""
-    _in_process()
+    from mergekit.engine.linemerge import merge_texts  # libgit2's merge: `git merge-file`'s output
+
     start = time.perf_counter()
     try:
-        result: FileResolution | None = resolve_file(base, ours, theirs, path, labels=Labels())
+        result: FileResolution | None = resolve_file(
+            base, ours, theirs, path, labels=Labels(), line_merger=merge_texts
+        )
     except Exception:  # a crash is an outcome here, not a reason to stop the replay
         result = None
     seconds = time.perf_counter() - start
     outcome = "timeout" if seconds > SLOW_SECONDS else classify(result, human)
     return outcome, (result.rule if result is not None else None), seconds
-
-
-def _in_process() -> None:
-    """Use libgit2's in-process line merge (same output as `git merge-file` in the merge style)."""
-    from mergekit.engine.linemerge import merge_texts
-    from mergekit.resolve.linemerge import use_in_process
-
-    use_in_process(merge_texts)
 
 
 # -- case folders ---------------------------------------------------------------------------

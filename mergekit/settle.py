@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from mergekit.engine import Conflict, ConflictKind, Repo, Side
 from mergekit.engine.linemerge import merge_texts
 from mergekit.engine.types import MODE_FILE
-from mergekit.resolve import FileResolution, Labels, resolve_file
-from mergekit.resolve.linemerge import use_in_process
+from mergekit.resolve import FileResolution, Labels, ResolverCache, resolve_file
 from mergekit.resolve.profiles import profile_for
 
-# Everything that settles conflicts has pygit2 loaded already: run git's line merge in process
-# (libgit2's xdiff, byte-identical to `git merge-file` in the merge style) instead of forking git.
-use_in_process(merge_texts)
+# Everything that settles conflicts has pygit2 loaded already: the resolver runs git's line merge
+# in process (libgit2's xdiff, byte-identical to `git merge-file` in the merge style) instead of
+# forking git, and keeps the parse trees of the file versions it sees (bounded) across merges.
+_CACHE = ResolverCache()
 
 LINE_MERGE_RULE = "line-merge"
 """The rule reported when git's line merge alone settled a file libgit2 left conflicted."""
@@ -48,7 +48,13 @@ def settle(conflicts: Sequence[Conflict], labels: Labels) -> Settlement:
         if conflict.is_content and conflict.ours is not None and conflict.theirs is not None:
             base = conflict.base.data if conflict.base is not None else None
             answer = resolve_file(
-                base, conflict.ours.data, conflict.theirs.data, conflict.path, labels=labels
+                base,
+                conflict.ours.data,
+                conflict.theirs.data,
+                conflict.path,
+                labels=labels,
+                line_merger=merge_texts,
+                cache=_CACHE,
             )
             if answer.clean:
                 result.resolutions[conflict.path] = answer.merged
@@ -92,7 +98,15 @@ def clashes(candidates: Sequence[Conflict], labels: Labels) -> Settlement:
         if candidate.ours is None or candidate.theirs is None:
             continue
         base = candidate.base.data if candidate.base is not None else None
-        answer = resolve_file(base, candidate.ours.data, candidate.theirs.data, candidate.path, labels=labels)
+        answer = resolve_file(
+            base,
+            candidate.ours.data,
+            candidate.theirs.data,
+            candidate.path,
+            labels=labels,
+            line_merger=merge_texts,
+            cache=_CACHE,
+        )
         if not answer.clean:
             result.human.append(candidate)
             result.contents[candidate.path] = answer.merged

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 from mergekit.engine.linemerge import merge_texts
-from mergekit.resolve import Labels, line_merge
-from mergekit.resolve import linemerge as linemerge_module
-from mergekit.resolve.linemerge import use_in_process
+from mergekit.resolve import Labels, line_merge, resolve_file
 
 
 def _variants(seed: int) -> tuple[bytes, bytes, bytes]:
@@ -49,13 +47,24 @@ def test_same_output_as_git_merge_file(seed: int, tmp_path: Path, git_env: dict[
 def test_resolver_uses_the_backend_with_the_same_result() -> None:
     base, ours, theirs = b"a\nb\nc\n", b"a\nx\nb\nc\n", b"a\ny\nb\nc\n"
     labels = Labels("ours", "base", "theirs")
-    before = linemerge_module._backend
-    try:
-        use_in_process(None)
-        by_process = line_merge(base, ours, theirs, labels=labels)
-        use_in_process(merge_texts)
-        in_process = line_merge(base, ours, theirs, labels=labels)
-    finally:
-        use_in_process(before)
+    by_process = line_merge(base, ours, theirs, labels=labels)
+    in_process = line_merge(base, ours, theirs, labels=labels, backend=merge_texts)
     assert in_process == by_process
     assert in_process.conflicts == 1
+
+
+def test_resolve_file_takes_the_backend_as_an_argument() -> None:
+    """The backend is an explicit argument: the call with it and the call without agree."""
+    base = b"export * from './a';\n"
+    ours, theirs = base + b"export * from './b';\n", base + b"export * from './c';\n"
+    calls: list[bytes] = []
+
+    def counting(b: bytes, o: bytes, t: bytes, lo: str, lb: str, lt: str, size: int) -> tuple[bytes, bool]:
+        calls.append(o)
+        return merge_texts(b, o, t, lo, lb, lt, size)
+
+    with_backend = resolve_file(base, ours, theirs, "src/index.ts", line_merger=counting)
+    without = resolve_file(base, ours, theirs, "src/index.ts")
+    assert calls, "the backend was not used"
+    assert with_backend == without
+    assert with_backend.clean and b"./b" in with_backend.merged and b"./c" in with_backend.merged

@@ -14,12 +14,16 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
+from mergekit.resolve.limits import NO_DEADLINE, Deadline
 from mergekit.resolve.profiles import Container, Profile
 from mergekit.resolve.syntax import Node
 
 _CLOSERS = frozenset({"]", "}", ")", ">", "end"})
-COMMENT_KINDS = frozenset({"comment", "line_comment", "block_comment", "html_comment"})
 _WS = re.compile(rb"\s+")
+HEAD_BYTES = 512
+"""How far back on its line a container's introducing text is read (a one-line file is one line)."""
+KEY_PATH_STEPS = 64
+"""How many ancestors the key path of a container looks at (2,000-deep nesting stays linear)."""
 
 
 @dataclass(slots=True, eq=False)
@@ -53,6 +57,8 @@ class Item:
     """Names the child binds (an import's local names), from the container's `bindings` query."""
     raw: bool = False
     """True for several children merged line by line: rendered as is, separators included."""
+    idents: tuple[str, ...] = ()
+    """`kind:key=value` for each identity key of a child that is a mapping (see `identities`)."""
 
     def render(self) -> bytes:
         """The slot's text."""
@@ -129,13 +135,13 @@ def signature(node: Node, spec: Container) -> str | None:
     return None
 
 
-def _is_trivia(node: Node, spec: Container) -> bool:
+def _is_trivia(node: Node, spec: Container, comments: frozenset[str]) -> bool:
     """Comments and the kinds the profile attaches to the next child (Rust attributes)."""
-    return node.type in COMMENT_KINDS or node.is_extra or node.type in spec.attach
+    return node.type in comments or node.is_extra or node.type in spec.attach
 
 
-def _is_item_kind(node: Node, spec: Container) -> bool:
-    if _is_trivia(node, spec):
+def _is_item_kind(node: Node, spec: Container, comments: frozenset[str]) -> bool:
+    if _is_trivia(node, spec, comments):
         return False
     return node.is_named and node.type not in spec.header
 
@@ -160,21 +166,29 @@ def _matches(node: Node, spec: Container, data: bytes) -> bool:
     if spec.parent and (node.parent is None or node.parent.type not in spec.parent):
         return False
     if spec.anchor:
-        return re.search(spec.anchor, _head_text(node, data)) is not None
+        return _pattern(spec.anchor).search(_head_text(node, data)) is not None
     return True
+
+
+def _line_start(data: bytes, at: int) -> int:
+    """Start of the line holding byte `at`, looking back at most `HEAD_BYTES`."""
+    floor = max(0, at - HEAD_BYTES)
+    found = data.rfind(b"\n", floor, at)
+    return found + 1 if found >= 0 else floor
 
 
 def _head_text(node: Node, data: bytes) -> str:
     """Text from the start of the container's line (or statement) up to the container."""
-    line_start = data.rfind(b"\n", 0, node.start_byte) + 1
-    return data[line_start : node.start_byte].decode("utf-8", "replace").strip()
+    return data[_line_start(data, node.start_byte) : node.start_byte].decode("utf-8", "replace").strip()
 
 
 def _key_path(node: Node) -> str:
     """The keys/names of the enclosing entries (`services/db` for a nested YAML mapping)."""
     keys: list[str] = []
     current = node.parent
-    while current is not None and len(keys) < 6:
+    steps = 0
+    while current is not None and len(keys) < 6 and steps < KEY_PATH_STEPS:
+        steps += 1
         for field in ("key", "name"):
             target = current.child_by_field_name(field)
             if target is not None and target.end_byte <= node.start_byte:
@@ -191,28 +205,43 @@ def _rstrip_end(data: bytes, start: int, end: int) -> int:
     return end
 
 
-_VERSION_SUFFIX = re.compile(r"(/v\d+|\.v\d+)$")
+def bound_name(text: str, spec: Container) -> str | None:
+    """The local name an import text binds under the container's binding rules, or None."""
+    text = text.strip("\"'`")
+    if spec.binding_strip:
+        text = _pattern(spec.binding_strip).sub("", text)
+    if spec.binding_split and spec.binding_take:
+        parts = text.split(spec.binding_split)
+        text = parts[0] if spec.binding_take == "first" else parts[-1]
+    if not text or text in spec.binding_ignore:
+        return None
+    return text
+
+
+def spellings(name: str, spec: Container) -> list[str]:
+    """The ways code may refer to a bound name (`binding_aliases`: Go's `go-yaml` is used as `yaml`)."""
+    out = [name]
+    for current in out:
+        if len(out) > 16:
+            break
+        for alias in spec.binding_aliases:
+            other = _pattern(alias).sub("", current)
+            if other and other not in out:
+                out.append(other)
+    return out
 
 
 def bound_names_at(node: Node, spec: Container, grammar: str) -> list[tuple[str, int]]:
-    """The local names import-like children under `node` bind, with their byte offsets.
-
-    A Go import path binds its last segment (without a `/vN` suffix); a dotted Python module
-    binds its first name.
-    """
+    """The local names import-like children under `node` bind, with their byte offsets."""
     if not spec.bindings:
         return []
     from mergekit.resolve.syntax import captures
 
     names = []
     for target in captures(grammar, spec.bindings, node):
-        text = target.text.decode("utf-8", "replace").strip("\"'`")
-        if "/" in text or target.type.endswith("string_literal"):
-            text = _VERSION_SUFFIX.sub("", text).rsplit("/", 1)[-1]
-        else:
-            text = text.split(".")[0]
-        if text and text not in ("_", "."):
-            names.append((text, int(target.start_byte)))
+        name = bound_name(target.text.decode("utf-8", "replace"), spec)
+        if name is not None:
+            names.append((name, int(target.start_byte)))
     return names
 
 
@@ -231,18 +260,52 @@ def _names_by_child(
     return {k: tuple(v) for k, v in out.items()}
 
 
+def identities(node: Node, spec: Container) -> tuple[str, ...]:
+    """`key=value` for each identity key (`name`, `id`, `uses` ...) of a child that is a mapping.
+
+    The mapping is the child itself or a descendant at most three levels down (a YAML sequence
+    item holds a block node holding the mapping); the pairs are its children with a `key` field.
+    """
+    if not spec.identity:
+        return ()
+    level = [node]
+    for _ in range(4):
+        found: dict[str, str] = {}
+        nxt: list[Node] = []
+        for candidate in level:
+            for pair in candidate.named_children:
+                key = pair.child_by_field_name("key")
+                if key is None:
+                    nxt.append(pair)
+                    continue
+                name = normalize(key.text).strip("\"'")
+                if name in spec.identity and name not in found:
+                    value = pair.child_by_field_name("value")
+                    found[name] = normalize(value.text if value is not None else b"").strip("\"'")
+            if found:
+                return tuple(f"{node.type}:{k}={found[k]}" for k in spec.identity if k in found)
+        level = nxt[:64]
+        if not level:
+            break
+    return ()
+
+
 def _interior(
-    node: Node, spec: Container, children: list[Node] | None = None, item_idx: list[int] | None = None
+    node: Node,
+    spec: Container,
+    comments: frozenset[str],
+    children: list[Node] | None = None,
+    item_idx: list[int] | None = None,
 ) -> tuple[int, int]:
     """Byte range between the container's opening and closing delimiters (or its whole span)."""
     if children is None:
         children = list(node.children)
     if item_idx is None:
-        item_idx = [i for i, c in enumerate(children) if _is_item_kind(c, spec)]
+        item_idx = [i for i, c in enumerate(children) if _is_item_kind(c, spec, comments)]
     if item_idx:
         first, last = item_idx[0], item_idx[-1]
-        header = [c for c in children[:first] if not _is_trivia(c, spec)]
-        trailer = [c for c in children[last + 1 :] if not _is_trivia(c, spec)]
+        header = [c for c in children[:first] if not _is_trivia(c, spec, comments)]
+        trailer = [c for c in children[last + 1 :] if not _is_trivia(c, spec, comments)]
         trailer = [c for c in trailer if c.type != spec.separator]
     else:
         header = [c for c in children if not c.is_named and c.type in ("[", "{", "(")]
@@ -253,17 +316,22 @@ def _interior(
     return start, end
 
 
-def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "") -> Found:
+def build(
+    node: Node, spec: Container, data: bytes, depth: int, profile: Profile, deadline: Deadline = NO_DEADLINE
+) -> Found:
     """Cut the container `node` of `data` into slots."""
+    comments = frozenset(profile.comments)
     children = list(node.children)
-    item_idx = [i for i, c in enumerate(children) if _is_item_kind(c, spec)]
-    start, end = _interior(node, spec, children, item_idx)
-    comment_starts = sorted(c.start_byte for c in children if c.type in COMMENT_KINDS or c.is_extra)
-    names = _names_by_child(node, [children[i] for i in item_idx], spec, grammar)
+    item_idx = [i for i, c in enumerate(children) if _is_item_kind(c, spec, comments)]
+    start, end = _interior(node, spec, comments, children, item_idx)
+    comment_starts = sorted(c.start_byte for c in children if c.type in comments or c.is_extra)
+    names = _names_by_child(node, [children[i] for i in item_idx], spec, profile.grammar)
     # Trivia before the first child belongs to it, so the interior starts after the header.
     items: list[Item] = []
     pos = start
     for n, i in enumerate(item_idx):
+        if n & 255 == 255:
+            deadline.check()
         child = children[i]
         body_end = _rstrip_end(data, child.start_byte, child.end_byte)
         sep = b""
@@ -274,22 +342,28 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
             mid = data[body_end : nxt.start_byte]
             sep = data[nxt.start_byte : nxt.end_byte]
             after = nxt.end_byte
-        eol = data.find(b"\n", after)
-        eol = len(data) if eol < 0 else eol
-        line_ends = eol < end
-        eol = min(eol, end)
-        rest = data[after:eol]
-        tail = b""
         next_item_start = children[item_idx[n + 1]].start_byte if n + 1 < len(item_idx) else end
-        k = bisect.bisect_left(comment_starts, after)
-        has_comment = k < len(comment_starts) and comment_starts[k] < eol
-        if eol <= next_item_start and ((line_ends and not rest.strip()) or has_comment):
-            tail = rest
+        # Only a newline before the next child matters: searching further would make a one-line
+        # file of n children cost n².
+        limit = max(after, min(end, next_item_start))
+        newline = data.find(b"\n", after, limit)
+        eol, line_ends = (newline, True) if newline >= 0 else (end, False)
+        tail = b""
+        if eol <= next_item_start:
+            rest = data[after:eol]
+            k = bisect.bisect_left(comment_starts, after)
+            has_comment = k < len(comment_starts) and comment_starts[k] < eol
+            if (line_ends and not rest.strip()) or has_comment:
+                tail = rest
+        sig = signature(child, spec)
+        idents = identities(child, spec) if spec.identity else ()
+        if sig is None and idents:
+            sig = idents[0]
         items.append(
             Item(
                 kind=child.type,
                 key=normalize(data[child.start_byte : body_end]),
-                sig=signature(child, spec),
+                sig=sig,
                 union=_is_union(child, spec, data),
                 lead=data[pos : child.start_byte],
                 body=data[child.start_byte : body_end],
@@ -299,10 +373,10 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
                 first=n == 0,
                 at=child.start_byte,
                 names=names.get(child.start_byte, ()),
+                idents=idents,
             )
         )
         pos = after + len(tail)
-    has_error = bool(node.has_error)
     return Found(
         spec=spec,
         node_type=node.type,
@@ -311,9 +385,21 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
         end=end,
         items=tuple(items),
         closing=data[pos:end],
-        has_error=has_error,
+        has_error=bool(node.has_error),
         depth=depth,
     )
+
+
+def _skipped(node: Node, spec: Container) -> bool:
+    """True when the node sits inside a kind the container is not looked for in (`skip`)."""
+    if not spec.skip:
+        return False
+    parent = node.parent
+    while parent is not None:
+        if parent.type in spec.skip:
+            return True
+        parent = parent.parent
+    return False
 
 
 def enclosing(
@@ -323,17 +409,19 @@ def enclosing(
     lo: int,
     hi: int,
     cache: dict[tuple[int, int, str], Found] | None = None,
+    deadline: Deadline = NO_DEADLINE,
 ) -> list[Found]:
     """Union containers whose interior holds the byte range [lo, hi), innermost first.
 
     `cache` keeps containers already cut into slots (a file's top level is cut once).
     """
+    comments = frozenset(profile.comments)
     # An insertion point on a boundary belongs to the node ending there as much as to the next
     # one (a statement list ends with its last newline): look up from both sides.
     starts = [root.descendant_for_byte_range(lo, max(lo, hi)) if lo < root.end_byte else root]
     if lo == hi and lo > 0:
         starts.append(root.descendant_for_byte_range(lo - 1, lo - 1))
-    skip = len(data[lo:]) - len(data[lo:].lstrip(b" \t"))
+    skip = len(data[lo : lo + 4096]) - len(data[lo : lo + 4096].lstrip(b" \t"))
     if skip and lo + skip < root.end_byte:
         starts.append(root.descendant_for_byte_range(lo + skip, max(lo + skip, hi)))
     seen: dict[tuple[int, int, int], tuple[Node, int]] = {}
@@ -343,20 +431,25 @@ def enclosing(
         while node is not None:
             chain.append(node)
             node = node.parent
+        deadline.check()
         for depth, node in enumerate(reversed(chain)):
             seen.setdefault((node.start_byte, node.end_byte, node.kind_id), (node, depth))
     ordered = sorted(seen.values(), key=lambda pair: (pair[0].end_byte - pair[0].start_byte, -pair[1]))
     found: list[Found] = []
-    for node, depth in ordered:
+    for n, (node, depth) in enumerate(ordered):
+        if n & 63 == 63:
+            deadline.check()
         for spec in profile.containers:
             if _matches(node, spec, data):
                 key = (node.start_byte, node.end_byte, spec.name)
                 candidate = cache.get(key) if cache is not None else None
                 if candidate is None:
-                    start, end = _interior(node, spec)
+                    if _skipped(node, spec):
+                        continue
+                    start, end = _interior(node, spec, comments)
                     if not _inside_range(start, end, data, lo, hi):
                         break
-                    candidate = build(node, spec, data, depth, profile.grammar)
+                    candidate = build(node, spec, data, depth, profile, deadline)
                     if cache is not None:
                         cache[key] = candidate
                 if _inside(candidate, data, lo, hi):
@@ -377,8 +470,34 @@ def _inside_range(start: int, end: int, data: bytes, lo: int, hi: int) -> bool:
     return start_ok and end_ok and lo <= end
 
 
+def _depths(nodes: list[Node]) -> list[int]:
+    """Depth of each node in its tree, walking each ancestor chain once."""
+    memo: dict[tuple[int, int, int], int] = {}
+    out = []
+    for node in nodes:
+        chain = []
+        current = node
+        known = -1
+        while current is not None:
+            ident = (current.start_byte, current.end_byte, current.kind_id)
+            if ident in memo:
+                known = memo[ident]
+                break
+            chain.append(ident)
+            current = current.parent
+        for ident in reversed(chain):
+            known += 1
+            memo[ident] = known
+        out.append(known)
+    return out
+
+
 def all_containers(
-    root: Node, profile: Profile, data: bytes, only: frozenset[str] | None = None
+    root: Node,
+    profile: Profile,
+    data: bytes,
+    only: frozenset[str] | None = None,
+    deadline: Deadline = NO_DEADLINE,
 ) -> list[Found]:
     """Every union container in the tree (for duplicate-key checks and collision rules).
 
@@ -392,16 +511,16 @@ def all_containers(
     if not kinds:
         return []
     query = " ".join(f"({kind}) @c" for kind in kinds)
+    nodes = captures(profile.grammar, query, root, name="c")
+    deadline.check()
+    depths = _depths(nodes)
     out: list[Found] = []
-    for node in captures(profile.grammar, query, root, name="c"):
+    for n, node in enumerate(nodes):
+        if n & 63 == 63:
+            deadline.check()
         for spec in specs:
-            if _matches(node, spec, data):
-                depth = 0
-                parent = node.parent
-                while parent is not None:
-                    depth += 1
-                    parent = parent.parent
-                out.append(build(node, spec, data, depth, profile.grammar))
+            if _matches(node, spec, data) and not _skipped(node, spec):
+                out.append(build(node, spec, data, depths[n], profile, deadline))
                 break
     return out
 
@@ -420,7 +539,7 @@ def lines_container(spec: Container, data: bytes) -> Found:
             continue
         sig = None
         if spec.sig_pattern:
-            m = re.match(spec.sig_pattern, stripped.decode("utf-8", "replace"))
+            m = _pattern(spec.sig_pattern).match(stripped.decode("utf-8", "replace"))
             if m:
                 sig = "line:" + m.group(1).lower()
         items.append(

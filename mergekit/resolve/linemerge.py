@@ -18,18 +18,9 @@ from mergekit.resolve.types import Labels, LineMergeResult
 
 STYLES = ("merge", "diff3", "zdiff3")
 
-InProcess = Callable[[bytes, bytes, bytes, str, str, str, int], tuple[bytes, bool]]
-"""An in-process merge-style line merge: (base, ours, theirs, labels..., marker size) → (merged, clean)."""
-_backend: InProcess | None = None
-
-
-def use_in_process(backend: InProcess | None) -> None:
-    """Run merge-style line merges with `backend` (libgit2, from the engine) instead of a git process.
-
-    Use cases that already load pygit2 (integrate, check, replay) set it; the merge driver does not.
-    """
-    global _backend
-    _backend = backend
+LineMerger = Callable[[bytes, bytes, bytes, str, str, str, int], tuple[bytes, bool]]
+"""An in-process merge-style line merge (libgit2's, from the engine):
+(base, ours, theirs, ours label, base label, theirs label, marker size) → (merged, clean)."""
 
 
 def line_merge(
@@ -41,12 +32,17 @@ def line_merge(
     marker_size: int = 7,
     style: str = "merge",
     union: bool = False,
+    backend: LineMerger | None = None,
 ) -> LineMergeResult:
-    """Merge three texts the way `git merge-file -p` does and return the result."""
+    """Merge three texts the way `git merge-file -p` does and return the result.
+
+    With a `backend` (use cases that already load pygit2 pass libgit2's merge), merge-style
+    merges run in process; otherwise, and for the diff3 styles, `git merge-file` runs.
+    """
     if style not in STYLES:
         raise MergekitError(f"unknown conflict style {style!r}: use one of {', '.join(STYLES)}")
-    if _backend is not None and style == "merge" and not union:
-        merged, clean = _backend(base, ours, theirs, labels.ours, labels.base, labels.theirs, marker_size)
+    if backend is not None and style == "merge" and not union:
+        merged, clean = backend(base, ours, theirs, labels.ours, labels.base, labels.theirs, marker_size)
         if clean:
             return LineMergeResult(merged=merged, conflicts=0)
         opening = re.compile(rb"^" + b"<" * marker_size + rb"( |$)", re.M)

@@ -1,8 +1,10 @@
-"""Where base, ours and theirs conflict: regions of overlapping changes, as line and byte ranges.
+"""Where base, ours and theirs conflict: regions of overlapping changes, as byte ranges per side.
 
-git's own hunks are not exposed in a form that maps back to each side, so the regions are
-recomputed with a line diff of base→ours and base→theirs. They only choose which containers
-to union; the final text always comes from git's line merge.
+The regions are git's own conflict hunks (`git_regions`): each hunk of the line merge's output is
+found back in ours and theirs by diffing each side against the merge output with that side's
+part of every hunk filled in, and in base through the base→side diffs. When the output cannot be
+read (unexpected markers), `conflict_regions` recomputes regions with its own line diffs. Regions
+only choose which containers to union; the final text always comes from git's line merge.
 """
 
 from __future__ import annotations
@@ -55,6 +57,11 @@ def _map_end(ops: Opcodes, b: int) -> int:
         if tag != "equal" and i2 == b:
             return j2
     return 0
+
+
+def _invert(ops: Opcodes) -> Opcodes:
+    """The opcodes of the reverse diff (b → a)."""
+    return [(tag, j1, j2, i1, i2) for tag, i1, i2, j1, j2 in ops]
 
 
 def _changes(ops: Opcodes) -> list[tuple[int, int]]:
@@ -114,3 +121,81 @@ def shrink(region: Region, base: bytes, ours: bytes, theirs: bytes) -> Region:
         ours=(region.ours[0] + prefix, region.ours[1] - suffix),
         theirs=(region.theirs[0] + prefix, region.theirs[1] - suffix),
     )
+
+
+def _marker(line: bytes, char: bytes, size: int) -> bool:
+    """True when `line` is a conflict marker of `size` characters (`<<<<<<< label`)."""
+    if not line.startswith(char * size):
+        return False
+    rest = line[size:]
+    return not rest or (rest[:1] in (b" ", b"\n", b"\r") and (char != b"=" or not rest.strip()))
+
+
+def _views(
+    merged: bytes, marker_size: int
+) -> tuple[list[bytes], list[bytes], list[tuple[int, int, int, int]]] | None:
+    """The merge output with each hunk replaced by ours' part, by theirs' part, and the hunks'
+    line ranges in both views; None when the markers do not nest as git writes them."""
+    view_o: list[bytes] = []
+    view_t: list[bytes] = []
+    hunks: list[tuple[int, int, int, int]] = []
+    state = "clean"
+    start_o = start_t = 0
+    for line in split_lines(merged):
+        if _marker(line, b"<", marker_size):
+            if state != "clean":
+                return None
+            state, start_o, start_t = "ours", len(view_o), len(view_t)
+        elif state != "clean" and _marker(line, b"|", marker_size):
+            if state != "ours":
+                return None
+            state = "base"
+        elif state != "clean" and _marker(line, b"=", marker_size):
+            if state not in ("ours", "base"):
+                return None
+            state = "theirs"
+        elif state != "clean" and _marker(line, b">", marker_size):
+            if state != "theirs":
+                return None
+            state = "clean"
+            hunks.append((start_o, len(view_o), start_t, len(view_t)))
+        elif state == "clean":
+            view_o.append(line)
+            view_t.append(line)
+        elif state == "ours":
+            view_o.append(line)
+        elif state == "theirs":
+            view_t.append(line)
+    return (view_o, view_t, hunks) if state == "clean" else None
+
+
+def git_regions(
+    merged: bytes, marker_size: int, base: bytes, ours: bytes, theirs: bytes
+) -> list[Region] | None:
+    """The conflict hunks of git's merge output `merged` as regions of base, ours and theirs.
+
+    None when the output cannot be read back (then `conflict_regions` is the fallback).
+    """
+    views = _views(merged, marker_size)
+    if views is None:
+        return None
+    view_o, view_t, hunks = views
+    if not hunks:
+        return []
+    b_lines, o_lines, t_lines = split_lines(base), split_lines(ours), split_lines(theirs)
+    vo_ops: Opcodes = opcodes(view_o, o_lines)
+    vt_ops: Opcodes = opcodes(view_t, t_lines)
+    ob_ops: Opcodes = _invert(opcodes(b_lines, o_lines))
+    tb_ops: Opcodes = _invert(opcodes(b_lines, t_lines))
+    b_off, o_off, t_off = _offsets(b_lines), _offsets(o_lines), _offsets(t_lines)
+    regions = []
+    for vo0, vo1, vt0, vt1 in hunks:
+        o0, o1 = _map_start(vo_ops, vo0), _map_end(vo_ops, vo1)
+        t0, t1 = _map_start(vt_ops, vt0), _map_end(vt_ops, vt1)
+        o1, t1 = max(o0, o1), max(t0, t1)
+        b0 = min(_map_start(ob_ops, o0), _map_start(tb_ops, t0))
+        b1 = max(_map_end(ob_ops, o1), _map_end(tb_ops, t1), b0)
+        regions.append(
+            Region(base=(b_off[b0], b_off[b1]), ours=(o_off[o0], o_off[o1]), theirs=(t_off[t0], t_off[t1]))
+        )
+    return regions

@@ -6,6 +6,7 @@ carrying the reason, which ends up in the report for the human.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -211,6 +212,31 @@ def _with_other_trivia(edit: Edit, base: Item, other: Item) -> Edit | None:
     return replace(edit, new=(replace(mine, lead=lead, tail=tail),))
 
 
+def _same_change(base: Item | None, ours: Item, theirs: Item) -> Item | Refusal:
+    """One entry both sides added (or changed) alike: keep each side's comments around it.
+
+    The bodies must match byte for byte; leading and trailing comments that only one side wrote
+    are kept, different ones are a refusal (neither may be dropped).
+    """
+    if ours.body != theirs.body:
+        return Refusal("both sides made the same change with different formatting")
+    picked: list[bytes] = []
+    for name in ("lead", "tail"):
+        o, t = getattr(ours, name), getattr(theirs, name)
+        if o.strip() == t.strip():
+            picked.append(o)
+            continue
+        b = getattr(base, name) if base is not None else None
+        value = pick3(b, o, t) if b is not None else None
+        if value is None and b is None:
+            # an addition: a comment only one side wrote is kept
+            value = t if not o.strip() else (o if not t.strip() else None)
+        if value is None:
+            return Refusal(f"both sides wrote {ours.key[:60]!r} with different comments around it")
+        picked.append(value)
+    return replace(ours, lead=picked[0], tail=picked[1])
+
+
 def merge_items(
     base: list[Item], ours: list[Item], theirs: list[Item], order: str, merge_text: TextMerge | None = None
 ) -> Union | Refusal:
@@ -271,16 +297,17 @@ def merge_items(
         if [(e.a, e.b, [i.key for i in e.new]) for e in o_group] == [
             (e.a, e.b, [i.key for i in e.new]) for e in t_group
         ]:
-            if [i.lead.strip(b"\n") + i.body for e in o_group for i in e.new] != [
-                i.lead.strip(b"\n") + i.body for e in t_group for i in e.new
-            ]:
-                return Refusal("both sides made the same change with different formatting")
-            for e in o_group:
-                refused = keep(e.a)
+            for eo, et in zip(o_group, t_group, strict=True):
+                refused = keep(eo.a)
                 if refused:
                     return refused
-                out.extend(e.new)
-                pos = e.b
+                old = base[eo.a] if eo.modify else None
+                for io, it in zip(eo.new, et.new, strict=True):
+                    same = _same_change(old, io, it)
+                    if isinstance(same, Refusal):
+                        return same
+                    out.append(same)
+                pos = eo.b
             continue
         for e in o_group + t_group:
             if e.a != e.b and not e.modify:
@@ -318,6 +345,9 @@ def merge_items(
             if mo is not None and mt is not None:
                 if mo.key == mt.key and mo.render() == mt.render():
                     out.append(mo)
+                elif not base[g].union:
+                    # only list entries are merged here; other statements are git's to merge
+                    return Refusal(f"both sides changed {base[g].key[:60]!r}, which is not a list entry")
                 else:
                     text = merge_text(base[g].render(), mo.render(), mt.render()) if merge_text else None
                     if text is None:
@@ -342,62 +372,102 @@ def merge_items(
         note += f"; unioned {unioned} place(s) where both sides added entries"
     base_keys = {i.key for i in base}
     added = [i for i in out if i.key not in base_keys]
+    variant = _variants(
+        [i for e in o_edits for i in e.new if i.key not in base_keys],
+        [i for e in t_edits for i in e.new if i.key not in base_keys],
+    )
+    if variant:
+        return Refusal(variant)
     return Union(items=out, added=added, note=note)
+
+
+_WORDS = re.compile(r"[^\s'\"`,;()\[\]{}]+")
+
+
+def _variants(ours: list[Item], theirs: list[Item]) -> str | None:
+    """Two entries without a key, one per side, where one is the other plus more words
+    (`cargo test` and `cargo test --all`): two variants of one entry, not two entries."""
+    keyless = [[i for i in side if i.union and i.sig is None and not i.raw] for side in (ours, theirs)]
+    by_start: dict[tuple[str, ...], list[tuple[Item, list[str]]]] = defaultdict(list)
+    for b in keyless[1]:
+        wb = _WORDS.findall(b.key)
+        by_start[tuple(wb[:2])].append((b, wb))
+    for a in keyless[0]:
+        wa = _WORDS.findall(a.key)
+        for b, wb in by_start.get(tuple(wa[:2]), []):
+            short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+            if a.key != b.key and len(short) >= 2 and long[: len(short)] == short:
+                return f"both sides added a variant of one entry: {a.key[:60]!r} and {b.key[:60]!r}"
+    return None
 
 
 class Whole:
     """A container's full children lists, indexed once, for checks that span beyond a window.
 
-    A window's merge is checked against everything else in the container: an entry added in
-    the window that also exists elsewhere (a move), the same key given two values, or one
-    import name bound twice.
+    A window's merge is checked against what the merged container will hold outside the window:
+    ours' children that theirs did not remove, plus theirs' own additions. An entry added in the
+    window that the rest of the merged container also holds (a move, or the same entry added at
+    two places), one key or identity given two different entries, or one import name bound twice
+    is a refusal.
     """
 
-    def __init__(self, base: list[Item], ours: list[Item], theirs: list[Item]) -> None:
-        self.ours = ours
-        self.base_counts = _count_keys(base)
-        self.ours_counts = _count_keys(ours)
+    def __init__(
+        self,
+        base: list[Item],
+        ours: list[Item],
+        theirs: list[Item],
+        o_same: dict[int, int],
+        t_same: dict[int, int],
+    ) -> None:
+        self.ours, self.theirs = ours, theirs
+        o_back = {j: i for i, j in o_same.items()}
+        t_back = {j: i for i, j in t_same.items()}
+        self.ours_live = [n not in o_back or o_back[n] in t_same for n in range(len(ours))]
+        """Ours' children the merge keeps (theirs did not remove them)."""
+        self.theirs_new = [n not in t_back for n in range(len(theirs))]
+        """Theirs' children that base does not have."""
         self.limit = {k: max(n) for k, n in _counts_by_key(base, ours, theirs).items()}
-        self.side_sigs = [_dup_sigs(base), _dup_sigs(ours), _dup_sigs(theirs)]
+        self.side_idents = [_by_identity(base), _by_identity(ours), _by_identity(theirs)]
         self.side_names = [_bindings(base), _bindings(ours), _bindings(theirs)]
-        self.ours_by_sig: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        self.ours_by_name: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for n, item in enumerate(ours):
-            if item.sig is not None:
-                self.ours_by_sig[item.sig].append((n, item.key))
-            for name in item.names:
-                self.ours_by_name[name].append((n, item.key))
 
-    def check(self, window: list[Item], base_window: list[Item], o0: int, o1: int) -> list[Item] | Refusal:
+    def outside(self, o_window: tuple[int, int], t_window: tuple[int, int]) -> list[Item]:
+        """The children the merged container holds outside this window."""
+        (o0, o1), (t0, t1) = o_window, t_window
+        out = [i for n, i in enumerate(self.ours) if self.ours_live[n] and not o0 <= n < o1]
+        out += [i for n, i in enumerate(self.theirs) if self.theirs_new[n] and not t0 <= n < t1]
+        return out
+
+    def check(
+        self,
+        window: list[Item],
+        base_window: list[Item],
+        o_window: tuple[int, int],
+        t_window: tuple[int, int],
+    ) -> list[Item] | Refusal:
         """The window's merged children with double additions dropped, or why they clash."""
-        in_ours_window = _count_keys(self.ours[o0:o1])
+        outside = self.outside(o_window, t_window)
+        outside_keys = _count_keys(outside)
         in_base_window = _count_keys(base_window)
         seen: dict[str, int] = defaultdict(int)
         kept: list[Item] = []
         for item in window:
             seen[item.key] += 1
-            outside = self.ours_counts.get(item.key, 0) - in_ours_window.get(item.key, 0)
-            if outside and seen[item.key] > in_base_window.get(item.key, 0):
+            if outside_keys.get(item.key) and seen[item.key] > in_base_window.get(item.key, 0):
                 return Refusal(f"{item.key[:60]!r} was added here but also appears elsewhere (moved?)")
             if seen[item.key] > max(self.limit.get(item.key, 1), 1):
                 continue  # both sides added it: keep it once
             kept.append(item)
-        for item in kept:
-            if item.sig is None:
-                continue
-            keys = {k for n, k in self.ours_by_sig.get(item.sig, []) if not o0 <= n < o1}
-            keys |= {i.key for i in kept if i.sig == item.sig}
-            if len(keys) > 1 and all(len(s.get(item.sig, set())) < len(keys) for s in self.side_sigs):
-                shown = " vs ".join(sorted(keys))[:200]
-                return Refusal(
-                    f"the same key {item.sig.split(':', 1)[-1]} was given different values: {shown}"
-                )
-        for item in kept:
-            for name in item.names:
-                keys = {k for n, k in self.ours_by_name.get(name, []) if not o0 <= n < o1}
-                keys |= {i.key for i in kept if name in i.names}
-                if len(keys) > 1 and all(len(b.get(name, set())) < len(keys) for b in self.side_names):
-                    return Refusal(f"two different imports bind the name {name!r}")
+        outside_idents = _by_identity(outside)
+        for ident, keys in _by_identity(kept).items():
+            every = keys | outside_idents.get(ident, set())
+            if len(every) > 1 and all(len(s.get(ident, set())) < len(every) for s in self.side_idents):
+                shown = " vs ".join(sorted(every))[:200]
+                return Refusal(f"the same key {ident.split(':', 1)[-1]} was given different values: {shown}")
+        outside_names = _bindings(outside)
+        for name, keys in _bindings(kept).items():
+            every = keys | outside_names.get(name, set())
+            if len(every) > 1 and all(len(b.get(name, set())) < len(every) for b in self.side_names):
+                return Refusal(f"two different imports bind the name {name!r}")
         return kept
 
 
@@ -421,12 +491,15 @@ def _bindings(items: list[Item]) -> dict[str, set[str]]:
     return out
 
 
-def _dup_sigs(items: list[Item]) -> dict[str, set[str]]:
-    by_sig: dict[str, set[str]] = defaultdict(set)
+def _by_identity(items: list[Item]) -> dict[str, set[str]]:
+    """Signature or identity key → the distinct entries holding it."""
+    out: dict[str, set[str]] = defaultdict(set)
     for item in items:
         if item.sig is not None:
-            by_sig[item.sig].add(item.key)
-    return by_sig
+            out[item.sig].add(item.key)
+        for ident in item.idents:
+            out[ident].add(item.key)
+    return out
 
 
 def _counts_by_key(*sides: list[Item]) -> dict[str, list[int]]:

@@ -1,0 +1,82 @@
+"""Last checks on a structurally merged file, before it may be called clean.
+
+Each check is a reason to throw the structural result away and hand git's conflict to a human:
+
+- a line that is in none of base, ours and theirs (text glued or garbled by rendering);
+- a line one side added that is missing (an addition dropped);
+- an import one side added whose name the merged file never uses (the other side removed the use);
+- a key (signature or identity) that the merge gives more distinct entries than any side had, or
+  an entry held more often than by any side (see `mergekit.resolve.duplicates`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from mergekit.resolve.items import Item, spellings
+from mergekit.resolve.profiles import Container
+
+_TRAILING = b",;"
+
+
+def _line_key(line: bytes) -> bytes | None:
+    """A line as compared here: without indentation, trailing spaces and a trailing `,`/`;`;
+    None for lines without a letter or digit (blank lines, lone brackets)."""
+    text = line.strip().rstrip(_TRAILING).strip()
+    if not any(c.isalnum() for c in text.decode("utf-8", "replace")):
+        return None
+    return text
+
+
+def _keys(data: bytes) -> Counter[bytes]:
+    out: Counter[bytes] = Counter()
+    for line in data.splitlines():
+        key = _line_key(line)
+        if key is not None:
+            out[key] += 1
+    return out
+
+
+def _loose(key: bytes) -> bytes:
+    """A line key with every `,`, `;` and space taken out (a separator added before a comment)."""
+    return re.sub(rb"[\s,;]+", b"", key)
+
+
+def line_damage(
+    merged: bytes, base: bytes, ours: bytes, theirs: bytes, rewritten: bytes = b"", replaced: bytes = b""
+) -> str | None:
+    """Why the merged text is not made of its inputs' lines, or None when it is.
+
+    Invented: a line in none of the inputs (whitespace, a trailing separator, and a separator put
+    before a trailing comment do not count), other than the `rewritten` lines of one-line lists
+    the resolver unioned. Lost: a line ours or theirs added that the result does not hold, other
+    than the `replaced` lines those one-line unions rewrote.
+    """
+    result, b, o, t = _keys(merged), _keys(base), _keys(ours), _keys(theirs)
+    known = set(b) | set(o) | set(t) | set(_keys(rewritten))
+    loose = {_loose(k) for k in known}
+    for line in result:
+        if line not in known and _loose(line) not in loose:
+            return f"the merged text would hold a line no side has: {line[:80].decode('utf-8', 'replace')!r}"
+    for line in (set(o) | set(t)) - set(b) - set(_keys(replaced)):
+        if line not in result:
+            return f"a line one side added would be lost: {line[:80].decode('utf-8', 'replace')!r}"
+    return None
+
+
+def unused_import(merged: bytes, added: list[tuple[Item, Container]]) -> str | None:
+    """An import one side added whose name the merged file never uses: the other side dropped its use."""
+    for item, spec in added:
+        if spec.reexport and re.search(spec.reexport, item.body.decode("utf-8", "replace")):
+            continue  # a re-export is used by other files
+        for name in item.names:
+            if not any(_used(merged, item.body, alias) for alias in spellings(name, spec)):
+                return f"{item.key[:80]!r} was added but {name!r} is not used in the merged file"
+    return None
+
+
+def _used(merged: bytes, body: bytes, name: str) -> bool:
+    """True when `name` occurs in the merged file outside the import that binds it."""
+    pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
+    return len(pattern.findall(merged)) > len(pattern.findall(body))
