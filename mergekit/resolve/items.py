@@ -182,20 +182,66 @@ def _head_text(node: Node, data: bytes) -> str:
     return data[_line_start(data, node.start_byte) : node.start_byte].decode("utf-8", "replace").strip()
 
 
-def _key_path(node: Node) -> str:
-    """The keys/names of the enclosing entries (`services/db` for a nested YAML mapping)."""
-    keys: list[str] = []
-    current = node.parent
-    steps = 0
-    while current is not None and len(keys) < 6 and steps < KEY_PATH_STEPS:
-        steps += 1
-        for field in ("key", "name"):
-            target = current.child_by_field_name(field)
-            if target is not None and target.end_byte <= node.start_byte:
-                keys.append(normalize(target.text))
+def _own_key(parent: Node, child: Node) -> str | None:
+    """The key or name `parent` gives the entry holding `child`, if it comes before `child`."""
+    for field in ("key", "name"):
+        target = parent.child_by_field_name(field)
+        if target is not None and target.end_byte <= child.start_byte:
+            return normalize(target.text)
+    return None
+
+
+def _key_path(keys: list[str]) -> str:
+    """The last few keys/names of the enclosing entries (`services/db` in a nested YAML mapping)."""
+    return "/".join(keys[-6:])
+
+
+def _chain(root: Node, lo: int, hi: int) -> list[Node]:
+    """The nodes from the root down to the smallest one spanning [lo, hi), root first.
+
+    Walks down with a tree cursor: `node.parent` costs a walk from the root in tree-sitter, so
+    collecting ancestors upwards would cost depth² (2,000-deep JSON).
+    """
+    cursor = root.walk()
+    chain = [cursor.node]
+    while cursor.goto_first_child_for_byte(lo) is not None:
+        node = cursor.node
+        if node.start_byte > lo or node.end_byte < hi:
+            break
+        chain.append(node)
+    return chain
+
+
+class _Ancestry:
+    """Depth and key path of nodes found by a query, each ancestor looked up once."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[int, int, int], tuple[int, tuple[str, ...]]] = {}
+
+    def of(self, node: Node) -> tuple[int, tuple[str, ...]]:
+        """(depth, keys of the enclosing entries) of `node`."""
+        pending: list[Node] = []
+        current: Node | None = node
+        known: tuple[int, tuple[str, ...]] = (-1, ())
+        while current is not None:
+            ident = (current.start_byte, current.end_byte, current.kind_id)
+            hit = self._memo.get(ident)
+            if hit is not None:
+                known = hit
                 break
-        current = current.parent
-    return "/".join(reversed(keys))
+            pending.append(current)
+            current = current.parent
+        depth, keys = known
+        parent = current
+        for child in reversed(pending):
+            depth += 1
+            if parent is not None:
+                key = _own_key(parent, child)
+                if key is not None:
+                    keys = (*keys[-5:], key)
+            self._memo[(child.start_byte, child.end_byte, child.kind_id)] = (depth, keys)
+            parent = child
+        return depth, keys
 
 
 def _rstrip_end(data: bytes, start: int, end: int) -> int:
@@ -317,9 +363,15 @@ def _interior(
 
 
 def build(
-    node: Node, spec: Container, data: bytes, depth: int, profile: Profile, deadline: Deadline = NO_DEADLINE
+    node: Node,
+    spec: Container,
+    data: bytes,
+    depth: int,
+    profile: Profile,
+    deadline: Deadline = NO_DEADLINE,
+    keys: tuple[str, ...] = (),
 ) -> Found:
-    """Cut the container `node` of `data` into slots."""
+    """Cut the container `node` of `data` into slots (`keys`: those of the enclosing entries)."""
     comments = frozenset(profile.comments)
     children = list(node.children)
     item_idx = [i for i, c in enumerate(children) if _is_item_kind(c, spec, comments)]
@@ -380,7 +432,7 @@ def build(
     return Found(
         spec=spec,
         node_type=node.type,
-        head=node.type + "@" + normalize(_head_text(node, data).encode()) + "@" + _key_path(node),
+        head=node.type + "@" + normalize(_head_text(node, data).encode()) + "@" + _key_path(list(keys)),
         start=start,
         end=end,
         items=tuple(items),
@@ -418,25 +470,26 @@ def enclosing(
     comments = frozenset(profile.comments)
     # An insertion point on a boundary belongs to the node ending there as much as to the next
     # one (a statement list ends with its last newline): look up from both sides.
-    starts = [root.descendant_for_byte_range(lo, max(lo, hi)) if lo < root.end_byte else root]
+    spans = [(lo, max(lo, hi))] if lo < root.end_byte else [(root.end_byte, root.end_byte)]
     if lo == hi and lo > 0:
-        starts.append(root.descendant_for_byte_range(lo - 1, lo - 1))
+        spans.append((lo - 1, lo - 1))
     skip = len(data[lo : lo + 4096]) - len(data[lo : lo + 4096].lstrip(b" \t"))
     if skip and lo + skip < root.end_byte:
-        starts.append(root.descendant_for_byte_range(lo + skip, max(lo + skip, hi)))
-    seen: dict[tuple[int, int, int], tuple[Node, int]] = {}
-    for start in starts:
-        chain = []
-        node = start
-        while node is not None:
-            chain.append(node)
-            node = node.parent
+        spans.append((lo + skip, max(lo + skip, hi)))
+    seen: dict[tuple[int, int, int], tuple[Node, int, tuple[str, ...]]] = {}
+    for a, b in spans:
+        chain = _chain(root, a, b)
         deadline.check()
-        for depth, node in enumerate(reversed(chain)):
-            seen.setdefault((node.start_byte, node.end_byte, node.kind_id), (node, depth))
-    ordered = sorted(seen.values(), key=lambda pair: (pair[0].end_byte - pair[0].start_byte, -pair[1]))
+        keys: tuple[str, ...] = ()
+        for depth, node in enumerate(chain):
+            seen.setdefault((node.start_byte, node.end_byte, node.kind_id), (node, depth, keys))
+            if depth + 1 < len(chain):
+                own = _own_key(node, chain[depth + 1])
+                if own is not None:
+                    keys = (*keys[-5:], own)
+    ordered = sorted(seen.values(), key=lambda t: (t[0].end_byte - t[0].start_byte, -t[1]))
     found: list[Found] = []
-    for n, (node, depth) in enumerate(ordered):
+    for n, (node, depth, keys) in enumerate(ordered):
         if n & 63 == 63:
             deadline.check()
         for spec in profile.containers:
@@ -449,7 +502,7 @@ def enclosing(
                     start, end = _interior(node, spec, comments)
                     if not _inside_range(start, end, data, lo, hi):
                         break
-                    candidate = build(node, spec, data, depth, profile, deadline)
+                    candidate = build(node, spec, data, depth, profile, deadline, keys)
                     if cache is not None:
                         cache[key] = candidate
                 if _inside(candidate, data, lo, hi):
@@ -470,39 +523,19 @@ def _inside_range(start: int, end: int, data: bytes, lo: int, hi: int) -> bool:
     return start_ok and end_ok and lo <= end
 
 
-def _depths(nodes: list[Node]) -> list[int]:
-    """Depth of each node in its tree, walking each ancestor chain once."""
-    memo: dict[tuple[int, int, int], int] = {}
-    out = []
-    for node in nodes:
-        chain = []
-        current = node
-        known = -1
-        while current is not None:
-            ident = (current.start_byte, current.end_byte, current.kind_id)
-            if ident in memo:
-                known = memo[ident]
-                break
-            chain.append(ident)
-            current = current.parent
-        for ident in reversed(chain):
-            known += 1
-            memo[ident] = known
-        out.append(known)
-    return out
-
-
 def all_containers(
     root: Node,
     profile: Profile,
     data: bytes,
     only: frozenset[str] | None = None,
     deadline: Deadline = NO_DEADLINE,
+    cache: dict[tuple[int, int, str], Found] | None = None,
 ) -> list[Found]:
     """Every union container in the tree (for duplicate-key checks and collision rules).
 
     `only` limits the search to these container names. The nodes are found with one
-    tree-sitter query rather than by walking every node in Python.
+    tree-sitter query rather than by walking every node in Python. `cache` holds containers
+    already cut (by `enclosing`) and receives the new ones.
     """
     from mergekit.resolve.syntax import captures
 
@@ -513,14 +546,21 @@ def all_containers(
     query = " ".join(f"({kind}) @c" for kind in kinds)
     nodes = captures(profile.grammar, query, root, name="c")
     deadline.check()
-    depths = _depths(nodes)
+    ancestry = _Ancestry()
     out: list[Found] = []
     for n, node in enumerate(nodes):
         if n & 63 == 63:
             deadline.check()
         for spec in specs:
             if _matches(node, spec, data) and not _skipped(node, spec):
-                out.append(build(node, spec, data, depths[n], profile, deadline))
+                key = (node.start_byte, node.end_byte, spec.name)
+                found = cache.get(key) if cache is not None else None
+                if found is None:
+                    depth, keys = ancestry.of(node)
+                    found = build(node, spec, data, depth, profile, deadline, keys)
+                    if cache is not None:
+                        cache[key] = found
+                out.append(found)
                 break
     return out
 

@@ -354,6 +354,7 @@ def load_profile(text: str, source: str, parents: Mapping[str, Profile] | None =
 # -- the shipped profiles ----------------------------------------------------------------------
 
 
+@cache
 def _texts() -> dict[str, str]:
     """File name → text of every shipped profile."""
     folder = resources.files("mergekit.grammars")

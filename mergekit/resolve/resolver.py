@@ -120,6 +120,7 @@ def resolve_file(
     without it `git merge-file` runs. `cache` keeps parse trees and containers across calls
     (integrate and check merge the same versions many times); without it nothing outlives the call.
     """
+    deadline = Deadline(TIME_LIMIT)  # the whole call, the first line merge included
     base = base or b""
     if b"\0" in ours[:8000] or b"\0" in theirs[:8000] or b"\0" in base[:8000]:
         if ours == theirs or base == theirs:
@@ -144,7 +145,7 @@ def resolve_file(
         style,
         line_merger,
         cache if cache is not None else ResolverCache(versions=16),
-        Deadline(TIME_LIMIT),
+        deadline,
     )
     try:
         if first.conflicts == 0:

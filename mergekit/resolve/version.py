@@ -62,5 +62,6 @@ class Version:
             if self.lines_only:
                 self._all = [lines_container(c, self.data) for c in self.profile.containers[:1]]
             else:
-                self._all = all_containers(self.root(), self.profile, self.data, None, self._deadline)
+                table = self._cache.containers_of(self.profile.name, self.data)
+                self._all = all_containers(self.root(), self.profile, self.data, None, self._deadline, table)
         return self._all
