@@ -62,7 +62,12 @@ def test_signature_fields_exist_in_grammar(profile: Profile) -> None:
     fields = syntax.field_names(profile.grammar)
     for container in profile.containers:
         for alternative in container.signature:
-            for path in alternative.split("+"):
+            kind, _, paths = alternative.rpartition(":")
+            if kind:
+                assert kind in syntax.grammar_node_kinds(profile.grammar), (
+                    f"{profile.name}:{container.name} signature {alternative!r}: no node kind {kind!r}"
+                )
+            for path in paths.split("+"):
                 for part in path.split("."):
                     assert part.isdigit() or part in fields, (
                         f"{profile.name}:{container.name} signature {alternative!r}: no field {part!r}"

@@ -104,34 +104,52 @@ def _steps(path: str) -> tuple[str | int, ...]:
 
 
 @cache
-def _alternatives(signature: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(alternative.split("+")) for alternative in signature)
+def _alternatives(signature: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(child kind or "", paths) per alternative: `class_definition:name` applies to classes only."""
+    out = []
+    for alternative in signature:
+        kind, _, paths = alternative.rpartition(":")
+        out.append((kind, tuple(paths.split("+"))))
+    return tuple(out)
 
 
-def _field_path(node: Node, path: str) -> Node | None:
-    """Follow a dotted path of field names and named-child indexes (`0.arguments.0`)."""
-    current = node
+def _field_path(node: Node, path: str) -> tuple[Node | None, Node]:
+    """Follow a dotted path of field names and named-child indexes (`0.arguments.0`): the node
+    reached (or None), and the node its last step was taken on."""
+    current: Node | None = node
+    holder = node
     for part in _steps(path):
         if current is None:
-            return None
+            return None, holder
+        holder = current
         if isinstance(part, int):
             current = current.named_child(part) if part < current.named_child_count else None
         else:
             current = current.child_by_field_name(part)
-    return current
+    return current, holder
 
 
 def signature(node: Node, spec: Container) -> str | None:
-    """The child's key under the container's signature rules, or None."""
-    for alternative in _alternatives(spec.signature):
+    """The child's key under the container's signature rules, or None.
+
+    Each alternative is `path[+path...]`, optionally `kind:` first to apply to that child kind only.
+    The key is `<kind>:<parts>`, where the kind is that of the node the first path's last step
+    was taken on: a decorated Python function (`definition.name`) and a plain one (`name`) both
+    read `function_definition:name`, so one name added twice is seen whatever wraps it.
+    """
+    for only, alternative in _alternatives(spec.signature):
+        if only and node.type != only:
+            continue
         parts = []
+        kind = ""
         for path in alternative:
-            target = _field_path(node, path)
+            target, holder = _field_path(node, path)
             if target is None:
                 break
+            kind = kind or str(holder.type)
             parts.append(normalize(target.text))
         else:
-            return str(node.type) + ":" + "|".join(parts)
+            return kind + ":" + "|".join(parts)
     return None
 
 
@@ -244,6 +262,14 @@ class _Ancestry:
         return depth, keys
 
 
+def _header_text(children: list[Node], spec: Container) -> str:
+    """The text of the children that introduce the container (a TOML table's name, a Markdown
+    section's heading): part of its identity."""
+    if not spec.header:
+        return ""
+    return "@" + " ".join(normalize(c.text) for c in children if c.type in spec.header)
+
+
 def _rstrip_end(data: bytes, start: int, end: int) -> int:
     """`end` moved back over trailing whitespace (list items in Markdown end with newlines)."""
     while end > start and data[end - 1 : end] in (b" ", b"\t", b"\n", b"\r"):
@@ -352,7 +378,7 @@ def _interior(
         first, last = item_idx[0], item_idx[-1]
         header = [c for c in children[:first] if not _is_trivia(c, spec, comments)]
         trailer = [c for c in children[last + 1 :] if not _is_trivia(c, spec, comments)]
-        trailer = [c for c in trailer if c.type != spec.separator]
+        trailer = [c for c in trailer if c.type not in (spec.separator, spec.terminator)]
     else:
         header = [c for c in children if not c.is_named and c.type in ("[", "{", "(")]
         trailer = [c for c in children if not c.is_named and c.type in ("]", "}", ")")]
@@ -390,7 +416,8 @@ def build(
         mid = b""
         after = body_end
         nxt = children[i + 1] if i + 1 < len(children) else None
-        if spec.separator and nxt is not None and not nxt.is_named and nxt.type == spec.separator:
+        ender = spec.separator or spec.terminator
+        if ender and nxt is not None and not nxt.is_named and nxt.type == ender:
             mid = data[body_end : nxt.start_byte]
             sep = data[nxt.start_byte : nxt.end_byte]
             after = nxt.end_byte
@@ -432,7 +459,12 @@ def build(
     return Found(
         spec=spec,
         node_type=node.type,
-        head=node.type + "@" + normalize(_head_text(node, data).encode()) + "@" + _key_path(list(keys)),
+        head=node.type
+        + "@"
+        + normalize(_head_text(node, data).encode())
+        + "@"
+        + _key_path(list(keys))
+        + _header_text(children, spec),
         start=start,
         end=end,
         items=tuple(items),
@@ -440,18 +472,6 @@ def build(
         has_error=bool(node.has_error),
         depth=depth,
     )
-
-
-def _skipped(node: Node, spec: Container) -> bool:
-    """True when the node sits inside a kind the container is not looked for in (`skip`)."""
-    if not spec.skip:
-        return False
-    parent = node.parent
-    while parent is not None:
-        if parent.type in spec.skip:
-            return True
-        parent = parent.parent
-    return False
 
 
 def enclosing(
@@ -497,8 +517,6 @@ def enclosing(
                 key = (node.start_byte, node.end_byte, spec.name)
                 candidate = cache.get(key) if cache is not None else None
                 if candidate is None:
-                    if _skipped(node, spec):
-                        continue
                     start, end = _interior(node, spec, comments)
                     if not _inside_range(start, end, data, lo, hi):
                         break
@@ -552,7 +570,7 @@ def all_containers(
         if n & 63 == 63:
             deadline.check()
         for spec in specs:
-            if _matches(node, spec, data) and not _skipped(node, spec):
+            if _matches(node, spec, data):
                 key = (node.start_byte, node.end_byte, spec.name)
                 found = cache.get(key) if cache is not None else None
                 if found is None:

@@ -25,17 +25,15 @@ Profile keys (top level):
 Container keys (`[[container]]` tables; see `Container` for what each does):
 
 - `name` (required), `description`, `node` (required for tree grammars), `children`, `signature`,
-  `separator`, `order` (`append` | `sorted-if-sorted`), `parent`, `anchor`, `header`,
+  `separator`, `terminator`, `order` (`append` | `sorted-if-sorted`), `parent`, `anchor`, `header`,
   `item_pattern`, `sig_pattern`, `comment_prefix`, `attach`, `bindings`,
 - `binding_split`, `binding_take`, `binding_strip`, `binding_aliases`, `binding_ignore`: how a
   captured import text becomes the name code uses (Go: last path segment; Python: first dotted
   name),
 - `reexport`: a regular expression for children that re-export (never "unused"),
 - `identity`: key names that identify a child that is a mapping/object (`name`, `id`, `uses`),
-- `declarations`: `true` when the children are declarations identified by name (two added with
-  one name and different bodies are a conflict, one added twice is kept once),
-- `blank_lines`: blank lines a formatter puts between two children (Python top level: 2),
-- `skip`: node kinds inside which this container is not looked for.
+- `declarations`, `blank_lines`: child kinds that are declarations (functions, classes, tests),
+  and how many blank lines a formatter puts around them (Python top level: 2, methods: 1).
 """
 
 from __future__ import annotations
@@ -73,9 +71,12 @@ class Container:
     children: tuple[str, ...]
     """Child node kinds that are union items (empty = every named child)."""
     signature: tuple[str, ...] = ()
-    """Field paths that key a child (`key`, `source`, `arguments.0`); empty = its text."""
+    """Field paths that key a child (`key`, `source`, `arguments.0`), first that applies wins;
+    `a+b` joins two paths, `kind:path` applies to children of that kind only; empty = its text."""
     separator: str = ""
     """The separator between children (`,` for lists); empty for statements and lines."""
+    terminator: str = ""
+    """A token that may end a child (`;` after a class field): kept with the child, never added."""
     order: str = "append"
     """`sorted-if-sorted` keeps a sorted base sorted; `append` puts ours' then theirs' additions."""
     parent: tuple[str, ...] = ()
@@ -108,12 +109,10 @@ class Container:
     """A regular expression matching children that re-export (`export ...`, `pub use`): never unused."""
     identity: tuple[str, ...] = ()
     """Keys that identify a child that is a mapping (`name`, `id`, `uses`), first found wins."""
-    declarations: bool = False
-    """Children are declarations keyed by name: one name with two bodies is a conflict."""
+    declarations: tuple[str, ...] = ()
+    """Child kinds that are declarations: an added one is laid out with `blank_lines` around it."""
     blank_lines: int = -1
-    """Blank lines a formatter puts between children (-1: take what the sides have)."""
-    skip: tuple[str, ...] = ()
-    """Node kinds inside which this container is not looked for (function bodies for a module list)."""
+    """Blank lines a formatter puts around a declaration (-1: keep what the sides wrote)."""
 
 
 @dataclass(frozen=True)
@@ -148,14 +147,7 @@ def globs_match(globs: Iterable[str], path: str) -> bool:
 
 # -- validation ------------------------------------------------------------------------------
 
-_STR, _STRS, _BOOL, _INT, _REGEX, _REGEXES = (
-    "string",
-    "list of strings",
-    "boolean",
-    "integer",
-    "regex",
-    "regexes",
-)
+_STR, _STRS, _INT, _REGEX, _REGEXES = "string", "list of strings", "integer", "regex", "regexes"
 
 _PROFILE_KEYS: dict[str, str] = {
     "name": _STR,
@@ -173,6 +165,7 @@ _CONTAINER_KEYS: dict[str, str] = {
     "children": _STRS,
     "signature": _STRS,
     "separator": _STR,
+    "terminator": _STR,
     "order": _STR,
     "parent": _STRS,
     "anchor": _REGEX,
@@ -189,9 +182,8 @@ _CONTAINER_KEYS: dict[str, str] = {
     "binding_ignore": _STRS,
     "reexport": _REGEX,
     "identity": _STRS,
-    "declarations": _BOOL,
+    "declarations": _STRS,
     "blank_lines": _INT,
-    "skip": _STRS,
 }
 assert set(_CONTAINER_KEYS) == {f.name for f in fields(Container)}
 
@@ -230,12 +222,6 @@ class _Checker:
             for v in value:
                 self._compile(key, v)
         return tuple(str(v) for v in value)
-
-    def flag(self, key: str) -> bool:
-        value = self.raw.get(key, False)
-        if not isinstance(value, bool):
-            self.fail(key, "must be true or false")
-        return bool(value)
 
     def number(self, key: str, default: int) -> int:
         value = self.raw.get(key, default)
@@ -277,6 +263,7 @@ def _container(source: str, raw: object, n: int, grammar: str) -> Container:
         children=check.strings("children"),
         signature=check.strings("signature"),
         separator=check.text("separator"),
+        terminator=check.text("terminator"),
         order=order,
         parent=check.strings("parent"),
         anchor=check.text("anchor"),
@@ -293,9 +280,8 @@ def _container(source: str, raw: object, n: int, grammar: str) -> Container:
         binding_ignore=check.strings("binding_ignore"),
         reexport=check.text("reexport"),
         identity=check.strings("identity"),
-        declarations=check.flag("declarations"),
+        declarations=check.strings("declarations"),
         blank_lines=check.number("blank_lines", -1),
-        skip=check.strings("skip"),
     )
 
 

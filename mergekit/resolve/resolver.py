@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mergekit.resolve.cache import ResolverCache
 from mergekit.resolve.duplicates import clashing_key, dedupe_clean, mark_clash
@@ -39,6 +39,8 @@ TIME_LIMIT = 5.0
 """Seconds of structural work per file before giving up on it."""
 MAX_PASSES = 4
 """Unioning an inner container can make an outer one mergeable (`__all__` inside a module)."""
+MAX_DEPTH = 3
+"""How deep children both sides changed are merged structurally on their own."""
 _MARKER = re.compile(rb"^(<{7}|>{7}|={7})(\s|$)", re.M)
 
 
@@ -77,6 +79,8 @@ class _Job:
     backend: LineMerger | None
     cache: ResolverCache
     deadline: Deadline
+    depth: int = 0
+    """How many children deep this merge is (a child both sides changed is merged on its own)."""
 
     def merge(self, base: bytes, ours: bytes, theirs: bytes) -> LineMergeResult:
         """git's line merge with this job's labels, marker size, style and backend."""
@@ -95,11 +99,19 @@ class _Job:
         return Version(data, self.profile, self.cache, self.deadline)
 
     def text_merge(self, base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
-        """git's line merge of a few children: the clean text, or None."""
+        """One child both sides changed, merged: git's line merge, or where that conflicts, the
+        structural merge of the child's own text (a TOML table both sides appended keys to);
+        None when neither is clean."""
         if ours == theirs:
             return ours
         result = line_merge(base, ours, theirs, backend=self.backend)
-        return None if result.conflicts else result.merged
+        if not result.conflicts:
+            return result.merged
+        if self.depth >= MAX_DEPTH:
+            return None
+        inner = replace(self, base=base, ours=ours, theirs=theirs, depth=self.depth + 1)
+        merged = _structural(result, inner)
+        return merged.merged if merged.clean else None
 
 
 def resolve_file(

@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from mergekit.resolve.items import Item, normalize
 from mergekit.resolve.seqdiff import opcodes
 
-Change = tuple[int, int, list[Item]]
-"""A side's change: base items [i1, i2) replaced by these items."""
+Change = tuple[int, int, int, list[Item]]
+"""A side's change: base items [i1, i2) replaced by these items, which start at side index j1."""
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,33 @@ def _diff(base: list[Item], side: list[Item]) -> tuple[list[Change], dict[int, i
         if tag == "equal":
             same.update({i1 + k: j1 + k for k in range(i2 - i1)})
         else:
-            changes.append((i1, i2, side[j1:j2]))
+            changes.append((i1, i2, j1, side[j1:j2]))
     return changes, same
+
+
+def _in_place(olds: list[Item], news: list[Item]) -> list[tuple[int, int]]:
+    """Pairs (old, new) of one change block that keep their signature and kind: edits in place."""
+    pairs: list[tuple[int, int]] = []
+    start = 0
+    for bi, old in enumerate(olds):
+        if old.sig is None:
+            continue
+        for sj in range(start, len(news)):
+            if news[sj].sig == old.sig and news[sj].kind == old.kind:
+                pairs.append((bi, sj))
+                start = sj + 1
+                break
+    return pairs
+
+
+def matches(base: list[Item], side: list[Item]) -> dict[int, int]:
+    """Where each base child sits in `side`: unchanged, or edited in place (same signature)."""
+    changes, same = _diff(base, side)
+    out = dict(same)
+    for a, b, j1, new in changes:
+        for bi, sj in _in_place(base[a:b], new):
+            out[a + bi] = j1 + sj
+    return out
 
 
 def pick3(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
@@ -58,10 +83,14 @@ def pick3(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
     return None
 
 
-def _same_child(base: Item, ours: Item, theirs: Item) -> Item | Refusal:
-    """A child all three sides kept: take each side's edits to its text and surrounding comments."""
+def _same_child(base: Item, ours: Item, theirs: Item, lead: bytes | None = None) -> Item | Refusal:
+    """A child all three sides kept: take each side's edits to its text and surrounding comments
+    (`lead`: the whitespace before it, decided by the insertions before it)."""
     picked: list[bytes] = []
     for name in ("lead", "body", "mid", "tail"):
+        if name == "lead" and lead is not None:
+            picked.append(lead)
+            continue
         value = pick3(getattr(base, name), getattr(ours, name), getattr(theirs, name))
         if value is None:
             return Refusal(f"both sides changed the text around {ours.key[:60]!r} differently")
@@ -124,6 +153,38 @@ def _union_run(
     return ours + extra
 
 
+_BLANK = re.compile(rb"\n[ \t]*(?=\n)")
+
+
+def _blank_lines(lead: bytes) -> int:
+    return len(_BLANK.findall(lead))
+
+
+def _groups(
+    run: list[Item], ours: list[Item], theirs: list[Item], base: Item, ours_next: Item, theirs_next: Item
+) -> tuple[list[Item], bytes] | None:
+    """Both sides inserted before one child, one of them as a group of its own (a blank line
+    before the child), the other next to the child: the separate group first, then the other
+    side's entries, which stay with the child's group. Returns the run and the child's lead.
+    """
+    if ours_next.lead.strip() or theirs_next.lead.strip():
+        return None  # comments above the child: leave them to the generic rules
+    before = _blank_lines(base.lead)
+    ours_apart, theirs_apart = _blank_lines(ours_next.lead) > before, _blank_lines(theirs_next.lead) > before
+    if ours_apart == theirs_apart:
+        return None
+    apart, close = (ours, theirs) if ours_apart else (theirs, ours)
+    apart_lead, close_lead = (
+        (ours_next.lead, theirs_next.lead) if ours_apart else (theirs_next.lead, ours_next.lead)
+    )
+    keys = {i.key for i in apart}
+    rest = [i for i in run if i.key not in keys]
+    if not rest or [i.key for i in rest] != [i.key for i in close if i.key not in keys]:
+        return None
+    rest[0] = replace(rest[0], lead=apart_lead, first=False)
+    return [i for i in run if i.key in keys] + rest, close_lead
+
+
 TextMerge = Callable[[bytes, bytes, bytes], "bytes | None"]
 """git's line merge of three texts: the clean result, or None when it conflicts."""
 
@@ -160,18 +221,9 @@ def _edits(base: list[Item], side: list[Item]) -> tuple[list[Edit], dict[int, in
     """A side's edits against base, split so that children keeping their signature are modifications."""
     changes, same = _diff(base, side)
     edits: list[Edit] = []
-    for a, b, new in changes:
+    for a, b, _, new in changes:
         olds = base[a:b]
-        pairs: list[tuple[int, int]] = []
-        start = 0
-        for bi, old in enumerate(olds):
-            if old.sig is None:
-                continue
-            for sj in range(start, len(new)):
-                if new[sj].sig == old.sig and new[sj].kind == old.kind:
-                    pairs.append((bi, sj))
-                    start = sj + 1
-                    break
+        pairs = _in_place(olds, new)
         bi0 = sj0 = 0
         for bi, sj in pairs:
             if bi > bi0 or sj > sj0:
@@ -223,9 +275,11 @@ def _same_change(base: Item | None, ours: Item, theirs: Item) -> Item | Refusal:
     picked: list[bytes] = []
     for name in ("lead", "tail"):
         o, t = getattr(ours, name), getattr(theirs, name)
-        if o.strip() == t.strip():
+        if o.strip(b"\n") == t.strip(b"\n"):
             picked.append(o)
             continue
+        if o.strip() == t.strip():
+            return Refusal("both sides made the same change with different formatting")
         b = getattr(base, name) if base is not None else None
         value = pick3(b, o, t) if b is not None else None
         if value is None and b is None:
@@ -269,11 +323,13 @@ def merge_items(
     out: list[Item] = []
     pos = 0
     unioned = 0
+    lead_for: dict[int, bytes] = {}
+    """Base child → the lead it gets after both sides inserted before it (see `_groups`)."""
 
     def keep(upto: int) -> Refusal | None:
         nonlocal pos
         for i in range(pos, upto):
-            kept = _same_child(base[i], ours[o_same[i]], theirs[t_same[i]])
+            kept = _same_child(base[i], ours[o_same[i]], theirs[t_same[i]], lead_for.get(i))
             if isinstance(kept, Refusal):
                 return kept
             out.append(kept)
@@ -309,10 +365,19 @@ def merge_items(
                     out.append(same)
                 pos = eo.b
             continue
-        for e in o_group + t_group:
-            if e.a != e.b and not e.modify:
-                what = "removed" if not e.new else "replaced"
-                return Refusal(f"one side {what} entries right next to entries the other side changed")
+        replaced: dict[int, Edit] = {}
+        for group, others in ((o_group, t_group), (t_group, o_group)):
+            for e in group:
+                if e.a == e.b or e.modify:
+                    continue
+                # One side rewrote entries the other left alone: kept, with the other side's
+                # insertions at its edges (a removal next to an insertion stays a conflict).
+                inside = any((o.a < e.b and e.a < o.b) or e.a < o.a < e.b for o in others)
+                plain = bool(e.new) and all(i.union for i in (*base[e.a : e.b], *e.new))
+                if inside or not plain or not _extends(base[e.a : e.b], e.new):
+                    what = "removed" if not e.new else "replaced"
+                    return Refusal(f"one side {what} entries right next to entries the other side changed")
+                replaced[e.a] = e
         ins = {
             (side, e.a): list(e.new)
             for side, group in ((0, o_group), (1, t_group))
@@ -322,7 +387,8 @@ def merge_items(
         mods = {
             (side, e.a): e.new[0] for side, group in ((0, o_group), (1, t_group)) for e in group if e.modify
         }
-        for g in range(lo, hi + 1):
+        g = lo
+        while True:
             o_ins, t_ins = ins.get((0, g), []), ins.get((1, g), [])
             if o_ins and t_ins:
                 before = base[g - 1] if g > 0 else None
@@ -330,17 +396,33 @@ def merge_items(
                 run = _union_run(o_ins, t_ins, before, after, order)
                 if isinstance(run, Refusal):
                     return run
+                if g < len(base) and g in o_same and g in t_same and order != "sorted":
+                    grouped = _groups(run, o_ins, t_ins, base[g], ours[o_same[g]], theirs[t_same[g]])
+                    if grouped is not None:
+                        run, lead_for[g] = grouped
                 out.extend(run)
                 unioned += 1
             elif o_ins or t_ins:
+                other_side = 1 if o_ins else 0
+                mine = mods.get((1 - other_side, g - 1)), mods.get((1 - other_side, g))
+                theirs_mods = mods.get((other_side, g - 1)), mods.get((other_side, g))
+                # a neighbour the other side changed (unless both changed it alike)
+                near = any(
+                    m is not None and (n is None or m.render() != n.render())
+                    for m, n in zip(theirs_mods, mine, strict=True)
+                )
                 for item in o_ins or t_ins:
-                    if not item.union:
+                    if not item.union and near:
                         return Refusal(
                             f"a {item.kind} was added right next to entries the other side changed"
                         )
                 out.extend(o_ins or t_ins)
-            if g == hi:
+            if g >= hi:
                 break
+            if g in replaced:
+                out.extend(replaced[g].new)
+                g = replaced[g].b
+                continue
             mo, mt = mods.get((0, g)), mods.get((1, g))
             if mo is not None and mt is not None:
                 if mo.key == mt.key and mo.render() == mt.render():
@@ -356,10 +438,11 @@ def merge_items(
             elif mo is not None or mt is not None:
                 out.append(mo if mo is not None else mt)  # type: ignore[arg-type]
             else:
-                kept = _same_child(base[g], ours[o_same[g]], theirs[t_same[g]])
+                kept = _same_child(base[g], ours[o_same[g]], theirs[t_same[g]], lead_for.get(g))
                 if isinstance(kept, Refusal):
                     return kept
                 out.append(kept)
+            g += 1
         pos = hi
     refused = keep(len(base))
     if refused:
@@ -379,6 +462,21 @@ def merge_items(
     if variant:
         return Refusal(variant)
     return Union(items=out, added=added, note=note)
+
+
+def _extends(olds: list[Item], news: tuple[Item, ...]) -> bool:
+    """True when the new entries keep everything the old ones said: every name an old import
+    bound is still bound, every word of another old entry is in one new entry (an import list
+    grown, not an entry replaced by a different one)."""
+    names = {n for i in news for n in i.names}
+    words = [set(_WORDS.findall(i.key)) for i in news]
+    for old in olds:
+        if old.names:
+            if not set(old.names) <= names:
+                return False
+        elif not any(set(_WORDS.findall(old.key)) <= w for w in words):
+            return False
+    return True
 
 
 _WORDS = re.compile(r"[^\s'\"`,;()\[\]{}]+")

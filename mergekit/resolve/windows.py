@@ -13,7 +13,7 @@ import bisect
 
 from mergekit.resolve.items import Found, Item
 from mergekit.resolve.regions import Region
-from mergekit.resolve.union import same_map
+from mergekit.resolve.union import matches, same_map
 
 Window = tuple[tuple[int, int], tuple[int, int], tuple[int, int]]
 """Child index ranges in base, ours and theirs."""
@@ -53,6 +53,7 @@ class Alignment:
     def __init__(self) -> None:
         self._ends: dict[int, tuple[Found, list[int]]] = {}
         self._same: dict[tuple[int, int], tuple[Found, Found, dict[int, int], dict[int, int]]] = {}
+        self._matched: dict[tuple[int, int], tuple[Found, Found, dict[int, int]]] = {}
 
     def slot_ends(self, found: Found) -> list[int]:
         """The end offset of each child's slot."""
@@ -89,7 +90,8 @@ class Alignment:
 
     def base_window(self, cb: Found, co: Found, ct: Found, region: Region) -> tuple[int, int]:
         """Base children [w0, w1) the region touches (in any side)."""
-        o_back, t_back = self.back(cb, co), self.back(cb, ct)
+        o_back = {j: i for i, j in self.matched(cb, co).items()}
+        t_back = {j: i for i, j in self.matched(cb, ct).items()}
         touched = self.touched(cb, *region.base)
         touched |= {o_back[j] for j in self.touched(co, *region.ours) if j in o_back}
         touched |= {t_back[j] for j in self.touched(ct, *region.theirs) if j in t_back}
@@ -98,26 +100,55 @@ class Alignment:
         gap = bisect.bisect_right(self.slot_ends(cb), region.base[0] - 1) if cb.items else 0
         return gap, gap
 
+    def matched(self, cb: Found, side: Found) -> dict[int, int]:
+        """Where each base child sits in `side`, unchanged or edited in place (same signature)."""
+        key = (id(cb), id(side))
+        cached = self._matched.get(key)
+        if cached is None:
+            cached = self._matched[key] = (cb, side, matches(list(cb.items), list(side.items)))
+        return cached[2]
+
     def side_windows(self, cb: Found, co: Found, ct: Found, windows: list[tuple[int, int]]) -> list[Window]:
-        """Each base window widened to children all sides kept (plus one on each side for context),
-        with the matching index ranges in ours and theirs."""
+        """Each base window widened to children all sides still have, with the matching index
+        ranges in ours and theirs.
+
+        A window stops at a child that all three sides have: unchanged (it is then taken into the
+        window as context), or, in containers without separators, edited in place by one side
+        (a function another branch changed; git merges it after the window is settled). Lists
+        with separators stop only at unchanged children: a separator may have to move.
+        """
         o_same, t_same = self.same(cb, co), self.same(cb, ct)
         n = len(cb.items)
-        anchors = [i in o_same and i in t_same for i in range(n)]
+        hard = [i in o_same and i in t_same for i in range(n)]
+        if co.spec.separator:
+            o_match, t_match, soft = o_same, t_same, hard
+        else:
+            o_match, t_match = self.matched(cb, co), self.matched(cb, ct)
+            soft = [i in o_match and i in t_match for i in range(n)]
         widened: list[tuple[int, int]] = []
         for w0, w1 in windows:
-            while w0 > 0 and not anchors[w0 - 1]:
+            while w0 > 0 and not soft[w0 - 1]:
                 w0 -= 1
-            while w1 < n and not anchors[w1]:
+            while w1 < n and not soft[w1]:
                 w1 += 1
-            widened.append((max(w0 - 1, 0), min(w1 + 1, n)))
+            if w0 > 0 and hard[w0 - 1]:
+                w0 -= 1  # an unchanged neighbour as context
+            if w1 < n and hard[w1]:
+                w1 += 1
+            widened.append((w0, w1))
         out = []
         for w0, w1 in join(widened):
-            o0 = o_same[w0] if w0 < n and anchors[w0] and w0 > 0 else 0
-            t0 = t_same[w0] if w0 < n and anchors[w0] and w0 > 0 else 0
-            o1 = o_same[w1 - 1] + 1 if w1 > 0 and anchors[w1 - 1] and w1 < n else len(co.items)
-            t1 = t_same[w1 - 1] + 1 if w1 > 0 and anchors[w1 - 1] and w1 < n else len(ct.items)
             if w0 == 0:
                 o0 = t0 = 0
+            elif w0 < n and hard[w0]:
+                o0, t0 = o_same[w0], t_same[w0]
+            else:
+                o0, t0 = o_match[w0 - 1] + 1, t_match[w0 - 1] + 1
+            if w1 == n:
+                o1, t1 = len(co.items), len(ct.items)
+            elif hard[w1 - 1] and w1 - 1 >= w0:
+                o1, t1 = o_same[w1 - 1] + 1, t_same[w1 - 1] + 1
+            else:
+                o1, t1 = o_match[w1], t_match[w1]
             out.append(((w0, w1), (o0, max(o0, o1)), (t0, max(t0, t1))))
         return out
