@@ -208,7 +208,7 @@ def _structural(first: LineMergeResult, job: _Job) -> FileResolution:
     merged = first
     for _ in range(MAX_PASSES):
         versions = (base_version, job.version(cur_o), job.version(cur_t))
-        step = _one_pass(versions, _regions(merged, job, cur_o, cur_t), job)
+        step = _one_pass(versions, *_regions(merged, job, cur_o, cur_t), job)
         refused = step.refused
         if not step.edits_o:
             break
@@ -263,19 +263,26 @@ def _final_problem(
     return None
 
 
-def _regions(merged: LineMergeResult, job: _Job, ours: bytes, theirs: bytes) -> list[Region]:
-    """The regions to merge structurally: git's conflict hunks, split where the resolver's own
-    line diffs see separate changes inside one hunk (an import and `__all__` two lines apart)."""
+def _regions(
+    merged: LineMergeResult, job: _Job, ours: bytes, theirs: bytes
+) -> tuple[list[Region], list[Region]]:
+    """The regions to merge structurally, and git's own hunks.
+
+    The regions are git's conflict hunks, split where the resolver's own line diffs see separate
+    changes inside one hunk (an import and `__all__` two lines apart). The hunks themselves say
+    where git found the sides disagreeing (inside one entry both added, for instance).
+    """
     own = conflict_regions(job.base, ours, theirs)
     job.deadline.check()
     hunks = git_regions(merged.merged, job.marker_size, job.base, ours, theirs)
     if hunks is None:
-        found = own
+        found, hunks = own, []
     else:
         found = [r for r in own if any(_meets(r, h) for h in hunks)]
         found += [h for h in hunks if not any(_meets(r, h) for r in own)]
     job.deadline.check()
-    return [shrink(region, job.base, ours, theirs) for region in found]
+    shrunk = [shrink(region, job.base, ours, theirs) for region in found]
+    return shrunk, [shrink(hunk, job.base, ours, theirs) for hunk in hunks]
 
 
 def _meets(a: Region, b: Region) -> bool:
@@ -323,21 +330,26 @@ def _empty_like(found: Found) -> Found:
     return Found(found.spec, found.node_type, found.head, -1, -1, (), b"", False, found.depth)
 
 
-def _inner_pairs(region: Region, co: Found, ct: Found, align: Alignment) -> tuple[int, int] | None:
-    """(ours child, theirs child) when the region lies inside one child of each (git saw both
-    sides add one entry and conflicts inside it); None otherwise."""
-    touched_o = align.touched(co, *region.ours)
-    touched_t = align.touched(ct, *region.theirs)
+def _inner_pairs(
+    hunk: Region, co: Found, ct: Found, align: Alignment, sides: tuple[bytes, bytes]
+) -> tuple[int, int] | None:
+    """(ours child, theirs child) when git's hunk lies inside one child of each (git saw both
+    sides add one entry and disagree inside it); None otherwise."""
+    touched_o = align.touched(co, *hunk.ours)
+    touched_t = align.touched(ct, *hunk.theirs)
     if len(touched_o) != 1 or len(touched_t) != 1:
         return None
     (i,), (j,) = tuple(touched_o), tuple(touched_t)
-    item_o, item_t = co.items[i], ct.items[j]
-    inside_o = item_o.at < region.ours[0] and region.ours[1] <= item_o.at + len(item_o.body)
-    inside_t = item_t.at < region.theirs[0] and region.theirs[1] <= item_t.at + len(item_t.body)
-    return (i, j) if inside_o and inside_t else None
+    inside = []
+    for item, (lo, hi), data in ((co.items[i], hunk.ours, sides[0]), (ct.items[j], hunk.theirs, sides[1])):
+        hi = lo + len(data[lo:hi].rstrip())
+        inside.append(item.at < lo and hi <= item.at + len(item.body))
+    return (i, j) if all(inside) else None
 
 
-def _one_pass(versions: tuple[Version, Version, Version], regions: list[Region], job: _Job) -> _Pass:
+def _one_pass(
+    versions: tuple[Version, Version, Version], regions: list[Region], hunks: list[Region], job: _Job
+) -> _Pass:
     """Union what can be unioned in the conflicting regions of (base, ours, theirs)."""
     out = _Pass()
     align = Alignment()
@@ -362,9 +374,11 @@ def _one_pass(versions: tuple[Version, Version, Version], regions: list[Region],
         key = (cb.start, co.start, ct.start, co.spec.name)
         group = groups.setdefault(key, ((cb, co, ct), [], []))
         group[1].append(align.base_window(cb, co, ct, region))
-        pair = _inner_pairs(region, co, ct, align)
-        if pair is not None:
-            group[2].append(pair)
+        for hunk in hunks:
+            if _meets(hunk, region):
+                pair = _inner_pairs(hunk, co, ct, align, (ours, theirs))
+                if pair is not None:
+                    group[2].append(pair)
     # innermost containers first: their unions can make an enclosing container mergeable next pass
     for (cb, co, ct), windows, inner in sorted(groups.values(), key=lambda g: -g[0][1].depth):
         wide = align.side_windows(cb, co, ct, join(windows))

@@ -11,6 +11,7 @@ Each check is a reason to throw the structural result away and hand git's confli
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 
@@ -50,8 +51,9 @@ def line_damage(
 
     Invented: a line in none of the inputs (whitespace, a trailing separator, and a separator put
     before a trailing comment do not count), other than the `rewritten` lines of one-line lists
-    the resolver unioned. Lost: a line ours or theirs added that the result does not hold, other
-    than the `replaced` lines those one-line unions rewrote.
+    the resolver unioned. Lost: a line ours or theirs added that the result does not hold (nor a
+    longer version of it: the same entry with the other side's comment after it), other than the
+    `replaced` lines those one-line unions rewrote.
     """
     result, b, o, t = _keys(merged), _keys(base), _keys(ours), _keys(theirs)
     known = set(b) | set(o) | set(t) | set(_keys(rewritten))
@@ -59,9 +61,14 @@ def line_damage(
     for line in result:
         if line not in known and _loose(line) not in loose:
             return f"the merged text would hold a line no side has: {line[:80].decode('utf-8', 'replace')!r}"
-    for line in (set(o) | set(t)) - set(b) - set(_keys(replaced)):
-        if line not in result:
-            return f"a line one side added would be lost: {line[:80].decode('utf-8', 'replace')!r}"
+    missing = [line for line in (set(o) | set(t)) - set(b) - set(_keys(replaced)) if line not in result]
+    if missing:
+        # a line the other side wrote with a comment after it is kept, comment and all
+        longer = sorted(result)
+        for line in missing:
+            at = bisect.bisect_left(longer, line)
+            if not (at < len(longer) and longer[at].startswith(line)):
+                return f"a line one side added would be lost: {line[:80].decode('utf-8', 'replace')!r}"
     return None
 
 

@@ -138,7 +138,12 @@ def base_is_sorted(items: list[Item]) -> bool:
 
 
 def _union_run(
-    ours: list[Item], theirs: list[Item], before: Item | None, after: Item | None, order: str
+    ours: list[Item],
+    theirs: list[Item],
+    before: Item | None,
+    after: Item | None,
+    order: str,
+    spacing: bytes | None = None,
 ) -> list[Item] | Refusal:
     """Both sides inserted at the same place: keep both, identical additions once."""
     for item in ours + theirs:
@@ -149,8 +154,26 @@ def _union_run(
     ours_keys = {i.key for i in ours}
     extra = [i for i in theirs if i.key not in ours_keys]
     if order == "sorted" and _locally_sorted(before, ours, after) and _locally_sorted(before, theirs, after):
-        return sorted(ours + extra, key=lambda i: _sort_key(i).lower())
-    return ours + extra
+        run = sorted(ours + extra, key=lambda i: _sort_key(i).lower())
+    else:
+        run = ours + extra
+    return _one_gap(run, spacing)
+
+
+def _one_gap(run: list[Item], spacing: bytes | None) -> list[Item]:
+    """Each side's first insertion carries the blank lines that separated it from the entry
+    before the gap; in the merged run only the first entry may keep them (two runs added at the
+    start of an import group must not split the group in two). `spacing` is the lead of an
+    entry inside the group (the entry after the gap, as the sides have it)."""
+    if spacing is None or b"\n" not in spacing or spacing.strip() or len(run) < 2:
+        return run
+    inner = _blank_lines(spacing)
+    out = run[:1]
+    for item in run[1:]:
+        if _blank_lines(item.lead) > inner and not item.lead.strip():
+            item = replace(item, lead=spacing, first=False)
+        out.append(item)
+    return out
 
 
 _BLANK = re.compile(rb"\n[ \t]*(?=\n)")
@@ -393,7 +416,11 @@ def merge_items(
             if o_ins and t_ins:
                 before = base[g - 1] if g > 0 else None
                 after = base[g] if g < len(base) else None
-                run = _union_run(o_ins, t_ins, before, after, order)
+                if g < len(base) and g in o_same:
+                    spacing: bytes | None = ours[o_same[g]].lead
+                else:
+                    spacing = before.lead if before is not None and not before.first else None
+                run = _union_run(o_ins, t_ins, before, after, order, spacing)
                 if isinstance(run, Refusal):
                     return run
                 if g < len(base) and g in o_same and g in t_same and order != "sorted":
@@ -465,18 +492,10 @@ def merge_items(
 
 
 def _extends(olds: list[Item], news: tuple[Item, ...]) -> bool:
-    """True when the new entries keep everything the old ones said: every name an old import
-    bound is still bound, every word of another old entry is in one new entry (an import list
-    grown, not an entry replaced by a different one)."""
-    names = {n for i in news for n in i.names}
+    """True when the new entries keep everything the old ones said: every word of each old entry
+    is in one new entry (an import list grown, not an entry replaced by a different one)."""
     words = [set(_WORDS.findall(i.key)) for i in news]
-    for old in olds:
-        if old.names:
-            if not set(old.names) <= names:
-                return False
-        elif not any(set(_WORDS.findall(old.key)) <= w for w in words):
-            return False
-    return True
+    return all(any(set(_WORDS.findall(old.key)) <= w for w in words) for old in olds)
 
 
 _WORDS = re.compile(r"[^\s'\"`,;()\[\]{}]+")
@@ -485,7 +504,9 @@ _WORDS = re.compile(r"[^\s'\"`,;()\[\]{}]+")
 def _variants(ours: list[Item], theirs: list[Item]) -> str | None:
     """Two entries without a key, one per side, where one is the other plus more words
     (`cargo test` and `cargo test --all`): two variants of one entry, not two entries."""
-    keyless = [[i for i in side if i.union and i.sig is None and not i.raw] for side in (ours, theirs)]
+    keyless = [
+        [i for i in side if i.union and (i.sig is None or i.idents) and not i.raw] for side in (ours, theirs)
+    ]
     by_start: dict[tuple[str, ...], list[tuple[Item, list[str]]]] = defaultdict(list)
     for b in keyless[1]:
         wb = _WORDS.findall(b.key)
