@@ -536,9 +536,11 @@ def _inside(found: Found, data: bytes, lo: int, hi: int) -> bool:
 
 
 def _inside_range(start: int, end: int, data: bytes, lo: int, hi: int) -> bool:
+    """True when [lo, hi) lies in [start, end), give or take whitespace at either edge (an
+    insertion after a container's last entry, separated from it by a newline, is inside)."""
     start_ok = start <= lo or not data[lo:start].strip()
     end_ok = hi <= end or not data[end:hi].strip()
-    return start_ok and end_ok and lo <= end
+    return start_ok and end_ok and (lo <= end or not data[end:lo].strip())
 
 
 def all_containers(

@@ -29,7 +29,7 @@ from mergekit.resolve.profiles import Container, Profile, profile_for
 from mergekit.resolve.regions import Region, conflict_regions, git_regions, shrink
 from mergekit.resolve.sanity import line_damage, unused_import
 from mergekit.resolve.types import FileResolution, HunkReport, Labels, LineMergeResult
-from mergekit.resolve.union import Refusal, Whole, base_is_sorted, merge_items, render
+from mergekit.resolve.union import Layout, Refusal, Whole, base_is_sorted, merge_items, pick3, render
 from mergekit.resolve.version import Version
 from mergekit.resolve.windows import Alignment, Window, join, span
 
@@ -402,6 +402,7 @@ def _merge_container(
     rule = f"{job.profile.name}:{co.spec.name}"
     whole = Whole(list(cb.items), list(co.items), list(ct.items), align.same(cb, co), align.same(cb, ct))
     order = "sorted" if co.spec.order == "sorted-if-sorted" and base_is_sorted(list(cb.items)) else "append"
+    layout = Layout(frozenset(co.spec.declarations), co.spec.blank_lines)
     for (b0, b1), (o0, o1), (t0, t1) in windows:
         job.deadline.check()
         keys = _keys(cb.items[b0:b1], co.items[o0:o1], ct.items[t0:t1])
@@ -409,7 +410,7 @@ def _merge_container(
         if _overlaps(o_span, out.edits_o) or _overlaps(t_span, out.edits_t):
             continue  # an inner container in this window was unioned: look again next pass
         merged = merge_items(
-            list(cb.items[b0:b1]), list(co.items[o0:o1]), list(ct.items[t0:t1]), order, job.text_merge
+            list(cb.items[b0:b1]), list(co.items[o0:o1]), list(ct.items[t0:t1]), order, job.text_merge, layout
         )
         if isinstance(merged, Refusal):
             out.refused.append(HunkReport(False, None, merged.reason, co.spec.description, *keys))
@@ -428,6 +429,12 @@ def _merge_container(
             continue
         sides3 = (cb.items, co.items, ct.items)
         text = render(checked, sides3, co.spec.separator, o0 == 0, o1 == len(co.items))
+        if o1 == len(co.items) and t1 == len(ct.items) and co.closing != ct.closing:
+            # the text after the last entry (a final newline one side added) goes with the window
+            closing = pick3(cb.closing if cb.start >= 0 else co.closing, co.closing, ct.closing)
+            if closing is not None:
+                text += closing
+                o_span, t_span = (o_span[0], co.end), (t_span[0], ct.end)
         if text == ours[o_span[0] : o_span[1]] and text == theirs[t_span[0] : t_span[1]]:
             continue  # nothing to change here
         out.added.extend((i, co.spec) for i in merged.added if i in checked)

@@ -314,8 +314,40 @@ def _same_change(base: Item | None, ours: Item, theirs: Item) -> Item | Refusal:
     return replace(ours, lead=picked[0], tail=picked[1])
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How a formatter spaces a container's declarations (from the profile)."""
+
+    declarations: frozenset[str] = frozenset()
+    """Child kinds that are declarations."""
+    blank_lines: int = -1
+    """Blank lines around a declaration; -1 leaves the sides' spacing alone."""
+
+    def space(self, run: list[Item], boundary: int) -> list[Item]:
+        """`run` with the entry at `boundary` (the first one placed after the other side's
+        entries) spaced from its new neighbour as the formatter would."""
+        if self.blank_lines < 0 or not 0 < boundary < len(run):
+            return run
+        item, prev = run[boundary], run[boundary - 1]
+        if item.kind not in self.declarations and prev.kind not in self.declarations:
+            return run
+        match = _LEADING_LINES.match(item.lead)
+        if match is None:
+            return run
+        lead = match.group(1) * (self.blank_lines + 1) + item.lead[match.end() :]
+        return [*run[:boundary], replace(item, lead=lead), *run[boundary + 1 :]]
+
+
+_LEADING_LINES = re.compile(rb"(\r?\n)(?:[ \t]*\r?\n)*")
+
+
 def merge_items(
-    base: list[Item], ours: list[Item], theirs: list[Item], order: str, merge_text: TextMerge | None = None
+    base: list[Item],
+    ours: list[Item],
+    theirs: list[Item],
+    order: str,
+    merge_text: TextMerge | None = None,
+    layout: Layout = Layout(),
 ) -> Union | Refusal:
     """Merge the children lists, or say why not.
 
@@ -423,6 +455,8 @@ def merge_items(
                 run = _union_run(o_ins, t_ins, before, after, order, spacing)
                 if isinstance(run, Refusal):
                     return run
+                if order != "sorted":
+                    run = layout.space(run, len(o_ins))
                 if g < len(base) and g in o_same and g in t_same and order != "sorted":
                     grouped = _groups(run, o_ins, t_ins, base[g], ours[o_same[g]], theirs[t_same[g]])
                     if grouped is not None:
