@@ -231,13 +231,18 @@ def _structural(first: LineMergeResult, job: _Job) -> FileResolution:
         return FileResolution(
             merged=merged.merged, clean=False, rule=rule_name, conflicts=merged.conflicts, hunks=hunks
         )
-    problem = _final_problem(merged.merged, added, (one_line, replaced), job)
+    # git's clean merge of the rest may hold an entry both sides added elsewhere: keep it once
+    result, dedupe = dedupe_clean(merged.merged, (job.base, job.ours, job.theirs), job.profile, job.version)
+    if dedupe is not None:
+        hunks = (*hunks, dedupe)
+        rule_name = "+".join(dict.fromkeys([*rules, dedupe.rule or ""]))
+    problem = _final_problem(result, added, (one_line, replaced), job)
     if problem is not None:
         note = HunkReport(False, None, problem)
         return FileResolution(
             merged=first.merged, clean=False, conflicts=first.conflicts, hunks=(*hunks, note)
         )
-    return FileResolution(merged=merged.merged, clean=True, rule=rule_name, hunks=hunks)
+    return FileResolution(merged=result, clean=True, rule=rule_name, hunks=hunks)
 
 
 def _final_problem(
@@ -311,18 +316,22 @@ def _pick(region: Region, versions: tuple[Version, Version, Version]) -> Picked 
         cb = next((c for c in cands_b if c.head == co.head and c.spec == co.spec), None)
         if cb is not None:
             return cb, co, ct
-        if _both_added(co, ct, b):
+        # Where both sides added similar entries, the hunk's place in base is a guess of the line
+        # diff; ours and theirs agree on the container: take base's one by its identity.
+        same = [c for c in b.all() if c.head == co.head and c.spec == co.spec]
+        if len(same) == 1:
+            return same[0], co, ct
+        if not same and _both_added(co, ct, b):
             return _empty_like(co), co, ct
     return None
 
 
 def _both_added(co: Found, ct: Found, base: Version) -> bool:
-    """True when base has no container like `co` anywhere: ours and theirs both added it."""
+    """True when ours and theirs both added the container (base has none like it): allowed for
+    containers whose entries all have keys, so that two entries for one key are seen."""
     if co.depth == 0 or not co.items or not ct.items:
         return False
-    if any(i.sig is None for i in (*co.items, *ct.items)):
-        return False  # only entries with keys: two entries for one key must be seen
-    return not any(c.head == co.head and c.spec == co.spec for c in base.all())
+    return all(i.sig is not None for i in (*co.items, *ct.items))
 
 
 def _empty_like(found: Found) -> Found:
@@ -472,8 +481,8 @@ def _whole_line(data: bytes, at: tuple[int, int], text: bytes) -> bytes:
 
 
 def _layout(data: bytes, found: Found) -> bool:
-    """True when the container's children are laid out one or more per line (vs all on one line)."""
-    return b"\n" in data[found.start : found.end].strip()
+    """True when the container spans several lines (vs all on the line of its delimiters)."""
+    return b"\n" in data[found.start : found.end]
 
 
 def _apply(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:

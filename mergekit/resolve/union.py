@@ -577,6 +577,8 @@ class Whole:
         t_back = {j: i for i, j in t_same.items()}
         self.ours_live = [n not in o_back or o_back[n] in t_same for n in range(len(ours))]
         """Ours' children the merge keeps (theirs did not remove them)."""
+        self.ours_new = [n not in o_back for n in range(len(ours))]
+        """Ours' children that base does not have."""
         self.theirs_new = [n not in t_back for n in range(len(theirs))]
         """Theirs' children that base does not have."""
         self.limit = {k: max(n) for k, n in _counts_by_key(base, ours, theirs).items()}
@@ -599,13 +601,23 @@ class Whole:
     ) -> list[Item] | Refusal:
         """The window's merged children with double additions dropped, or why they clash."""
         outside = self.outside(o_window, t_window)
-        outside_keys = _count_keys(outside)
+        (o0, o1) = o_window
+        # entries of base the merge keeps outside the window: adding one of them here is a move
+        # or a copy; an entry the other side added elsewhere is the same addition twice, which
+        # the final pass keeps once
+        kept_outside = _count_keys(
+            [
+                i
+                for n, i in enumerate(self.ours)
+                if self.ours_live[n] and not self.ours_new[n] and not o0 <= n < o1
+            ]
+        )
         in_base_window = _count_keys(base_window)
         seen: dict[str, int] = defaultdict(int)
         kept: list[Item] = []
         for item in window:
             seen[item.key] += 1
-            if outside_keys.get(item.key) and seen[item.key] > in_base_window.get(item.key, 0):
+            if kept_outside.get(item.key) and seen[item.key] > in_base_window.get(item.key, 0):
                 return Refusal(f"{item.key[:60]!r} was added here but also appears elsewhere (moved?)")
             if seen[item.key] > max(self.limit.get(item.key, 1), 1):
                 continue  # both sides added it: keep it once
