@@ -59,6 +59,8 @@ class Item:
     """True for several children merged line by line: rendered as is, separators included."""
     idents: tuple[str, ...] = ()
     """`kind:key=value` for each identity key of a child that is a mapping (see `identities`)."""
+    broken: bool = False
+    """True when the child holds a syntax error (it is never merged then)."""
 
     def render(self) -> bytes:
         """The slot's text."""
@@ -88,7 +90,8 @@ class Found:
     closing: bytes
     """Interior text after the last slot (e.g. the newline before `]`)."""
     has_error: bool
-    """True when the container holds a syntax error (never merged then)."""
+    """True when the container's own structure has a syntax error (an ERROR or MISSING node among
+    its children): never merged then. Errors inside one child mark that child `broken`."""
     depth: int
     """Nesting depth in the tree (deeper = more inner)."""
 
@@ -453,6 +456,7 @@ def build(
                 at=child.start_byte,
                 names=names.get(child.start_byte, ()),
                 idents=idents,
+                broken=bool(child.has_error),
             )
         )
         pos = after + len(tail)
@@ -469,7 +473,7 @@ def build(
         end=end,
         items=tuple(items),
         closing=data[pos:end],
-        has_error=bool(node.has_error),
+        has_error=any(c.is_error or c.is_missing for c in children),
         depth=depth,
     )
 

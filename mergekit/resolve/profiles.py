@@ -33,7 +33,8 @@ Container keys (`[[container]]` tables; see `Container` for what each does):
 - `reexport`: a regular expression for children that re-export (never "unused"),
 - `identity`: key names that identify a child that is a mapping/object (`name`, `id`, `uses`),
 - `declarations`, `blank_lines`: child kinds that are declarations (functions, classes, tests),
-  and how many blank lines a formatter puts around them (Python top level: 2, methods: 1).
+  and how many blank lines a formatter puts around them (Python top level: 2, methods: 1),
+- `ordered`: `true` when an entry depends on the ones before it (ignore patterns, CODEOWNERS).
 """
 
 from __future__ import annotations
@@ -113,6 +114,9 @@ class Container:
     """Child kinds that are declarations: an added one is laid out with `blank_lines` around it."""
     blank_lines: int = -1
     """Blank lines a formatter puts around a declaration (-1: keep what the sides wrote)."""
+    ordered: bool = False
+    """Entries depend on the ones before them (ignore patterns, CODEOWNERS: the last match wins):
+    an entry one side rewrote is never combined with an insertion next to it."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,8 @@ def globs_match(globs: Iterable[str], path: str) -> bool:
 
 # -- validation ------------------------------------------------------------------------------
 
-_STR, _STRS, _INT, _REGEX, _REGEXES = "string", "list of strings", "integer", "regex", "regexes"
+_STR, _STRS, _INT, _BOOL = "string", "list of strings", "integer", "boolean"
+_REGEX, _REGEXES = "regex", "regexes"
 
 _PROFILE_KEYS: dict[str, str] = {
     "name": _STR,
@@ -184,6 +189,7 @@ _CONTAINER_KEYS: dict[str, str] = {
     "identity": _STRS,
     "declarations": _STRS,
     "blank_lines": _INT,
+    "ordered": _BOOL,
 }
 assert set(_CONTAINER_KEYS) == {f.name for f in fields(Container)}
 
@@ -222,6 +228,12 @@ class _Checker:
             for v in value:
                 self._compile(key, v)
         return tuple(str(v) for v in value)
+
+    def flag(self, key: str) -> bool:
+        value = self.raw.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, "must be true or false")
+        return bool(value)
 
     def number(self, key: str, default: int) -> int:
         value = self.raw.get(key, default)
@@ -282,6 +294,7 @@ def _container(source: str, raw: object, n: int, grammar: str) -> Container:
         identity=check.strings("identity"),
         declarations=check.strings("declarations"),
         blank_lines=check.number("blank_lines", -1),
+        ordered=check.flag("ordered"),
     )
 
 

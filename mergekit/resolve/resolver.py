@@ -411,10 +411,14 @@ def _merge_container(
     rule = f"{job.profile.name}:{co.spec.name}"
     whole = Whole(list(cb.items), list(co.items), list(ct.items), align.same(cb, co), align.same(cb, ct))
     order = "sorted" if co.spec.order == "sorted-if-sorted" and base_is_sorted(list(cb.items)) else "append"
-    layout = Layout(frozenset(co.spec.declarations), co.spec.blank_lines)
+    layout = Layout(frozenset(co.spec.declarations), co.spec.blank_lines, co.spec.ordered)
     for (b0, b1), (o0, o1), (t0, t1) in windows:
         job.deadline.check()
         keys = _keys(cb.items[b0:b1], co.items[o0:o1], ct.items[t0:t1])
+        if _broken(cb, co, ct, ((b0, b1), (o0, o1), (t0, t1)), align):
+            reason = "the entries here do not parse cleanly"
+            out.refused.append(HunkReport(False, None, reason, co.spec.description, *keys))
+            continue
         o_span, t_span = span(co, o0, o1), span(ct, t0, t1)
         if _overlaps(o_span, out.edits_o) or _overlaps(t_span, out.edits_t):
             continue  # an inner container in this window was unioned: look again next pass
@@ -456,6 +460,21 @@ def _merge_container(
         out.rules.append(rule)
         merged_keys = tuple(i.key for i in checked)
         out.resolved.append(HunkReport(True, rule, merged.note, co.spec.description, *keys, merged_keys))
+
+
+def _broken(cb: Found, co: Found, ct: Found, window: Window, align: Alignment) -> bool:
+    """True when an entry of the window that some side changed holds a syntax error (unchanged
+    neighbours taken in as context do not count)."""
+    (b0, b1), (o0, o1), (t0, t1) = window
+    o_same, t_same = align.same(cb, co), align.same(cb, ct)
+    calm = {i for i in range(b0, b1) if i in o_same and i in t_same}
+    calm_o = {o_same[i] for i in calm}
+    calm_t = {t_same[i] for i in calm}
+    return (
+        any(cb.items[i].broken for i in range(b0, b1) if i not in calm)
+        or any(co.items[j].broken for j in range(o0, o1) if j not in calm_o)
+        or any(ct.items[j].broken for j in range(t0, t1) if j not in calm_t)
+    )
 
 
 def _kept(item: Item, items: list[Item]) -> bool:

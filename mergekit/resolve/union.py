@@ -322,6 +322,8 @@ class Layout:
     """Child kinds that are declarations."""
     blank_lines: int = -1
     """Blank lines around a declaration; -1 leaves the sides' spacing alone."""
+    ordered: bool = False
+    """Entries depend on their neighbours (a later ignore pattern overrides an earlier one)."""
 
     def space(self, run: list[Item], boundary: int) -> list[Item]:
         """`run` with the entry at `boundary` (the first one placed after the other side's
@@ -426,10 +428,15 @@ def merge_items(
                 if e.a == e.b or e.modify:
                     continue
                 # One side rewrote entries the other left alone: kept, with the other side's
-                # insertions at its edges (a removal next to an insertion stays a conflict).
+                # insertions at its edges, when the rewrite is one entry changed in place or grew
+                # the entries, and drops no imported name (a removal next to an insertion, or a
+                # rewrite of many entries, stays a conflict).
                 inside = any((o.a < e.b and e.a < o.b) or e.a < o.a < e.b for o in others)
                 plain = bool(e.new) and all(i.union for i in (*base[e.a : e.b], *e.new))
-                if inside or not plain or not _extends(base[e.a : e.b], e.new):
+                single = e.b - e.a == 1 and len(e.new) == 1 and not layout.ordered
+                names = {n for i in base[e.a : e.b] for n in i.names} <= {n for i in e.new for n in i.names}
+                keeps = names and (single or _extends(base[e.a : e.b], e.new))
+                if inside or not plain or not keeps:
                     what = "removed" if not e.new else "replaced"
                     return Refusal(f"one side {what} entries right next to entries the other side changed")
                 replaced[e.a] = e
