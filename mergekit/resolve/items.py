@@ -399,14 +399,17 @@ def build(
     profile: Profile,
     deadline: Deadline = NO_DEADLINE,
     keys: tuple[str, ...] = (),
+    bindings: bool = True,
 ) -> Found:
-    """Cut the container `node` of `data` into slots (`keys`: those of the enclosing entries)."""
+    """Cut the container `node` of `data` into slots (`keys`: those of the enclosing entries;
+    `bindings`: read the names imports bind, which only the union itself needs)."""
     comments = frozenset(profile.comments)
     children = list(node.children)
-    item_idx = [i for i, c in enumerate(children) if _is_item_kind(c, spec, comments)]
+    skipped = comments | frozenset(spec.attach) | frozenset(spec.header)
+    item_idx = [i for i, c in enumerate(children) if c.is_named and not c.is_extra and c.type not in skipped]
     start, end = _interior(node, spec, comments, children, item_idx)
     comment_starts = sorted(c.start_byte for c in children if c.type in comments or c.is_extra)
-    names = _names_by_child(node, [children[i] for i in item_idx], spec, profile.grammar)
+    names = _names_by_child(node, [children[i] for i in item_idx], spec, profile.grammar) if bindings else {}
     # Trivia before the first child belongs to it, so the interior starts after the header.
     items: list[Item] = []
     pos = start
@@ -547,6 +550,30 @@ def _inside_range(start: int, end: int, data: bytes, lo: int, hi: int) -> bool:
     return start_ok and end_ok and (lo <= end or not data[end:lo].strip())
 
 
+WALK_BYTES = 64_000
+"""Files up to this size are walked node by node to find containers: compiling a tree-sitter
+query costs the merge driver more than the walk (about 10 ms against 2 ms for 300 lines)."""
+
+
+def _nodes_of(root: Node, kinds: frozenset[str], grammar: str) -> list[Node]:
+    """The nodes of these kinds under `root`, in document order."""
+    if root.end_byte > WALK_BYTES:
+        from mergekit.resolve.syntax import captures
+
+        return captures(grammar, " ".join(f"({kind}) @c" for kind in sorted(kinds)), root, name="c")
+    out = []
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        if node.type in kinds:
+            out.append(node)
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return out
+
+
 def all_containers(
     root: Node,
     profile: Profile,
@@ -557,18 +584,17 @@ def all_containers(
 ) -> list[Found]:
     """Every union container in the tree (for duplicate-key checks and collision rules).
 
-    `only` limits the search to these container names. The nodes are found with one
-    tree-sitter query rather than by walking every node in Python. `cache` holds containers
-    already cut (by `enclosing`) and receives the new ones.
+    `only` limits the search to these container names. In large files the nodes are found with
+    one tree-sitter query rather than by walking every node in Python. `cache` holds containers
+    already cut (by `enclosing`) and receives the new ones. The children's import bindings
+    (`Item.names`) are not read here.
     """
-    from mergekit.resolve.syntax import captures
 
     specs = [spec for spec in profile.containers if only is None or spec.name in only]
     kinds = sorted({kind for spec in specs for kind in spec.node})
     if not kinds:
         return []
-    query = " ".join(f"({kind}) @c" for kind in kinds)
-    nodes = captures(profile.grammar, query, root, name="c")
+    nodes = _nodes_of(root, frozenset(kinds), profile.grammar)
     deadline.check()
     ancestry = _Ancestry()
     out: list[Found] = []
@@ -580,10 +606,14 @@ def all_containers(
                 key = (node.start_byte, node.end_byte, spec.name)
                 found = cache.get(key) if cache is not None else None
                 if found is None:
+                    # cut without import bindings (keys are what is checked here), kept apart
+                    lean = (node.start_byte, node.end_byte, spec.name + "/keys")
+                    found = cache.get(lean) if cache is not None else None
+                if found is None:
                     depth, keys = ancestry.of(node)
-                    found = build(node, spec, data, depth, profile, deadline, keys)
+                    found = build(node, spec, data, depth, profile, deadline, keys, bindings=False)
                     if cache is not None:
-                        cache[key] = found
+                        cache[lean] = found
                 out.append(found)
                 break
     return out

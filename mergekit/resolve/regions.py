@@ -10,6 +10,7 @@ only choose which containers to union; the final text always comes from git's li
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from mergekit.resolve.seqdiff import opcodes
 
@@ -68,11 +69,34 @@ def _changes(ops: Opcodes) -> list[tuple[int, int]]:
     return [(i1, i2) for tag, i1, i2, _, _ in ops if tag != "equal"]
 
 
-def conflict_regions(base: bytes, ours: bytes, theirs: bytes) -> list[Region]:
+@dataclass(frozen=True)
+class Diffs:
+    """The line diffs base→ours and base→theirs, computed once for both kinds of regions."""
+
+    b_lines: list[bytes]
+    o_lines: list[bytes]
+    t_lines: list[bytes]
+    o_ops: Opcodes
+    t_ops: Opcodes
+
+    @staticmethod
+    def of(base: bytes, ours: bytes, theirs: bytes) -> Diffs:
+        """Split the three texts into lines and diff each side against base."""
+        b_lines, o_lines, t_lines = split_lines(base), split_lines(ours), split_lines(theirs)
+        return Diffs(b_lines, o_lines, t_lines, opcodes(b_lines, o_lines), opcodes(b_lines, t_lines))
+
+    @cached_property
+    def _all_offsets(self) -> tuple[list[int], list[int], list[int]]:
+        return _offsets(self.b_lines), _offsets(self.o_lines), _offsets(self.t_lines)
+
+    def offsets(self) -> tuple[list[int], list[int], list[int]]:
+        """Byte offset of each line start, per text."""
+        return self._all_offsets
+
+
+def conflict_regions(diffs: Diffs) -> list[Region]:
     """Regions where both sides changed overlapping or adjacent base lines."""
-    b_lines, o_lines, t_lines = split_lines(base), split_lines(ours), split_lines(theirs)
-    o_ops: Opcodes = opcodes(b_lines, o_lines)
-    t_ops: Opcodes = opcodes(b_lines, t_lines)
+    o_ops, t_ops, o_lines, t_lines = diffs.o_ops, diffs.t_ops, diffs.o_lines, diffs.t_lines
     changes = sorted([(a, b, 0) for a, b in _changes(o_ops)] + [(a, b, 1) for a, b in _changes(t_ops)])
     groups: list[tuple[int, int, set[int]]] = []
     for a, b, side in changes:
@@ -81,7 +105,7 @@ def conflict_regions(base: bytes, ours: bytes, theirs: bytes) -> list[Region]:
             groups[-1] = (lo, max(hi, b), sides | {side})
         else:
             groups.append((a, b, {side}))
-    b_off, o_off, t_off = _offsets(b_lines), _offsets(o_lines), _offsets(t_lines)
+    b_off, o_off, t_off = diffs.offsets()
     regions = []
     for lo, hi, sides in groups:
         if len(sides) < 2:
@@ -169,9 +193,7 @@ def _views(
     return (view_o, view_t, hunks) if state == "clean" else None
 
 
-def git_regions(
-    merged: bytes, marker_size: int, base: bytes, ours: bytes, theirs: bytes
-) -> list[Region] | None:
+def git_regions(merged: bytes, marker_size: int, diffs: Diffs) -> list[Region] | None:
     """The conflict hunks of git's merge output `merged` as regions of base, ours and theirs.
 
     None when the output cannot be read back (then `conflict_regions` is the fallback).
@@ -182,12 +204,10 @@ def git_regions(
     view_o, view_t, hunks = views
     if not hunks:
         return []
-    b_lines, o_lines, t_lines = split_lines(base), split_lines(ours), split_lines(theirs)
-    vo_ops: Opcodes = opcodes(view_o, o_lines)
-    vt_ops: Opcodes = opcodes(view_t, t_lines)
-    ob_ops: Opcodes = _invert(opcodes(b_lines, o_lines))
-    tb_ops: Opcodes = _invert(opcodes(b_lines, t_lines))
-    b_off, o_off, t_off = _offsets(b_lines), _offsets(o_lines), _offsets(t_lines)
+    vo_ops: Opcodes = opcodes(view_o, diffs.o_lines)
+    vt_ops: Opcodes = opcodes(view_t, diffs.t_lines)
+    ob_ops, tb_ops = _invert(diffs.o_ops), _invert(diffs.t_ops)
+    b_off, o_off, t_off = diffs.offsets()
     regions = []
     for vo0, vo1, vt0, vt1 in hunks:
         o0, o1 = _map_start(vo_ops, vo0), _map_end(vo_ops, vo1)

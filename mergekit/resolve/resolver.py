@@ -26,8 +26,8 @@ from mergekit.resolve.items import Found, Item
 from mergekit.resolve.limits import Deadline, OutOfTime
 from mergekit.resolve.linemerge import LineMerger, line_merge
 from mergekit.resolve.profiles import Container, Profile, profile_for
-from mergekit.resolve.regions import Region, conflict_regions, git_regions, shrink
-from mergekit.resolve.sanity import line_damage, unused_import
+from mergekit.resolve.regions import Diffs, Region, conflict_regions, git_regions, shrink
+from mergekit.resolve.sanity import line_counts, line_damage, unused_import
 from mergekit.resolve.types import FileResolution, HunkReport, Labels, LineMergeResult
 from mergekit.resolve.union import Layout, Refusal, Whole, base_is_sorted, merge_items, pick3, render
 from mergekit.resolve.version import Version
@@ -232,7 +232,9 @@ def _structural(first: LineMergeResult, job: _Job) -> FileResolution:
             merged=merged.merged, clean=False, rule=rule_name, conflicts=merged.conflicts, hunks=hunks
         )
     # git's clean merge of the rest may hold an entry both sides added elsewhere: keep it once
-    result, dedupe = dedupe_clean(merged.merged, (job.base, job.ours, job.theirs), job.profile, job.version)
+    result, dedupe = merged.merged, None
+    if _more_often(merged.merged, job.ours, job.theirs):
+        result, dedupe = dedupe_clean(result, (job.base, job.ours, job.theirs), job.profile, job.version)
     if dedupe is not None:
         hunks = (*hunks, dedupe)
         rule_name = "+".join(dict.fromkeys([*rules, dedupe.rule or ""]))
@@ -243,6 +245,13 @@ def _structural(first: LineMergeResult, job: _Job) -> FileResolution:
             merged=first.merged, clean=False, conflicts=first.conflicts, hunks=(*hunks, note)
         )
     return FileResolution(merged=result, clean=True, rule=rule_name, hunks=hunks)
+
+
+def _more_often(merged: bytes, ours: bytes, theirs: bytes) -> bool:
+    """True when some line occurs in `merged` more often than in ours and in theirs (the only
+    way an entry can be held twice)."""
+    counts, o, t = line_counts(merged), line_counts(ours), line_counts(theirs)
+    return any(n > max(o[line], t[line]) for line, n in counts.items())
 
 
 def _final_problem(
@@ -277,9 +286,10 @@ def _regions(
     changes inside one hunk (an import and `__all__` two lines apart). The hunks themselves say
     where git found the sides disagreeing (inside one entry both added, for instance).
     """
-    own = conflict_regions(job.base, ours, theirs)
+    diffs = Diffs.of(job.base, ours, theirs)
+    own = conflict_regions(diffs)
     job.deadline.check()
-    hunks = git_regions(merged.merged, job.marker_size, job.base, ours, theirs)
+    hunks = git_regions(merged.merged, job.marker_size, diffs)
     if hunks is None:
         found, hunks = own, []
     else:

@@ -19,29 +19,23 @@ from mergekit.resolve.items import Item, spellings
 from mergekit.resolve.profiles import Container
 
 _TRAILING = b",;"
+_SPACED = re.compile(rb"[\s,;]+")
 
 
-def _line_key(line: bytes) -> bytes | None:
-    """A line as compared here: without indentation, trailing spaces and a trailing `,`/`;`;
-    None for lines without a letter or digit (blank lines, lone brackets)."""
-    text = line.strip().rstrip(_TRAILING).strip()
-    if not any(c.isalnum() for c in text.decode("utf-8", "replace")):
-        return None
-    return text
+_WORDY = re.compile(rb"[A-Za-z0-9\x80-\xff]")
 
 
-def _keys(data: bytes) -> Counter[bytes]:
-    out: Counter[bytes] = Counter()
-    for line in data.splitlines():
-        key = _line_key(line)
-        if key is not None:
-            out[key] += 1
-    return out
+def line_counts(data: bytes) -> Counter[bytes]:
+    """How often each line occurs, as lines are compared here: without indentation, trailing
+    spaces and a trailing `,`/`;`; lines without a letter or digit (blank lines, lone brackets)
+    left out."""
+    keys = (line.strip().rstrip(_TRAILING).strip() for line in data.splitlines())
+    return Counter(key for key in keys if _WORDY.search(key))
 
 
 def _loose(key: bytes) -> bytes:
     """A line key with every `,`, `;` and space taken out (a separator added before a comment)."""
-    return re.sub(rb"[\s,;]+", b"", key)
+    return _SPACED.sub(b"", key)
 
 
 def line_damage(
@@ -55,13 +49,13 @@ def line_damage(
     longer version of it: the same entry with the other side's comment after it), other than the
     `replaced` lines those one-line unions rewrote.
     """
-    result, b, o, t = _keys(merged), _keys(base), _keys(ours), _keys(theirs)
-    known = set(b) | set(o) | set(t) | set(_keys(rewritten))
+    result, b, o, t = line_counts(merged), line_counts(base), line_counts(ours), line_counts(theirs)
+    known = set(b) | set(o) | set(t) | set(line_counts(rewritten))
     loose = {_loose(k) for k in known}
     for line in result:
         if line not in known and _loose(line) not in loose:
             return f"the merged text would hold a line no side has: {line[:80].decode('utf-8', 'replace')!r}"
-    missing = [line for line in (set(o) | set(t)) - set(b) - set(_keys(replaced)) if line not in result]
+    missing = [line for line in (set(o) | set(t)) - set(b) - set(line_counts(replaced)) if line not in result]
     if missing:
         # a line the other side wrote with a comment after it is kept, comment and all
         longer = sorted(result)
