@@ -161,10 +161,19 @@ def _is_trivia(node: Node, spec: Container, comments: frozenset[str]) -> bool:
     return node.type in comments or node.is_extra or node.type in spec.attach
 
 
-def _is_item_kind(node: Node, spec: Container, comments: frozenset[str]) -> bool:
-    if _is_trivia(node, spec, comments):
-        return False
-    return node.is_named and node.type not in spec.header
+def _item_indexes(node: Node, children: list[Node], spec: Container, comments: frozenset[str]) -> list[int]:
+    """Indexes of the children that are items: named, not comments or attached kinds, not the
+    header (a `header` kind, or `@field` for the child in that field)."""
+    kinds = comments | frozenset(spec.attach) | frozenset(h for h in spec.header if not h.startswith("@"))
+    fields = {h[1:] for h in spec.header if h.startswith("@")}
+    return [
+        i
+        for i, c in enumerate(children)
+        if c.is_named
+        and not c.is_extra
+        and c.type not in kinds
+        and not (fields and node.field_name_for_child(i) in fields)
+    ]
 
 
 @cache
@@ -265,12 +274,18 @@ class _Ancestry:
         return depth, keys
 
 
-def _header_text(children: list[Node], spec: Container) -> str:
+def _header_text(node: Node, children: list[Node], spec: Container) -> str:
     """The text of the children that introduce the container (a TOML table's name, a Markdown
-    section's heading): part of its identity."""
+    section's heading, the module of `from module import ...`): part of its identity."""
     if not spec.header:
         return ""
-    return "@" + " ".join(normalize(c.text) for c in children if c.type in spec.header)
+    fields = {h[1:] for h in spec.header if h.startswith("@")}
+    texts = [
+        normalize(c.text)
+        for i, c in enumerate(children)
+        if c.type in spec.header or (fields and node.field_name_for_child(i) in fields)
+    ]
+    return "@" + " ".join(texts)
 
 
 def _rstrip_end(data: bytes, start: int, end: int) -> int:
@@ -376,7 +391,7 @@ def _interior(
     if children is None:
         children = list(node.children)
     if item_idx is None:
-        item_idx = [i for i, c in enumerate(children) if _is_item_kind(c, spec, comments)]
+        item_idx = _item_indexes(node, children, spec, comments)
     if item_idx:
         first, last = item_idx[0], item_idx[-1]
         header = [c for c in children[:first] if not _is_trivia(c, spec, comments)]
@@ -405,8 +420,7 @@ def build(
     `bindings`: read the names imports bind, which only the union itself needs)."""
     comments = frozenset(profile.comments)
     children = list(node.children)
-    skipped = comments | frozenset(spec.attach) | frozenset(spec.header)
-    item_idx = [i for i, c in enumerate(children) if c.is_named and not c.is_extra and c.type not in skipped]
+    item_idx = _item_indexes(node, children, spec, comments)
     start, end = _interior(node, spec, comments, children, item_idx)
     comment_starts = sorted(c.start_byte for c in children if c.type in comments or c.is_extra)
     names = _names_by_child(node, [children[i] for i in item_idx], spec, profile.grammar) if bindings else {}
@@ -471,7 +485,7 @@ def build(
         + normalize(_head_text(node, data).encode())
         + "@"
         + _key_path(list(keys))
-        + _header_text(children, spec),
+        + _header_text(node, children, spec),
         start=start,
         end=end,
         items=tuple(items),

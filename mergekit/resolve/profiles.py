@@ -86,7 +86,8 @@ class Container:
     anchor: str = ""
     """If set, a regular expression the text before the container on its line must match."""
     header: tuple[str, ...] = ()
-    """Named child kinds that introduce the container rather than belong to it (a TOML table's key)."""
+    """Named children that introduce the container rather than belong to it, by kind (a TOML
+    table's key) or as `@field` (the child in that field: `@module_name` of a Python import)."""
     item_pattern: str = ""
     """If set, a child is a union item only when its text matches this regular expression."""
     sig_pattern: str = ""
