@@ -208,6 +208,18 @@ def _groups(
     return [i for i in run if i.key in keys] + rest, close_lead
 
 
+def _header_moves(base: Item, ours: Item, theirs: Item, ours_inserted: bool) -> tuple[bytes, bytes] | None:
+    """One side inserted entries at the top of the container, the other put a comment above the
+    first entry (a file header): the comment goes first, above the inserted entries.
+
+    Returns the comment and the lead the (formerly) first entry keeps, or None.
+    """
+    inserting, commenting = (ours, theirs) if ours_inserted else (theirs, ours)
+    if base.lead or not commenting.lead.strip() or inserting.lead.strip():
+        return None
+    return commenting.lead, inserting.lead
+
+
 TextMerge = Callable[[bytes, bytes, bytes], "bytes | None"]
 """git's line merge of three texts: the clean result, or None when it conflicts."""
 
@@ -404,6 +416,14 @@ def merge_items(
                 refused = keep(e.a)
                 if refused:
                     return refused
+                if e.a == e.b == 0 and e.new and 0 in o_same and 0 in t_same:
+                    header = _header_moves(base[0], ours[o_same[0]], theirs[t_same[0]], bool(o_group))
+                    if header is not None:
+                        comment, lead_for[0] = header
+                        out.append(replace(e.new[0], lead=comment + e.new[0].lead))
+                        out.extend(e.new[1:])
+                        pos = e.b
+                        continue
                 out.extend(e.new)
                 pos = e.b
             continue
@@ -484,7 +504,14 @@ def merge_items(
                         return Refusal(
                             f"a {item.kind} was added right next to entries the other side changed"
                         )
+                run_start = len(out)
                 out.extend(o_ins or t_ins)
+                if g == 0 and 0 in o_same and 0 in t_same:
+                    header = _header_moves(base[0], ours[o_same[0]], theirs[t_same[0]], bool(o_ins))
+                    if header is not None:
+                        comment, lead_for[0] = header
+                        first = out[run_start]
+                        out[run_start] = replace(first, lead=comment + first.lead)
             if g >= hi:
                 break
             if g in replaced:
