@@ -400,7 +400,9 @@ def _one_pass(
                     group[2].append(pair)
     # innermost containers first: their unions can make an enclosing container mergeable next pass
     for (cb, co, ct), windows, inner in sorted(groups.values(), key=lambda g: -g[0][1].depth):
+        job.deadline.check()
         wide = align.side_windows(cb, co, ct, join(windows))
+        job.deadline.check()
         _merge_container((ours, theirs), cb, co, ct, wide, inner, align, job, out)
     return out
 
@@ -420,6 +422,7 @@ def _merge_container(
     ours, theirs = sides
     rule = f"{job.profile.name}:{co.spec.name}"
     whole = Whole(list(cb.items), list(co.items), list(ct.items), align.same(cb, co), align.same(cb, ct))
+    job.deadline.check()
     order = "sorted" if co.spec.order == "sorted-if-sorted" and base_is_sorted(list(cb.items)) else "append"
     layout = Layout(frozenset(co.spec.declarations), co.spec.blank_lines, co.spec.ordered)
     for (b0, b1), (o0, o1), (t0, t1) in windows:
