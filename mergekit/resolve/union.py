@@ -64,14 +64,15 @@ def _in_place(olds: list[Item], news: list[Item]) -> list[tuple[int, int]]:
     return pairs
 
 
-def matches(base: list[Item], side: list[Item]) -> dict[int, int]:
-    """Where each base child sits in `side`: unchanged, or edited in place (same signature)."""
+def matches(base: list[Item], side: list[Item]) -> tuple[dict[int, int], dict[int, int]]:
+    """Where each base child sits in `side`: unchanged (first map), and unchanged or edited in
+    place, keeping its signature (second map)."""
     changes, same = _diff(base, side)
     out = dict(same)
     for a, b, j1, new in changes:
         for bi, sj in _in_place(base[a:b], new):
             out[a + bi] = j1 + sj
-    return out
+    return same, out
 
 
 def pick3(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
@@ -675,11 +676,6 @@ def _count_keys(items: list[Item]) -> dict[str, int]:
     for item in items:
         out[item.key] += 1
     return out
-
-
-def same_map(base: list[Item], side: list[Item]) -> dict[int, int]:
-    """Where each child base and `side` share sits in `side` (by base index)."""
-    return _diff(base, side)[1]
 
 
 def _bindings(items: list[Item]) -> dict[str, set[str]]:

@@ -13,7 +13,7 @@ import bisect
 
 from mergekit.resolve.items import Found, Item
 from mergekit.resolve.regions import Region
-from mergekit.resolve.union import matches, same_map
+from mergekit.resolve.union import matches
 
 Window = tuple[tuple[int, int], tuple[int, int], tuple[int, int]]
 """Child index ranges in base, ours and theirs."""
@@ -52,8 +52,7 @@ class Alignment:
 
     def __init__(self) -> None:
         self._ends: dict[int, tuple[Found, list[int]]] = {}
-        self._same: dict[tuple[int, int], tuple[Found, Found, dict[int, int], dict[int, int]]] = {}
-        self._matched: dict[tuple[int, int], tuple[Found, Found, dict[int, int]]] = {}
+        self._maps: dict[tuple[int, int], tuple[Found, Found, dict[int, int], dict[int, int]]] = {}
 
     def slot_ends(self, found: Found) -> list[int]:
         """The end offset of each child's slot."""
@@ -62,21 +61,17 @@ class Alignment:
             cached = self._ends[id(found)] = (found, [slot(i)[1] for i in found.items])
         return cached[1]
 
-    def _maps(self, cb: Found, side: Found) -> tuple[dict[int, int], dict[int, int]]:
+    def _both(self, cb: Found, side: Found) -> tuple[dict[int, int], dict[int, int]]:
         key = (id(cb), id(side))
-        cached = self._same.get(key)
+        cached = self._maps.get(key)
         if cached is None:
-            same = same_map(list(cb.items), list(side.items))
-            cached = self._same[key] = (cb, side, same, {j: i for i, j in same.items()})
+            same, matched = matches(list(cb.items), list(side.items))
+            cached = self._maps[key] = (cb, side, same, matched)
         return cached[2], cached[3]
 
     def same(self, cb: Found, side: Found) -> dict[int, int]:
         """Where each child base and `side` share sits in `side` (by base index)."""
-        return self._maps(cb, side)[0]
-
-    def back(self, cb: Found, side: Found) -> dict[int, int]:
-        """Where each child of `side` that base also has sits in base."""
-        return self._maps(cb, side)[1]
+        return self._both(cb, side)[0]
 
     def touched(self, found: Found, lo: int, hi: int) -> set[int]:
         """Children whose slot meets the byte range [lo, hi] (slots are contiguous and in order)."""
@@ -102,11 +97,7 @@ class Alignment:
 
     def matched(self, cb: Found, side: Found) -> dict[int, int]:
         """Where each base child sits in `side`, unchanged or edited in place (same signature)."""
-        key = (id(cb), id(side))
-        cached = self._matched.get(key)
-        if cached is None:
-            cached = self._matched[key] = (cb, side, matches(list(cb.items), list(side.items)))
-        return cached[2]
+        return self._both(cb, side)[1]
 
     def side_windows(self, cb: Found, co: Found, ct: Found, windows: list[tuple[int, int]]) -> list[Window]:
         """Each base window widened to children all sides still have, with the matching index
