@@ -20,7 +20,7 @@ from pathlib import Path
 import pygit2
 
 from mergekit.engine.fastmerge import changed_paths as tree_changes
-from mergekit.engine.types import WorktreeInfo
+from mergekit.engine.types import Identity, WorktreeInfo
 from mergekit.errors import MergekitError
 
 # Merging writes many blobs and trees whose validity we already know; libgit2's extra
@@ -49,9 +49,11 @@ class RefMoved(MergekitError):
 class Repo:
     """A repository, seen through plain values."""
 
-    def __init__(self, raw: pygit2.Repository) -> None:
+    def __init__(self, raw: pygit2.Repository, is_scratch: bool = False) -> None:
         self._raw = raw
         self._common_dir = self._find_common_dir()
+        self.is_scratch = is_scratch
+        """True for a `scratch()` view (its object writes go to a throw-away directory)."""
 
     @property
     def raw(self) -> pygit2.Repository:
@@ -85,12 +87,18 @@ class Repo:
 
     @contextmanager
     def scratch(self) -> Iterator[Repo]:
-        """A second view of this repository whose object writes go to a throw-away directory."""
+        """A second view of this repository whose object writes go to a throw-away directory.
+
+        A scratch view's own scratch is itself, so objects written in it stay visible.
+        """
+        if self.is_scratch:
+            yield self
+            return
         tmp = tempfile.mkdtemp(prefix="mergekit-scratch-")
         try:
             raw = pygit2.Repository(self._raw.path)
             raw.odb.add_backend(pygit2.OdbBackendLoose(tmp, 1, False), 1_000_000)
-            yield Repo(raw)
+            yield Repo(raw, is_scratch=True)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -238,11 +246,20 @@ class Repo:
         """Store `data` as a blob; return its id."""
         return str(self._raw.create_blob(data))
 
-    def create_commit(self, tree: str, parents: list[str], message: str) -> str:
-        """Write a commit (no ref moves) with the configured identity; return its id."""
-        author = self._signature("AUTHOR")
+    def create_commit(
+        self, tree: str, parents: list[str], message: str, author: Identity | None = None
+    ) -> str:
+        """Write a commit (no ref moves); return its id.
+
+        The committer is the configured identity; so is the author unless `author` is given
+        (a patch's or a replayed commit's author).
+        """
+        if author is None:
+            signed = self._signature("AUTHOR")
+        else:
+            signed = pygit2.Signature(author.name, author.email, author.time, author.offset)
         committer = self._signature("COMMITTER")
-        oid = self._raw.create_commit(None, author, committer, message, pygit2.Oid(hex=tree), parents)
+        oid = self._raw.create_commit(None, signed, committer, message, pygit2.Oid(hex=tree), parents)
         return str(oid)
 
     def _signature(self, role: str) -> pygit2.Signature:
