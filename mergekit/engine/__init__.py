@@ -8,6 +8,9 @@ Public surface (plain values in, plain values out; ids are hex strings):
   in-memory three-way merges; `TreeMerge.conflicts` holds `Conflict` values with the
   base/ours/theirs sides, `TreeMerge.write_tree(resolutions)` writes the result.
 - `worktree`: linked worktrees for hand-off and tests, with a paused merge materialized.
+- `patch`: parse a diff and apply it onto a tree in memory (exactly, or three-way), find the
+  commit a patch was made from; `rebase`: replay commits onto another base in memory;
+  `refstore`: a key → bytes store kept under a ref.
 """
 
 from __future__ import annotations
