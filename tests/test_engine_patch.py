@@ -52,9 +52,10 @@ def test_git_diff_applies_with_shifted_context(repo: GitRepo) -> None:
     engine = open_repo(repo.path)
     applied = apply_to_tree(engine, engine.commit_tree(moved), parse_diff(diff))
     assert applied.tree is not None
-    assert engine.read_tree_path(applied.tree, "a.txt") == (
-        "top 1\ntop 2\ntop 3\n" + LINES.replace("line 15\n", "line fifteen\n")
-    ).encode()
+    assert (
+        engine.read_tree_path(applied.tree, "a.txt")
+        == ("top 1\ntop 2\ntop 3\n" + LINES.replace("line 15\n", "line fifteen\n")).encode()
+    )
 
 
 def test_a_patch_that_does_not_apply_names_its_files_and_hunks(repo: GitRepo) -> None:
@@ -107,6 +108,7 @@ def test_origin_search_only_places_patches_that_name_their_blobs(repo: GitRepo) 
     assert find_origin(engine, [later], files) == first
     assert find_origin(engine, [later], files, limit=1) is None
     added_only = parse_diff(
-        b"diff --git a/n b/n\nnew file mode 100644\nindex 0000000..1111111\n--- /dev/null\n+++ b/n\n@@ -0,0 +1 @@\n+n\n"
+        b"diff --git a/n b/n\nnew file mode 100644\nindex 0000000..1111111\n"
+        b"--- /dev/null\n+++ b/n\n@@ -0,0 +1 @@\n+n\n"
     )
     assert find_origin(engine, [later], added_only) is None
