@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from mergekit.engine import Conflict, ConflictKind, Repo, Side
 from mergekit.engine.linemerge import merge_texts
@@ -16,6 +17,10 @@ from mergekit.engine.types import MODE_FILE
 from mergekit.resolve import FileResolution, Labels, resolve_file
 from mergekit.resolve.linemerge import use_in_process
 from mergekit.resolve.profiles import profile_for
+from mergekit.workflow.recall import MEMORY_RULE
+
+if TYPE_CHECKING:
+    from mergekit.workflow.recall import Recall
 
 # Everything that settles conflicts has pygit2 loaded already: run git's line merge in process
 # (libgit2's xdiff, byte-identical to `git merge-file` in the merge style) instead of forking git.
@@ -41,8 +46,12 @@ class Settlement:
     """Path → what the resolver did, hunk by hunk (entries added by each side), for the audit trail."""
 
 
-def settle(conflicts: Sequence[Conflict], labels: Labels) -> Settlement:
-    """Run the resolver on each content conflict; keep everything it cannot prove for a human."""
+def settle(conflicts: Sequence[Conflict], labels: Labels, memory: Recall | None = None) -> Settlement:
+    """Run the resolver on each content conflict; keep everything it cannot prove for a human.
+
+    With `memory`, a conflict the resolver leaves is settled from remembered resolutions when
+    they cover it (rule `memory`).
+    """
     result = Settlement()
     for conflict in conflicts:
         if conflict.is_content and conflict.ours is not None and conflict.theirs is not None:
@@ -54,6 +63,14 @@ def settle(conflicts: Sequence[Conflict], labels: Labels) -> Settlement:
                 result.resolutions[conflict.path] = answer.merged
                 result.auto_resolved.append((conflict.path, answer.rule or LINE_MERGE_RULE))
                 result.details[conflict.path] = describe(answer)
+                continue
+            recalled = None
+            if memory is not None:
+                recalled = memory.recall(base, conflict.ours.data, conflict.theirs.data, conflict.path)
+            if recalled is not None:
+                result.resolutions[conflict.path] = recalled.merged
+                result.auto_resolved.append((conflict.path, MEMORY_RULE))
+                result.details[conflict.path] = recalled.detail
                 continue
             result.contents[conflict.path] = answer.merged
         else:
