@@ -1,0 +1,175 @@
+"""Which branches make `--test` fail together, use case side: build subsets, test them, keep logs.
+
+When the test fails after a step (or at the end), `find_test_culprits` bisects the merged
+branches (`mergekit.workflow.culprit_search`): each subset is merged onto BASE in memory — the
+resolver and the resolution memory settle what they can; a subset that needs a human cannot be
+tested — then checked out in a scratch worktree of its own and tested. Every run's whole output
+is kept in a log file. `build_chain` is also how `--drop-failing` rebuilds an integration
+without its culprit.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mergekit.engine import Repo, add_worktree, checkout_commit, merge_commits, remove_worktree
+from mergekit.resolve import Labels
+from mergekit.resolve.profiles import profile_for
+from mergekit.settle import clashes, settle
+from mergekit.testrun import run_test
+from mergekit.workflow.culprit_search import find_culprits
+from mergekit.workflow.recall import Recall
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """One test run of the culprit search."""
+
+    __test__ = False  # not a pytest class
+
+    branches: tuple[str, ...]
+    """The branches merged onto BASE for this run, in merge order."""
+    failed: bool | None
+    """True: the test failed; False: it passed; None: the subset needs a human, not tested."""
+    returncode: int | None = None
+    """The test command's exit code (None when not run)."""
+    log: str | None = None
+    """The file holding the run's whole output (None when not run)."""
+    last_line: str = ""
+    """The last line the test printed."""
+
+    def to_json(self) -> dict[str, object]:
+        """The run as a JSON object."""
+        return {
+            "branches": list(self.branches),
+            "failed": self.failed,
+            "returncode": self.returncode,
+            "log": self.log,
+            "last_line": self.last_line,
+        }
+
+
+@dataclass
+class CulpritReport:
+    """Which branches fail the test together, and the runs that showed it."""
+
+    culprits: list[str] = field(default_factory=list)
+    """The smallest failing set found, in merge order."""
+    shared_files: list[str] = field(default_factory=list)
+    """Files changed by two or more culprits."""
+    runs: list[TestRun] = field(default_factory=list)
+    """Every test run of the search."""
+    conclusive: bool = True
+    """False when a subset could not be tested or the results contradict each other."""
+    note: str = ""
+    """Why the search is not conclusive."""
+
+    @property
+    def summary(self) -> str:
+        """One line for people."""
+        if not self.culprits:
+            return f"could not find the culprit ({self.note})"
+        if len(self.culprits) == 1:
+            head = f"fails alone: {self.culprits[0]}"
+        else:
+            head = "fails together: " + " + ".join(self.culprits)
+            if self.shared_files:
+                head += f" (both change {', '.join(self.shared_files)})"
+        tested = f"{len(self.runs)} test run{'s' if len(self.runs) != 1 else ''}"
+        doubt = f"; not conclusive: {self.note}" if not self.conclusive else ""
+        return f"{head} — found in {tested}{doubt}"
+
+
+def build_chain(
+    repo: Repo,
+    base_commit: str,
+    tips: Sequence[tuple[str, str]],
+    label: str,
+    memory: Recall | None = None,
+    squash: bool = False,
+) -> str | None:
+    """Merge `tips` onto `base_commit` in memory, in order; the last commit, or None when a merge
+    needs a human. Each step is a merge commit (one parent with `squash`)."""
+    current = base_commit
+    for name, tip in tips:
+        if repo.is_ancestor(tip, current):
+            continue
+        merge = merge_commits(repo, current, tip)
+        labels = Labels(ours=label, base="base", theirs=name)
+        settled = settle(merge.conflicts, labels, memory=memory)
+        clash = clashes(merge.changed_on_both_sides(lambda path: profile_for(path) is not None), labels)
+        if settled.human or clash.human:
+            return None
+        tree = merge.write_tree(settled.resolutions)
+        parents = [current] if squash else [current, tip]
+        verb = "Squash" if squash else "Merge"
+        current = repo.create_commit(tree, parents, f"{verb} branch '{name}' into {label}\n")
+    return current
+
+
+def find_test_culprits(
+    repo: Repo,
+    base_commit: str,
+    merged: Sequence[tuple[str, str]],
+    command: str,
+    scratch: Path,
+    logs: Path,
+    passing_prefix: int = 0,
+    memory: Recall | None = None,
+) -> CulpritReport:
+    """The smallest set of `merged` (in merge order) whose integration fails `command`.
+
+    `scratch` is where the scratch worktree goes (removed at the end), `logs` the directory
+    for the runs' output (emptied first). `passing_prefix` leading branches are known to pass.
+    """
+    if logs.exists():
+        shutil.rmtree(logs)
+    logs.mkdir(parents=True)
+    tips = dict(merged)
+    runs: list[TestRun] = []
+    worktree: list[Path] = []
+
+    def fails(subset: tuple[str, ...]) -> bool | None:
+        commit = build_chain(repo, base_commit, [(n, tips[n]) for n in subset], "culprit-search", memory)
+        if commit is None:
+            runs.append(TestRun(subset, None))
+            return None
+        if not worktree:
+            if scratch.exists():
+                remove_worktree(repo, scratch)
+            worktree.append(add_worktree(repo, scratch, commit))
+        else:
+            checkout_commit(worktree[0], commit)
+        log = logs / f"{len(runs) + 1:02d}-{_slug('+'.join(subset))}.log"
+        outcome = run_test(command, worktree[0], log=log)
+        last = next((line for line in reversed(outcome.output.splitlines()) if line.strip()), "")
+        runs.append(TestRun(subset, not outcome.passed, outcome.returncode, str(log), last))
+        return not outcome.passed
+
+    try:
+        search = find_culprits([n for n, _ in merged], fails, passing_prefix)
+    finally:
+        if worktree:
+            remove_worktree(repo, worktree[0])
+    report = CulpritReport(
+        culprits=list(search.culprits), runs=runs, conclusive=search.conclusive, note=search.note
+    )
+    report.shared_files = _shared(repo, base_commit, [(n, tips[n]) for n in search.culprits])
+    return report
+
+
+def _shared(repo: Repo, base_commit: str, culprits: Sequence[tuple[str, str]]) -> list[str]:
+    """Files changed (since BASE) by two or more of the culprits."""
+    counts: dict[str, int] = {}
+    for _, tip in culprits:
+        for path in repo.footprint(base_commit, tip):
+            counts[path] = counts.get(path, 0) + 1
+    return sorted(p for p, n in counts.items() if n > 1)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._+-]+", "-", text).strip("-.")[:80] or "base"
