@@ -77,6 +77,16 @@ class RunState:
     """The linked worktree mergekit made (hand-off and tests), if any."""
     paused: Paused | None = None
     """Where the run stopped, when it did."""
+    drop_failing: bool = False
+    """Leave out the culprit of a failing `--test` instead of stopping."""
+    base_findings: list[dict[str, Any]] = field(default_factory=list)
+    """Branches built on the wrong base (`base_findings` of the report)."""
+    culprits: list[str] = field(default_factory=list)
+    """The smallest set of branches whose merge fails the test (after a test failure)."""
+    dropped: list[str] = field(default_factory=list)
+    """Branches left out by `--drop-failing`."""
+    test_runs: list[dict[str, Any]] = field(default_factory=list)
+    """The culprit search's test runs (branches, outcome, log file)."""
     version: int = STATE_VERSION
     """File format version."""
 
