@@ -173,3 +173,67 @@ def _shared(repo: Repo, base_commit: str, culprits: Sequence[tuple[str, str]]) -
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._+-]+", "-", text).strip("-.")[:80] or "base"
+
+
+@dataclass
+class FailureVerdict:
+    """What to do after `--test` failed: the culprits, and with `--drop-failing` whom to leave out."""
+
+    report: CulpritReport
+    """The culprit search."""
+    drop: str | None = None
+    """The branch to leave out (`--drop-failing`), None to stop for a human."""
+    rebuilt: str | None = None
+    """After a final-test failure: the integration rebuilt without `drop`, tested and passing."""
+
+
+def investigate_failure(
+    repo: Repo,
+    base_commit: str,
+    merged: Sequence[tuple[str, str]],
+    command: str,
+    scratch: Path,
+    logs: Path,
+    *,
+    step: bool,
+    drop_failing: bool = False,
+    label: str = "integration",
+    squash: bool = False,
+    memory: Recall | None = None,
+) -> FailureVerdict:
+    """Find the culprits of a failing test over `merged` (in merge order).
+
+    `step`: the test failed after merging the last of `merged` (the ones before it passed
+    together); otherwise the final test failed. With `drop_failing`, a step's culprit is the
+    branch just merged; after the final test the last culprit is left out and the integration
+    rebuilt without it (in memory, then tested) — when that cannot be done, nothing is dropped.
+    """
+    if len(merged) == 1:
+        report = CulpritReport(culprits=[merged[0][0]])
+    else:
+        prefix = len(merged) - 1 if step else 0
+        report = find_test_culprits(repo, base_commit, merged, command, scratch, logs, prefix, memory)
+    verdict = FailureVerdict(report=report)
+    if not drop_failing or not report.culprits or not report.conclusive:
+        return verdict
+    culprit = report.culprits[-1]
+    if step:
+        verdict.drop = culprit if culprit == merged[-1][0] else None
+        return verdict
+    rest = [(n, t) for n, t in merged if n != culprit]
+    rebuilt = build_chain(repo, base_commit, rest, label, memory, squash=squash)
+    if rebuilt is None:
+        report.note = f"could not rebuild without {culprit}: a merge needs a human"
+        return verdict
+    path = add_worktree(repo, scratch, rebuilt)
+    try:
+        outcome = run_test(
+            command, path, log=logs / f"{len(report.runs) + 1:02d}-without-{_slug(culprit)}.log"
+        )
+    finally:
+        remove_worktree(repo, path)
+    if outcome.passed:
+        verdict.drop, verdict.rebuilt = culprit, rebuilt
+    else:
+        report.note = f"the test still fails without {culprit}"
+    return verdict

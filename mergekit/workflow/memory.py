@@ -35,7 +35,17 @@ MEMORY_REF = "refs/mergekit/memory"
 _MARKER = re.compile(rb"^(<{7}|>{7}|\|{7})( |\r?$)", re.MULTILINE)
 _RETRIES = 3
 
-__all__ = ["MEMORY_REF", "MEMORY_RULE", "MemoryEntry", "ResolutionMemory", "forget", "learn", "remember"]
+__all__ = [
+    "MEMORY_REF",
+    "MEMORY_RULE",
+    "MemoryEntry",
+    "ResolutionMemory",
+    "forget",
+    "learn",
+    "load",
+    "remember",
+    "remember_handoff",
+]
 
 
 @dataclass(frozen=True)
@@ -261,3 +271,27 @@ def record_resolution(
             continue
         entries.extend(learn(base_data, ours_data, theirs_data, resolved, path, labels))
     return remember(repo, entries)
+
+
+def remember_handoff(
+    repo: Repo,
+    ours: str,
+    theirs: str,
+    resolved_commit: str,
+    paths: Sequence[str],
+    ours_label: str,
+    theirs_label: str,
+) -> list[str]:
+    """Remember a hand-off a person resolved (`mergekit continue`); lines for the report.
+
+    Failing to write the memory never fails the run: it is said in the lines returned.
+    """
+    labels = Labels(ours=ours_label, base="base", theirs=theirs_label)
+    try:
+        count = record_resolution(repo, ours, theirs, resolved_commit, paths, labels)
+    except MergekitError as exc:
+        return [f"the resolution was not remembered: {exc.message}"]
+    if not count:
+        return []
+    plural = "s" if count != 1 else ""
+    return [f"remembered {count} resolved region{plural} in {MEMORY_REF} (see `mergekit memory list`)"]
