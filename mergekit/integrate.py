@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Literal
@@ -38,6 +39,10 @@ from mergekit.settle import clashes, settle
 from mergekit.state import Paused, RunState
 from mergekit.survey import survey
 from mergekit.testrun import run_test
+from mergekit.workflow import memory as resolution_memory
+from mergekit.workflow.culprits import investigate_failure
+from mergekit.workflow.prepare import PATCH_KIND, Prepared, prepare_inputs
+from mergekit.workflow.wrongbase import DEFAULT_STALE_AFTER
 
 Strategy = Literal["merge", "squash"]
 _HEADS = "refs/heads/"
@@ -68,6 +73,12 @@ class IntegrateOptions:
     """Leave out branches that need a human instead of pausing."""
     dry_run: bool = False
     """Plan and predict only; write nothing."""
+    rebase_stale: bool = False
+    """Replay branches built on the wrong base onto the right one, in memory, before integrating."""
+    drop_failing: bool = False
+    """When `--test` fails, leave the culprit out instead of stopping."""
+    stale_after: int = DEFAULT_STALE_AFTER
+    """A branch this many commits behind BASE (touching what changed since) is stale."""
 
 
 @dataclass
@@ -108,11 +119,20 @@ class RunReport:
     """The plan the run followed (for reasons in the report)."""
     notes: list[str] = field(default_factory=list)
     """Extra lines for people (warnings, what to do next)."""
+    base_findings: list[dict[str, Any]] = field(default_factory=list)
+    """`{branch, kind, detail, ...}` for each branch built on the wrong base."""
+    culprits: list[str] = field(default_factory=list)
+    """For `test_failed`: the smallest set of branches whose merge fails the test."""
+    dropped: list[str] = field(default_factory=list)
+    """Branches left out by `--drop-failing`."""
+    test_runs: list[dict[str, Any]] = field(default_factory=list)
+    """The culprit search's test runs (branches, outcome, log file)."""
 
     @property
     def exit_code(self) -> int:
         """0 when everything merged; 1 when a human is needed or a test failed."""
-        needs_human = self.status != "done" or any(s.get("reason") == "conflicts" for s in self.skipped)
+        human = ("conflicts", PATCH_KIND)
+        needs_human = self.status != "done" or any(s.get("reason") in human for s in self.skipped)
         return EXIT_NEEDS_HUMAN if needs_human else EXIT_OK
 
     def to_json(self) -> dict[str, Any]:
@@ -134,6 +154,10 @@ class RunReport:
             "failed_branch": self.failed_branch,
             "test_output": self.test_output,
             "notes": self.notes,
+            "base_findings": self.base_findings,
+            "culprits": self.culprits,
+            "dropped": self.dropped,
+            "test_runs": self.test_runs,
         }
 
 
@@ -168,25 +192,46 @@ class PlanReport:
     `auto_resolved`, `needs_human` or `already merged` (predicted in memory, in the plan's order)."""
     collisions: list[Collision] = field(default_factory=list)
     """Semantic collisions between pairs of branches (warnings)."""
+    inputs: Prepared | None = None
+    """Patch inputs and branches built on the wrong base."""
 
 
 # -- use cases ------------------------------------------------------------------------------
 
 
 def plan_branches(
-    cwd: Path, patterns: tuple[str, ...], into: str, order: OrderMode = "auto", predict: bool = True
+    cwd: Path,
+    patterns: tuple[str, ...],
+    into: str,
+    order: OrderMode = "auto",
+    predict: bool = True,
+    stale_after: int = DEFAULT_STALE_AFTER,
 ) -> PlanReport:
     """Plan the integration of `patterns` into `into` without writing anything.
 
     With `predict`, also merge in memory in the planned order (which merges auto-resolve, which
     need a human) and look for semantic collisions between the branches.
     """
-    repo = open_repo(cwd)
+    with open_repo(cwd).scratch() as view:  # patch inputs become commits here: nothing is written
+        return _plan(view, cwd, patterns, into, order, predict, stale_after)
+
+
+def _plan(
+    repo: Repo,
+    cwd: Path,
+    patterns: tuple[str, ...],
+    into: str,
+    order: OrderMode,
+    predict: bool,
+    stale_after: int,
+) -> PlanReport:
     base_commit = _resolve_base(repo, into)
-    tips = _branch_tips(repo, patterns, exclude=())
+    expand = partial(_branch_tips, repo, exclude=())
+    inputs = prepare_inputs(repo, into, base_commit, patterns, cwd, expand, stale_after)
+    tips = inputs.tips
     facts = survey(repo, base_commit, tips)
     plan = make_plan(facts.branches, facts.ancestry, facts.pairs, order)
-    report = PlanReport(base=into, base_commit=base_commit, plan=plan, empty=facts.empty)
+    report = PlanReport(base=into, base_commit=base_commit, plan=plan, empty=facts.empty, inputs=inputs)
     if predict:
         report.predicted = _predict_order(repo, into, base_commit, plan.order, dict(tips))
         report.collisions = _plan_collisions(repo, [(n, t) for n, t in tips if n in set(plan.order)])
@@ -245,6 +290,13 @@ def _plan_collisions(repo: Repo, tips: list[tuple[str, str]]) -> list[Collision]
 def integrate(opts: IntegrateOptions) -> RunReport:
     """Start a run (or predict one with `dry_run`); returns where it ended."""
     repo = open_repo(opts.cwd)
+    if opts.dry_run:
+        with repo.scratch() as view:  # patch inputs become commits here: nothing is written
+            return _integrate(view, opts)
+    return _integrate(repo, opts)
+
+
+def _integrate(repo: Repo, opts: IntegrateOptions) -> RunReport:
     common = repo.common_dir
     existing_run = run_state.load(common)
     if existing_run is not None:
@@ -254,7 +306,11 @@ def integrate(opts: IntegrateOptions) -> RunReport:
         )
     base_commit = _resolve_base(repo, opts.into)
     result_ref = _check_result_branch(repo, opts, base_commit)
-    tips = _branch_tips(repo, opts.branches, exclude=(opts.result_branch,))
+    expand = partial(_branch_tips, repo, exclude=(opts.result_branch,))
+    inputs = prepare_inputs(
+        repo, opts.into, base_commit, opts.branches, opts.cwd, expand, opts.stale_after, opts.rebase_stale
+    )
+    tips = inputs.tips
     # with --order given nothing depends on the pairwise predictions: skip those merges
     facts = survey(repo, base_commit, tips, predict=opts.order != "given")
     plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
@@ -265,17 +321,21 @@ def integrate(opts: IntegrateOptions) -> RunReport:
         result_before=repo.ref_target(result_ref),
         result_commit=base_commit,
         strategy=opts.strategy,
-        order=plan.order + facts.empty,
+        order=plan.order + facts.empty + [u.name for u in inputs.unapplied],
         tips=dict(tips),
         test=opts.test,
         skip_conflicting=opts.skip_conflicting,
-        skipped=[{"branch": b, "reason": "nothing beyond BASE", "paths": []} for b in facts.empty],
+        skipped=[{"branch": b, "reason": "nothing beyond BASE", "paths": []} for b in facts.empty]
+        + inputs.skipped_rows(),
+        conflicts=inputs.conflict_rows(),
+        drop_failing=opts.drop_failing,
+        base_findings=inputs.findings_json(),
     )
-    notes = list(plan.warnings)
+    notes = list(plan.warnings) + inputs.notes
     if opts.dry_run:
         with repo.scratch() as scratch:
             report = _Runner(scratch, st, dry_run=True).advance()
-        if not opts.skip_conflicting and report.conflicts:
+        if not opts.skip_conflicting and any(c["kind"] != PATCH_KIND for c in report.conflicts):
             # predicted: these branches would stop the run for a human
             report.status = "conflict"
             report.skipped = [s for s in report.skipped if s["reason"] != "conflicts"]
@@ -366,6 +426,7 @@ class _Runner:
         self.dry_run = dry_run
         self.ref = _HEADS + st.result_branch
         self.notes: list[str] = []
+        self.memory = resolution_memory.load(repo)
 
     def advance(self) -> RunReport:
         """Merge every pending branch, then run the final test and finish."""
@@ -399,7 +460,7 @@ class _Runner:
             return None
         merge = merge_commits(repo, ours, theirs)
         labels = Labels(ours=st.result_branch, base="base", theirs=branch)
-        settled = settle(merge.conflicts, labels)
+        settled = settle(merge.conflicts, labels, memory=self.memory)
         clash = clashes(merge.changed_on_both_sides(lambda path: profile_for(path) is not None), labels)
         settled.human.extend(clash.human)
         settled.contents.update(clash.contents)
@@ -441,6 +502,8 @@ class _Runner:
             failed = self._test(commit, Paused(branch, ours, theirs, message, candidate=commit))
             if failed is not None:
                 return failed
+            if branch in st.dropped:  # --drop-failing left it out: the result branch stays
+                return None
         if not self.dry_run:
             self.repo.update_ref(self.ref, commit, ours, f"mergekit: merge {branch}")
         st.result_commit = commit
@@ -458,6 +521,8 @@ class _Runner:
         outcome = run_test(st.test, wt)
         if outcome.passed:
             return None
+        if self._culprits(paused, final):
+            return None
         st.status, st.paused = "test_failed", paused
         self._save()
         report = self._report("test_failed")
@@ -470,6 +535,48 @@ class _Runner:
         )
         report.notes = self.notes
         return report
+
+    def _culprits(self, paused: Paused, final: bool) -> bool:
+        """Find which branches fail the test together; True when `--drop-failing` left one out."""
+        st, repo = self.st, self.repo
+        assert st.test is not None
+        merged = [(b, st.tips[b]) for b in st.merged] + ([] if final else [(paused.branch, paused.theirs)])
+        if not merged:
+            return False
+        work = run_state.state_dir(repo.common_dir)
+        verdict = investigate_failure(
+            repo,
+            st.base_commit,
+            merged,
+            st.test,
+            work / "worktrees" / (_slug(st.result_branch) + "-culprits"),
+            work / "test-runs" / _slug(st.result_branch),
+            step=not final,
+            drop_failing=st.drop_failing,
+            label=st.result_branch,
+            squash=st.strategy == "squash",
+            memory=self.memory,
+        )
+        found = verdict.report
+        st.culprits, st.test_runs = found.culprits, [r.to_json() for r in found.runs]
+        self.notes.append(found.summary)
+        if verdict.drop is None:
+            return False
+        partners = [c for c in found.culprits if c != verdict.drop]
+        why = "fails the test" + (f" together with {', '.join(partners)}" if partners else "")
+        st.skipped.append({"branch": verdict.drop, "reason": why, "paths": found.shared_files})
+        st.dropped.append(verdict.drop)
+        st.conflicts = [c for c in st.conflicts if c["branch"] != verdict.drop]
+        st.status, st.paused = "running", None
+        if verdict.rebuilt is not None:
+            repo.update_ref(self.ref, verdict.rebuilt, st.result_commit, f"mergekit: drop {verdict.drop}")
+            st.result_commit = verdict.rebuilt
+            st.merged.remove(verdict.drop)
+        self.notes.append(
+            f"--drop-failing: left out {verdict.drop} ({why}); the integration goes on without it"
+        )
+        self._save()
+        return True
 
     # resuming ------------------------------------------------------------------------------
 
@@ -506,6 +613,9 @@ class _Runner:
                 commit = repo.create_commit(
                     tree, self._parents(paused.ours, paused.theirs), repo.commit_message(ws.head)
                 )
+        self.notes += resolution_memory.remember_handoff(
+            repo, paused.ours, paused.theirs, commit, paused.conflicts, st.result_branch, paused.branch
+        )
         return self._commit_step(paused.branch, paused.ours, paused.theirs, paused.message, commit)
 
     def _accept_fix(self, paused: Paused) -> RunReport | None:
@@ -554,7 +664,7 @@ class _Runner:
             if failed is not None:
                 failed.failed_branch = last if last != _FINAL else None
                 return failed
-        report = self._report("done")
+        report = self._report("test_failed" if st.dropped else "done")
         if not self.dry_run:
             if st.worktree is not None:
                 remove_worktree(self.repo, Path(st.worktree))
@@ -635,6 +745,10 @@ def _report(st: RunState, status: str) -> RunReport:
         result_commit=st.result_commit,
         strategy=st.strategy,
         failed_branch=paused.branch if paused is not None and st.status == "test_failed" else None,
+        base_findings=list(st.base_findings),
+        culprits=list(st.culprits),
+        dropped=list(st.dropped),
+        test_runs=list(st.test_runs),
     )
 
 
