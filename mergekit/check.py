@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,11 @@ from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
 from mergekit.plan import is_glob, select_branches
 from mergekit.resolve import Labels
 from mergekit.settle import clash_candidates, clashes, settle
+from mergekit.workflow import memory as resolution_memory
+from mergekit.workflow.inputs import UnappliedPatch
+from mergekit.workflow.prepare import PATCH_KIND, Prepared, prepare_inputs
+from mergekit.workflow.recall import Recall
+from mergekit.workflow.wrongbase import DEFAULT_STALE_AFTER
 
 PairStatus = Literal["clean", "auto_resolved", "needs_human"]
 _STATUSES: tuple[PairStatus, ...] = ("clean", "auto_resolved", "needs_human")
@@ -125,6 +131,8 @@ class CheckReport:
     """Collisions fail the check."""
     seconds: float = 0.0
     """Wall time of the whole check."""
+    inputs: Prepared | None = None
+    """Patch inputs and branches built on the wrong base (these fail the check with `strict`)."""
 
     @property
     def collisions(self) -> list[Collision]:
@@ -139,8 +147,9 @@ class CheckReport:
 
     @property
     def passed(self) -> bool:
-        """True when no human is needed (and, with `strict`, nothing collides)."""
-        return self.status != "needs_human" and not (self.strict and self.collisions)
+        """True when no human is needed (and, with `strict`, nothing collides and no base is wrong)."""
+        wrong_base = self.inputs is not None and bool(self.inputs.findings)
+        return self.status != "needs_human" and not (self.strict and (self.collisions or wrong_base))
 
     @property
     def exit_code(self) -> int:
@@ -162,6 +171,8 @@ class CheckOptions:
     """Fail on semantic collisions too."""
     collisions: bool = True
     """Look for semantic collisions at all."""
+    stale_after: int = DEFAULT_STALE_AFTER
+    """A branch this many commits behind BASE (touching what changed since) is stale."""
 
 
 def check_branches(opts: CheckOptions) -> CheckReport:
@@ -174,12 +185,19 @@ def check_branches(opts: CheckOptions) -> CheckReport:
             f"BASE {opts.into!r} not found — pass an existing branch, tag or commit to --into "
             "(in CI, fetch it first: `git fetch origin <base>` and use `origin/<base>`)"
         )
-    tips = select_revisions(repo, opts.branches)
-    report = CheckReport(base=opts.into, base_commit=base_commit, branches=tips, strict=opts.strict)
     shallow = (repo.common_dir / "shallow").is_file()
     with repo.scratch() as scratch:
+        expand = partial(select_revisions, scratch)
+        inputs = prepare_inputs(
+            scratch, opts.into, base_commit, opts.branches, opts.cwd, expand, opts.stale_after
+        )
+        tips = inputs.tips
+        report = CheckReport(
+            base=opts.into, base_commit=base_commit, branches=tips, strict=opts.strict, inputs=inputs
+        )
+        report.pairs += [_unapplied_pair(opts.into, base_commit, u) for u in inputs.unapplied]
         finder = Finder(scratch) if opts.collisions else None
-        checker = _PairChecker(scratch, finder, shallow)
+        checker = _PairChecker(scratch, finder, shallow, resolution_memory.load(scratch))
         for name, tip in tips:
             report.pairs.append(checker.check(opts.into, base_commit, name, tip, with_base=True))
         for (a, a_tip), (b, b_tip) in combinations(tips, 2):
@@ -229,10 +247,13 @@ def select_revisions(repo: Repo, patterns: Sequence[str]) -> list[tuple[str, str
 class _PairChecker:
     """Checks pairs in a scratch repository; collisions through a shared, caching finder."""
 
-    def __init__(self, repo: Repo, finder: Finder | None, shallow: bool) -> None:
+    def __init__(
+        self, repo: Repo, finder: Finder | None, shallow: bool, memory: Recall | None = None
+    ) -> None:
         self.repo = repo
         self.finder = finder
         self.shallow = shallow
+        self.memory = memory
 
     def check(
         self, ours: str, ours_tip: str, theirs: str, theirs_tip: str, with_base: bool = False
@@ -284,7 +305,7 @@ class _PairChecker:
             return done("clean")  # disjoint changes: git's merge is the union of both sides
         merge = merge_commits(repo, ours_tip, theirs_tip)
         labels = Labels(ours=ours, base="base", theirs=theirs)
-        settled = settle(merge.conflicts, labels)
+        settled = settle(merge.conflicts, labels, memory=self.memory)
         conflicted = {c.path for c in merge.conflicts}
         clash = clashes(clash_candidates(repo, base, ours_tip, theirs_tip, both - conflicted), labels)
         files: list[FileCheck] = [
@@ -317,6 +338,30 @@ class _PairChecker:
         else:
             status = "clean"
         return done(status, tuple(files))
+
+
+def _unapplied_pair(base: str, base_commit: str, patch: UnappliedPatch) -> PairCheck:
+    """A patch input that does not apply, as a pair with BASE that needs a human."""
+    files = tuple(
+        FileCheck(
+            path=f.path,
+            status="needs_human",
+            kind=PATCH_KIND,
+            hunks=tuple(Hunk(h.old_start, h.old_lines, h.new_start, h.new_lines) for h in f.hunks),
+        )
+        for f in patch.files
+    )
+    return PairCheck(
+        ours=base,
+        theirs=patch.name,
+        ours_commit=base_commit,
+        theirs_commit="",
+        merge_base=None,
+        status="needs_human",
+        files=files,
+        note=f"commit {patch.commit} of the patch does not apply",
+        with_base=True,
+    )
 
 
 def _dir_file_clash(a: frozenset[str], b: frozenset[str]) -> bool:
