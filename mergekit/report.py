@@ -25,6 +25,8 @@ from mergekit.check import CheckReport, FileCheck, PairCheck
 from mergekit.collisions import Collision
 from mergekit.integrate import AbortReport, PlanReport, RunReport
 from mergekit.plan import Plan
+from mergekit.report_workflow import findings_lines, github_findings, prepared_lines
+from mergekit.report_workflow import run_lines as workflow_run_lines
 
 
 def emit_json(data: dict[str, Any]) -> None:
@@ -107,6 +109,7 @@ def run_lines(report: RunReport) -> list[str]:
         lines += [f"  {_e(c['branch'])}: {_e(c['path'])} ({_e(c['kind'])})" for c in report.conflicts]
     if report.worktree:
         lines.append(f"[bold]Worktree[/bold]: {_e(report.worktree)}")
+    lines += workflow_run_lines(report.base_findings, report.culprits, report.dropped, report.test_runs)
     if report.test_output:
         lines.append("[bold]Test output (end)[/bold]")
         lines += ["  " + _e(line) for line in report.test_output.rstrip().splitlines()[-20:]]
@@ -204,6 +207,8 @@ def plan_json(report: PlanReport) -> dict[str, Any]:
         "warnings": list(plan.warnings),
         "predicted": report.predicted,
         "collisions": [collision_json(c) for c in report.collisions],
+        "base_findings": report.inputs.findings_json() if report.inputs else [],
+        "patches": report.inputs.patches_json() if report.inputs else [],
     }
 
 
@@ -215,6 +220,7 @@ def print_plan(report: PlanReport, as_json: bool = False, fmt: str = "text") -> 
         click.echo(plan_mermaid(report))
     else:
         lines = plan_lines(report.plan, report.base, report.empty)
+        lines += prepared_lines(report.inputs)
         lines += predicted_lines(report)
         emit_text(lines)
 
@@ -384,6 +390,8 @@ def check_json(report: CheckReport) -> dict[str, Any]:
         },
         "pairs": [_pair_json(p) for p in pairs],
         "collisions": [collision_json(c) for c in report.collisions],
+        "base_findings": report.inputs.findings_json() if report.inputs else [],
+        "patches": report.inputs.patches_json() if report.inputs else [],
         "seconds": round(report.seconds, 3),
     }
 
@@ -495,6 +503,7 @@ def check_lines(report: CheckReport) -> list[str]:
         what = "errors, --strict" if report.strict else "warnings; --strict fails on them"
         lines.append(f"[bold yellow]Semantic collisions[/bold yellow] ({what})")
         lines += [f"  {_e(f'[{c.kind}]')} {_e(c.message)}" for c in report.collisions]
+    lines += findings_lines(report.inputs.findings_json() if report.inputs else [])
     verdict = "[green]PASS[/green]" if report.passed else "[red]FAIL[/red]"
     counts = ", ".join(
         f"{sum(p.status == s for p in report.pairs)} {_WORDS[s]}"
@@ -557,6 +566,7 @@ def github_lines(report: CheckReport) -> list[str]:
     for c in report.collisions:
         site = c.theirs_site
         out.append(_gh(level, site.path, site.line, f"mergekit: {c.kind} collision", c.message))
+    out += github_findings(report.inputs.findings_json() if report.inputs else [], report.strict)
     verdict = "passed" if report.passed else "failed"
     out.append(
         f"mergekit check {verdict}: {len(report.pairs)} pairs, "
