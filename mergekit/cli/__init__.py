@@ -27,6 +27,7 @@ _COMMANDS: dict[str, str] = {
     "resolve": "commands_resolve",
     "languages": "commands_resolve",
     "replay": "commands_replay",
+    "memory": "commands_memory",
 }
 """Command name → the module (in mergekit.cli) that defines it, imported only when used."""
 

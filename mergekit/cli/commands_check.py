@@ -15,7 +15,7 @@ import click
 
 from mergekit import report
 from mergekit.check import CheckOptions, check_branches
-from mergekit.cli.options import repo_option
+from mergekit.cli.options import repo_option, stale_after_option
 from mergekit.errors import MergekitError
 
 
@@ -33,8 +33,9 @@ from mergekit.errors import MergekitError
     help="text matrix, one JSON object, GitHub annotations, or JUnit XML.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--strict", is_flag=True, help="Semantic collisions fail the check too.")
+@click.option("--strict", is_flag=True, help="Semantic collisions and branches on a wrong base fail it too.")
 @click.option("--no-collisions", is_flag=True, help="Do not look for semantic collisions.")
+@stale_after_option
 @repo_option
 def check_cmd(
     branches: tuple[str, ...],
@@ -43,6 +44,7 @@ def check_cmd(
     as_json: bool,
     strict: bool,
     no_collisions: bool,
+    stale_after: int,
     cwd: Path,
 ) -> int:
     """Predict merging BRANCH|GLOB|REV... into BASE and into each other; write nothing.
@@ -52,7 +54,14 @@ def check_cmd(
     HEAD, origin/feature/x and refs/pull/1/head work in CI checkouts.
     """
     result = check_branches(
-        CheckOptions(cwd=cwd, into=into, branches=branches, strict=strict, collisions=not no_collisions)
+        CheckOptions(
+            cwd=cwd,
+            into=into,
+            branches=branches,
+            strict=strict,
+            collisions=not no_collisions,
+            stale_after=stale_after,
+        )
     )
     fmt = "json" if as_json else fmt
     report.print_check(result, fmt)

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from mergekit import report
-from mergekit.cli.options import json_option, repo_option
+from mergekit.cli.options import json_option, repo_option, stale_after_option
 from mergekit.errors import EXIT_OK
 from mergekit.integrate import (
     IntegrateOptions,
@@ -25,6 +25,7 @@ from mergekit.integrate import (
     plan_branches,
     run_status,
 )
+from mergekit.plan import OrderMode
 
 
 @click.command("integrate")
@@ -45,6 +46,15 @@ from mergekit.integrate import (
     "--skip-conflicting", is_flag=True, help="Merge what merges; report branches that need a human."
 )
 @click.option("--dry-run", is_flag=True, help="Plan and predict the outcome; write nothing.")
+@click.option(
+    "--rebase-stale",
+    is_flag=True,
+    help="Replay branches built on the wrong base onto the right one (in memory) before integrating.",
+)
+@click.option(
+    "--drop-failing", is_flag=True, help="When --test fails, leave the culprit out instead of stopping."
+)
+@stale_after_option
 @json_option
 @repo_option
 def integrate_cmd(
@@ -57,13 +67,17 @@ def integrate_cmd(
     test_cmd: str | None,
     skip_conflicting: bool,
     dry_run: bool,
+    rebase_stale: bool,
+    drop_failing: bool,
+    stale_after: int,
     as_json: bool,
     cwd: Path,
 ) -> int:
-    """Merge BRANCH|GLOB... (default: the branches of the linked worktrees) into a result branch.
+    """Merge BRANCH|GLOB|PATCH... (default: the branches of the linked worktrees) into a result branch.
 
     The order is planned (dependencies first, least contested next); append-only conflicts
-    are resolved structurally; a genuine conflict pauses the run in a dedicated worktree.
+    are resolved structurally (or from the resolution memory); a genuine conflict pauses the
+    run in a dedicated worktree. A PATCH is a `.patch`/`.diff` file or `-` (standard input).
     """
     opts = IntegrateOptions(
         cwd=cwd,
@@ -76,6 +90,9 @@ def integrate_cmd(
         test=test_cmd,
         skip_conflicting=skip_conflicting,
         dry_run=dry_run,
+        rebase_stale=rebase_stale,
+        drop_failing=drop_failing,
+        stale_after=stale_after,
     )
     result = integrate(opts)
     report.print_run(result, as_json)
@@ -122,12 +139,17 @@ def status_cmd(as_json: bool, cwd: Path) -> int:
     show_default=True,
     help="text, one JSON object, or a Mermaid flowchart (for a PR description).",
 )
+@stale_after_option
 @json_option
 @repo_option
-def plan_cmd(branches: tuple[str, ...], into: str, order: str, fmt: str, as_json: bool, cwd: Path) -> int:
+def plan_cmd(
+    branches: tuple[str, ...], into: str, order: str, fmt: str, stale_after: int, as_json: bool, cwd: Path
+) -> int:
     """Show the merge order with a reason per position, dependencies, the conflict matrix, the
-    predicted outcome of each merge in that order, and semantic collisions."""
-    result = plan_branches(cwd, branches, into, "given" if order == "given" else "auto")
+    predicted outcome of each merge in that order, semantic collisions, and branches built on
+    the wrong base."""
+    mode: OrderMode = "given" if order == "given" else "auto"
+    result = plan_branches(cwd, branches, into, mode, stale_after=stale_after)
     report.print_plan(result, as_json, fmt)
     return EXIT_OK
 

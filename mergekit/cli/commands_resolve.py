@@ -108,9 +108,10 @@ def resolve_cmd(paths: tuple[str, ...], add: bool, explain: bool, as_json: bool,
     Exit codes: 0 every file resolved, 1 some files still need a human, 2 bad input.
     """
     from mergekit.driver import explain_lines
+    from mergekit.workflow.recall import RepositoryMemory
     from mergekit.worktree_conflicts import resolve_worktree
 
-    report = resolve_worktree(cwd, paths, add=add)
+    report = resolve_worktree(cwd, paths, add=add, memory=RepositoryMemory(cwd))
     code = EXIT_NEEDS_HUMAN if report.needs_human else EXIT_OK
     if as_json:
         data = report.to_json()
