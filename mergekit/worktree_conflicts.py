@@ -22,6 +22,7 @@ from typing import Any
 from mergekit.driver import configured_style, write_atomically
 from mergekit.errors import MergekitError
 from mergekit.resolve import FileResolution, Labels, resolve_file
+from mergekit.workflow.recall import MEMORY_RULE, Recall
 
 REGULAR_MODES = ("100644", "100755")
 """Index modes of regular files (the only ones the resolver merges)."""
@@ -232,9 +233,17 @@ def _skip_reason(c: ConflictedPath) -> str | None:
 
 
 def resolve_worktree(
-    cwd: Path, pathspecs: tuple[str, ...] = (), *, add: bool = False, style: str | None = None
+    cwd: Path,
+    pathspecs: tuple[str, ...] = (),
+    *,
+    add: bool = False,
+    style: str | None = None,
+    memory: Recall | None = None,
 ) -> ResolveReport:
-    """Resolve the conflicted files under `pathspecs` in the work tree at `cwd`; `add` the clean ones."""
+    """Resolve the conflicted files under `pathspecs` in the work tree at `cwd`; `add` the clean ones.
+
+    With `memory`, what the resolver leaves is settled from remembered resolutions when it can be.
+    """
     root = worktree_root(cwd)
     conflicted = conflicted_paths(cwd, pathspecs)
     if pathspecs and not conflicted:
@@ -246,7 +255,7 @@ def resolve_worktree(
     oids = [s.oid for c in conflicted for s in (c.base, c.ours, c.theirs) if s is not None]
     blobs = read_blobs(root, oids)
     sizes = marker_sizes(root, [c.path for c in conflicted])
-    outcomes = [_resolve_one(root, c, blobs, sizes[c.path], style) for c in conflicted]
+    outcomes = [_resolve_one(root, c, blobs, sizes[c.path], style, memory) for c in conflicted]
     if add:
         clean = [o.path for o in outcomes if o.status == "resolved"]
         add_paths(root, clean)
@@ -255,7 +264,12 @@ def resolve_worktree(
 
 
 def _resolve_one(
-    root: Path, c: ConflictedPath, blobs: dict[str, bytes], size: int, style: str
+    root: Path,
+    c: ConflictedPath,
+    blobs: dict[str, bytes],
+    size: int,
+    style: str,
+    memory: Recall | None = None,
 ) -> FileOutcome:
     reason = _skip_reason(c)
     if reason is not None:
@@ -278,6 +292,11 @@ def _resolve_one(
         marker_size=size,
         style=style,
     )
+    recalled = None
+    if not resolution.clean and memory is not None:
+        recalled = memory.recall(base, blobs[c.ours.oid], blobs[c.theirs.oid], c.path)
+    if recalled is not None:
+        resolution = FileResolution(merged=recalled.merged, clean=True, rule=MEMORY_RULE)
     if resolution.merged != current and not has_markers(current, size):
         # Someone edited the file since git wrote it (and it is not our own earlier result).
         return FileOutcome(
