@@ -98,7 +98,7 @@ def test_base_findings_and_rebase_in_memory(repo: GitRepo) -> None:
         assert scratch.is_ancestor(foundation, rebased.tip)
         schema = scratch.read_path(rebased.tip, "src/db/schema.ts") or b""
         assert b"'users'" in schema and b"'orders'" in schema
-        assert "rebased feat/lost onto foundation in memory (1 commits)" in rebased.note
+        assert "rebased feat/lost onto foundation in memory (1 commit)" in rebased.note
 
 
 def test_stale_branch_is_replayed_onto_base(repo: GitRepo) -> None:

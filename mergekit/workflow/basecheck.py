@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from mergekit.engine import Conflict, Repo
-from mergekit.engine.rebase import Settle, count_between, replay_commits
+from mergekit.engine.rebase import Settle, commits_between, count_between, replay_commits
 from mergekit.resolve import Labels
 from mergekit.settle import settle
 from mergekit.workflow.wrongbase import (
@@ -48,8 +48,8 @@ class Rebased:
                 f"{', '.join(self.conflicts)}); integrating it as it is — rebase it by hand"
             )
         return (
-            f"rebased {self.branch} onto {self.onto_name} in memory ({self.replayed} commits) "
-            "before integrating"
+            f"rebased {self.branch} onto {self.onto_name} in memory ({self.replayed} "
+            f"commit{'s' if self.replayed != 1 else ''}) before integrating"
         )
 
 
@@ -84,26 +84,27 @@ def base_findings(
 
 
 def _foundations(repo: Repo, base_commit: str, live: Sequence[tuple[str, str]]) -> list[Foundation]:
-    """Listed branches others are built on, and commits two listed branches share beyond BASE."""
+    """Listed branches others are built on, and commits two listed branches share beyond BASE.
+
+    Each branch's commits beyond BASE are walked once; ancestry between branches is then a set
+    lookup (a commit beyond BASE is an ancestor of a tip exactly when it is among its commits).
+    """
+    own = {tip: frozenset(commits_between(repo, base_commit, tip)) for _, tip in live}
     found: dict[str, str] = {}  # foundation commit → its name
     for name, tip in live:
-        if any(other != name and t != tip and repo.is_ancestor(tip, t) for other, t in live):
+        if any(t != tip and tip in own[t] for _, t in live):
             found.setdefault(tip, name)
-    for a_tip, b_tip in combinations([t for _, t in live], 2):
+    for a_tip, b_tip in combinations(own, 2):
+        if not own[a_tip] & own[b_tip]:
+            continue
         shared = repo.merge_base(a_tip, b_tip)
-        if shared is None or shared in found or shared in (a_tip, b_tip):
-            continue
-        if repo.is_ancestor(shared, base_commit):
-            continue
-        found[shared] = shared[:12]
+        if shared is not None and shared not in found and shared not in (a_tip, b_tip):
+            found[shared] = shared[:12]
     result = []
     for commit, name in found.items():
-        builders = tuple(n for n, t in live if t != commit and repo.is_ancestor(commit, t))
-        missing = tuple(
-            n
-            for n, t in live
-            if n != name and not repo.is_ancestor(commit, t) and not repo.is_ancestor(t, commit)
-        )
+        below = own.get(commit) or frozenset(commits_between(repo, base_commit, commit))
+        builders = tuple(n for n, t in live if t != commit and commit in own[t])
+        missing = tuple(n for n, t in live if n != name and commit not in own[t] and t not in below)
         if not builders or not missing:
             continue
         start = repo.merge_base(base_commit, commit)
@@ -114,7 +115,7 @@ def _foundations(repo: Repo, base_commit: str, live: Sequence[tuple[str, str]]) 
                 name=name,
                 commit=commit,
                 footprint=repo.changed_paths(start, commit),
-                commits=count_between(repo, start, commit),
+                commits=len(below),
                 built_on_by=builders,
                 missing_from=missing,
             )
