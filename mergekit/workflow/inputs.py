@@ -196,12 +196,25 @@ def make_patch_commits(
             parsed.append(parse_diff(commit.diff))
         except MergekitError as exc:
             raise MergekitError(f"{source.name}: {exc.message}") from exc
-    origin = find_origin(repo, starts, parsed[0])
+    origin = find_origin(repo, starts, _first_touches(parsed))
     if origin is not None:
         made = _apply_series(repo, source.name, origin, commits, parsed, three_way=False)
         if isinstance(made, PatchInput):
             return made
     return _apply_series(repo, source.name, base_commit, commits, parsed, three_way=True)
+
+
+def _first_touches(parsed: Sequence[Sequence[FilePatch]]) -> list[FilePatch]:
+    """Each path's first change in a series: what the commit the series was made from must hold."""
+    seen: set[str] = set()
+    first: list[FilePatch] = []
+    for files in parsed:
+        for fp in files:
+            path = fp.old_path if fp.old_path is not None else fp.path
+            if path not in seen:
+                first.append(fp)
+            seen.update(p for p in (fp.old_path, fp.new_path) if p is not None)
+    return first
 
 
 def _apply_series(
