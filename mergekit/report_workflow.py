@@ -127,3 +127,31 @@ def memory_lines(entries: Sequence[MemoryEntry], removed: bool = False) -> list[
         share = f"git push origin {MEMORY_REF}"
         lines.append(f"[dim]forget one with `mergekit memory forget KEY`; share them: {share}[/dim]")
     return lines
+
+
+# -- mergekit demo ----------------------------------------------------------------------------
+
+
+def demo_memory_lines(branch: str, paths: Sequence[str], continued: Any, again: Any) -> list[str]:
+    """Narrate the demo's second act: a person resolves the hand-off, mergekit remembers it, and
+    a second run resolves the same conflict from memory. `continued` and `again` are run reports."""
+    files = _e(", ".join(paths))
+    lines = [
+        "",
+        f"[bold]A person resolves it[/bold] — here by keeping {_e(branch)}'s side of {files} — "
+        "and runs `mergekit continue`:",
+    ]
+    lines += [f"  {_e(n)}" for n in continued.notes if "remembered" in n]
+    lines.append(f"  status: {_e(continued.status)}")
+    lines.append("")
+    lines.append(
+        f"[bold]The agents re-run[/bold]: a second integration into {_e(again.result_branch)}, from scratch"
+    )
+    recalled = [a for a in again.auto_resolved if a["rule"] == "memory"]
+    lines += [f"  {_e(a['branch'])}: {_e(a['path'])} [green]resolved from memory[/green]" for a in recalled]
+    verdict = "no human needed this time" if again.status == "done" else f"status {again.status}"
+    lines.append(f"  status: {_e(again.status)} — {verdict}")
+    lines.append(
+        f"[dim]the memory lives in {MEMORY_REF}: `mergekit memory list`, `mergekit memory forget`[/dim]"
+    )
+    return lines
