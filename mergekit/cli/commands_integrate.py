@@ -19,6 +19,7 @@ from mergekit.cli.options import json_option, repo_option, stale_after_option
 from mergekit.errors import EXIT_OK
 from mergekit.integrate import (
     IntegrateOptions,
+    RunReport,
     abort_run,
     continue_run,
     integrate,
@@ -177,6 +178,8 @@ def demo_cmd(keep: bool) -> int:
                 if file.is_file():
                     shown[conflict["path"]] = file.read_text(encoding="utf-8", errors="replace")
         report.print_demo_handoff(result, shown)
+        if result.status == "conflict" and result.worktree and result.conflicts:
+            result = _demo_memory(scenario.path, scenario.base, scenario.branches, result)
         if keep:
             report.emit_text([f"kept the demo repository: {tmp / 'acme-app'}"])
         else:
@@ -187,6 +190,25 @@ def demo_cmd(keep: bool) -> int:
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)
     return EXIT_OK
+
+
+def _demo_memory(path: Path, base: str, branches: list[str], paused: RunReport) -> RunReport:
+    """The demo's second act: resolve the hand-off as a person would, continue (mergekit remembers
+    the resolution), then integrate again from scratch: the same conflict resolves from memory."""
+    from mergekit.report_workflow import demo_memory_lines
+    from mergekit.scenarios.gitcli import take_theirs
+
+    assert paused.worktree is not None
+    paths = [c["path"] for c in paused.conflicts]
+    take_theirs(Path(paused.worktree), paths)
+    continued = continue_run(path)
+    if continued.status != "done":
+        return continued
+    again = integrate(
+        IntegrateOptions(cwd=path, into=base, branches=tuple(branches), result_branch="integration-rerun")
+    )
+    report.emit_text(demo_memory_lines(paused.conflicts[0]["branch"], paths, continued, again))
+    return again
 
 
 COMMANDS: list[click.Command] = [integrate_cmd, continue_cmd, abort_cmd, status_cmd, plan_cmd, demo_cmd]
