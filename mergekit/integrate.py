@@ -304,6 +304,8 @@ def _integrate(repo: Repo, opts: IntegrateOptions) -> RunReport:
             f"an integration into {existing_run.result_branch} is {existing_run.status} "
             "— finish it with `mergekit continue` or drop it with `mergekit abort`"
         )
+    if opts.drop_failing and not opts.test:
+        raise MergekitError("--drop-failing leaves out what fails --test: pass --test CMD too")
     base_commit = _resolve_base(repo, opts.into)
     result_ref = _check_result_branch(repo, opts, base_commit)
     expand = partial(_branch_tips, repo, exclude=(opts.result_branch,))
@@ -442,6 +444,7 @@ class _Runner:
         if st.status == "conflict" and st.paused is not None:
             stopped = self._accept_resolution(st.paused)
         elif st.status == "test_failed" and st.paused is not None:
+            st.culprits, st.test_runs = [], []  # they described the failure being fixed
             stopped = self._accept_fix(st.paused)
         else:
             stopped = None

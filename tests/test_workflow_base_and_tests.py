@@ -213,3 +213,22 @@ def test_final_failure_is_rebuilt_without_the_culprit(repo: GitRepo, tmp_path: P
     rebuilt = repo.git("ls-tree", "--name-only", verdict.rebuilt).split()
     assert "a.flag" in rebuilt and "d.txt" in rebuilt and "b.flag" not in rebuilt
     assert len(list((tmp_path / "logs").iterdir())) == len(verdict.report.runs) + 1  # + the rebuilt run
+
+
+def test_drop_failing_needs_a_test(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    _together(repo)
+    code = main(["integrate", "feat/a", "--into", "main", "--drop-failing", "-C", str(repo.path)])
+    assert code == 2 and "pass --test CMD too" in capsys.readouterr().err
+    assert "refs/heads/integration" not in repo.refs()
+
+
+def test_a_fixed_failure_forgets_its_culprits(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    _together(repo)
+    args = ("integrate", "feat/a", "feat/b", "--into", "main", "--order", "given", "--test", TEST)
+    code, run = _json(capsys, *args, "--json", "-C", str(repo.path))
+    assert code == 1 and run["culprits"] == ["feat/a", "feat/b"]
+    wt = Path(run["worktree"])
+    repo.git("rm", "-q", "b.flag", cwd=wt)
+    repo.git("commit", "-q", "-m", "b without its flag", cwd=wt)
+    code, done = _json(capsys, "continue", "--json", "-C", str(wt))
+    assert code == 0 and done["status"] == "done" and done["culprits"] == [] and done["test_runs"] == []
