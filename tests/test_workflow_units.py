@@ -183,3 +183,27 @@ def test_memory_learns_recalls_and_forgets(repo: GitRepo) -> None:
         .splitlines()[0]
         .startswith("mergekit memory: forget")
     )
+
+
+def test_memory_settles_its_regions_and_leaves_the_rest_to_the_resolver(repo: GitRepo) -> None:
+    repo.commit("base", {"x": "x\n"})
+    engine = open_repo(repo.path)
+    base = b"export * from './a';\n\nexport const N = 1;\n"
+
+    def side(export: str, n: int) -> bytes:
+        return f"export * from './a';\nexport * from './{export}';\n\nexport const N = {n};\n".encode()
+
+    resolved = b"export * from './a';\nexport * from './o';\nexport * from './t';\n\nexport const N = 5;\n"
+    learned = memory.learn(base, side("o", 2), side("t", 3), resolved, "src/x.ts")
+    assert [e.resolution for e in learned] == [
+        "export * from './o';\nexport * from './t';\n",
+        "export const N = 5;\n",
+    ]
+    memory.remember(engine, learned)
+    # other branches append other exports: that region is new, the N region is remembered
+    recalled = memory.load(engine).recall(base, side("p", 2), side("q", 3), "src/x.ts")
+    assert recalled is not None and "the rest by typescript" in recalled.detail
+    assert (
+        recalled.merged
+        == b"export * from './a';\nexport * from './p';\nexport * from './q';\n\nexport const N = 5;\n"
+    )
