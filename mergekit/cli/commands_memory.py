@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from mergekit import report
+from mergekit.output import check as report
 from mergekit.cli.options import json_option, repo_option
 from mergekit.engine import open_repo
 from mergekit.errors import EXIT_OK

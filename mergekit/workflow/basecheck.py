@@ -12,7 +12,7 @@ from itertools import combinations
 from mergekit.engine import Conflict, Repo
 from mergekit.engine.rebase import Settle, commits_between, count_between, replay_commits
 from mergekit.resolve import Labels
-from mergekit.settle import settle
+from mergekit.merging import settle
 from mergekit.workflow.wrongbase import (
     DEFAULT_STALE_AFTER,
     BaseFinding,

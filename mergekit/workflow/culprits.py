@@ -19,8 +19,8 @@ from pathlib import Path
 from mergekit.engine import Repo, add_worktree, checkout_commit, merge_commits, remove_worktree
 from mergekit.resolve import Labels
 from mergekit.resolve.profiles import profile_for
-from mergekit.settle import clashes, settle
-from mergekit.testrun import run_test
+from mergekit.merging import clashes, settle
+from mergekit.app.integrate.testrun import run_test
 from mergekit.workflow.culprit_search import find_culprits
 from mergekit.workflow.recall import Recall
 

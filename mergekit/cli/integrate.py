@@ -14,10 +14,7 @@ from pathlib import Path
 
 import click
 
-from mergekit import report
-from mergekit.cli.options import json_option, repo_option, stale_after_option
-from mergekit.errors import EXIT_OK
-from mergekit.integrate import (
+from mergekit.app.integrate.runner import (
     IntegrateOptions,
     RunReport,
     abort_run,
@@ -27,6 +24,9 @@ from mergekit.integrate import (
     run_status,
 )
 from mergekit.plan import OrderMode
+from mergekit.cli.options import json_option, repo_option, stale_after_option
+from mergekit.errors import EXIT_OK
+from mergekit.output import check as report
 
 
 @click.command("integrate")

@@ -23,12 +23,12 @@ from itertools import combinations
 from pathlib import Path
 from typing import Literal
 
-from mergekit.collisions import Collision, Finder
+from mergekit.collisions.finder import Collision, Finder
 from mergekit.engine import Conflict, ConflictKind, Repo, merge_commits, open_repo
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
+from mergekit.merging import clash_candidates, clashes, settle
 from mergekit.plan import is_glob, select_branches
 from mergekit.resolve import Labels
-from mergekit.settle import clash_candidates, clashes, settle
 from mergekit.workflow import memory as resolution_memory
 from mergekit.workflow.inputs import UnappliedPatch
 from mergekit.workflow.prepare import PATCH_KIND, Prepared, prepare_inputs

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from mergekit.engine import Repo, merge_commits
+from mergekit.merging import settle
 from mergekit.plan import BranchFacts, PairPrediction
 from mergekit.resolve import Labels
-from mergekit.settle import settle
 
 
 @dataclass

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mergekit.driver import configured_style, write_atomically
+from mergekit.app.merge_file import configured_style, write_atomically
 from mergekit.errors import MergekitError
 from mergekit.resolve import FileResolution, Labels, resolve_file
 from mergekit.workflow.recall import MEMORY_RULE, Recall
