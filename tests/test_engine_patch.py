@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mergekit.engine import open_repo
 from mergekit.engine.patch import apply_hunks, apply_to_tree, find_origin, parse_diff
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 LINES = "".join(f"line {i}\n" for i in range(1, 21))
 

@@ -9,7 +9,7 @@ import pytest
 from mergekit.engine import Conflict, RefMoved, open_repo
 from mergekit.engine.rebase import commits_between, count_between, replay_commits
 from mergekit.engine.refstore import read_store, write_store
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 
 def test_replay_matches_git_rebase_onto(repo: GitRepo) -> None:

@@ -12,7 +12,7 @@ import pytest
 from mergekit.engine import open_repo
 from mergekit.entry import main
 from mergekit.workflow.culprits import investigate_failure
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 BARREL = "".join(f"export * from './m{i}';\n" for i in range(4))
 

@@ -12,7 +12,7 @@ import pytest
 
 from mergekit.entry import main
 from mergekit.workflow.memory import MEMORY_REF
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 CONFIG = "src/config.ts"
 BASE = "import { env } from './env';\n\nexport const PORT = 3000;\n\nexport const N = 1;\n"

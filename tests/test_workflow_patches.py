@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from mergekit.entry import main
-from tests.gitrepo import GitRepo
-from tests.integrate_helpers import written_state
+from tests.helpers.gitrepo import GitRepo
+from tests.helpers.integrate import written_state
 
 BARREL = "".join(f"export * from './m{i}';\n" for i in range(4))
 

@@ -12,7 +12,7 @@ from mergekit.workflow import memory
 from mergekit.workflow.basecheck import base_findings, rebase_findings
 from mergekit.workflow.culprits import build_chain, find_test_culprits
 from mergekit.workflow.inputs import UnappliedPatch, gather_inputs
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 BARREL = "".join(f"export * from './m{i}';\n" for i in range(4))
 
