@@ -5,13 +5,12 @@ from __future__ import annotations
 import random
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mergekit.engine.linemerge import merge_texts
-from mergekit.resolve import Labels, line_merge
-from mergekit.resolve import linemerge as linemerge_module
-from mergekit.resolve.linemerge import use_in_process
+from mergekit.resolve import Labels, line_merge, resolve_file
 
 
 def _variants(seed: int) -> tuple[bytes, bytes, bytes]:
@@ -49,13 +48,31 @@ def test_same_output_as_git_merge_file(seed: int, tmp_path: Path, git_env: dict[
 def test_resolver_uses_the_backend_with_the_same_result() -> None:
     base, ours, theirs = b"a\nb\nc\n", b"a\nx\nb\nc\n", b"a\ny\nb\nc\n"
     labels = Labels("ours", "base", "theirs")
-    before = linemerge_module._backend
-    try:
-        use_in_process(None)
-        by_process = line_merge(base, ours, theirs, labels=labels)
-        use_in_process(merge_texts)
-        in_process = line_merge(base, ours, theirs, labels=labels)
-    finally:
-        use_in_process(before)
+    calls: list[bytes] = []
+
+    def counting(*args: Any) -> tuple[bytes, bool]:
+        calls.append(args[1])
+        return merge_texts(*args)
+
+    by_process = line_merge(base, ours, theirs, labels=labels)
+    in_process = line_merge(base, ours, theirs, labels=labels, backend=counting)
     assert in_process == by_process
     assert in_process.conflicts == 1
+    assert calls == [ours]  # the backend ran, once; no other call used it
+    assert line_merge(base, ours, theirs, labels=labels) == by_process and calls == [ours]
+
+
+def test_resolve_file_passes_its_backend_down() -> None:
+    """`resolve_file(backend=...)` merges with that backend, and leaves no switch behind."""
+    base = b"export * from './a';\n"
+    ours, theirs = base + b"export * from './b';\n", base + b"export * from './c';\n"
+    calls: list[bytes] = []
+
+    def counting(*args: Any) -> tuple[bytes, bool]:
+        calls.append(args[1])
+        return merge_texts(*args)
+
+    result = resolve_file(base, ours, theirs, "src/index.ts", backend=counting)
+    assert result.clean and calls
+    count = len(calls)
+    assert resolve_file(base, ours, theirs, "src/index.ts") == result and len(calls) == count

@@ -50,13 +50,13 @@ def test_merge_file_is_listed_in_the_main_help(capsys: pytest.CaptureFixture[str
 
 def test_merge_file_help_through_click_forwards_to_the_driver() -> None:
     """The click command (reached only when entry's fast path is bypassed) runs the same driver."""
-    from mergekit.cli import run_cli
+    from mergekit.cli.group import run_cli
 
     proc = subprocess.run(
         [
             sys.executable,
             "-c",
-            "import sys; from mergekit.cli import run_cli; sys.exit(run_cli(sys.argv[1:]))",
+            "import sys; from mergekit.cli.group import run_cli; sys.exit(run_cli(sys.argv[1:]))",
             "merge-file",
             "--help",
         ],

@@ -9,10 +9,11 @@ commit ids whatever the user's git setup is.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from mergekit.engine.gitcli import run_git
 
 START_DATE = datetime.fromisoformat("2026-01-05T09:00:00+00:00")
 """The date of a scenario's first commit; each later commit is one hour after the previous."""
@@ -70,17 +71,10 @@ class ScenarioRepo:
 
     def git(self, *args: str, cwd: Path | None = None) -> str:
         """Run git in the main work tree (or `cwd`) and return its stdout; raise on failure."""
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=cwd or self.path,
-            env=scenario_env(self._when()),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        proc = run_git(args, cwd or self.path, env=scenario_env(self._when()), check=False)
         if proc.returncode != 0:
-            raise ScenarioGitError(f"git {' '.join(args)} failed ({proc.returncode}): {proc.stderr.strip()}")
-        return proc.stdout
+            raise ScenarioGitError(f"git {' '.join(args)} failed ({proc.returncode}): {proc.error}")
+        return proc.text
 
     def write(self, files: Mapping[str, str]) -> None:
         """Write files (paths relative to the work tree) with LF line endings."""
