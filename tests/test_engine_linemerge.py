@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 
 from mergekit.engine.linemerge import merge_texts
 from mergekit.resolve import Labels, line_merge, resolve_file
+from tests.helpers.gitmerge import git_merge_file
 
 
 def _variants(seed: int) -> tuple[bytes, bytes, bytes]:
@@ -35,14 +35,12 @@ def _variants(seed: int) -> tuple[bytes, bytes, bytes]:
 @pytest.mark.parametrize("seed", range(60))
 def test_same_output_as_git_merge_file(seed: int, tmp_path: Path, git_env: dict[str, str]) -> None:
     base, ours, theirs = _variants(seed)
-    for name, data in (("o", ours), ("b", base), ("t", theirs)):
-        (tmp_path / name).write_bytes(data)
     marker = 7 + seed % 3
-    cmd = ["git", "merge-file", "-p", f"--marker-size={marker}", "-L", "mine", "-L", "old", "-L", "yours"]
-    git = subprocess.run([*cmd, "o", "b", "t"], cwd=tmp_path, env=git_env, capture_output=True, check=False)
+    opts = (f"--marker-size={marker}", "-L", "mine", "-L", "old", "-L", "yours")
+    code, git = git_merge_file(tmp_path, git_env, base, ours, theirs, *opts)
     merged, clean = merge_texts(base, ours, theirs, "mine", "old", "yours", marker)
-    assert merged == git.stdout
-    assert clean == (git.returncode == 0)
+    assert merged == git
+    assert clean == (code == 0)
 
 
 def test_resolver_uses_the_backend_with_the_same_result() -> None:
