@@ -92,6 +92,9 @@ class Runner:
         human = [HumanConflict(branch, f.path, f.kind) for f in verdict.human]
         if human and (st.skip_conflicting or self.dry_run):
             st.skipped.append(Skipped(branch, SkipReason.CONFLICTS, tuple(c.path for c in human)))
+            if not st.skip_conflicting:
+                # a dry run steps over the branch a real run would pause on, with these resolutions
+                st.auto_resolved.extend(auto)
             st.conflicts.extend(human)
             self._save()
             return None
