@@ -75,7 +75,7 @@ def _parser() -> _Parser:
         metavar="N",
         type=int,
         default=None,
-        help="conflict marker length (git's %%L; default 7)",
+        help=f"conflict marker length (git's %%L; default {MARKER_SIZE})",
     )
     p.add_argument(
         "-L",

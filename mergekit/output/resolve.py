@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from mergekit.model import ResolveStatus
+from mergekit.model import ResolveStatus, RunStatus
 from mergekit.output import emit_json, emit_lines
 from mergekit.output.explain import explain_lines
 
@@ -31,7 +31,7 @@ def _file_json(outcome: FileOutcome, explain: bool) -> dict[str, Any]:
 def resolve_json(report: ResolveReport, explain: bool = False) -> dict[str, Any]:
     """The JSON object of `mergekit resolve`."""
     return {
-        "status": "conflict" if report.needs_human else "done",
+        "status": str(RunStatus.CONFLICT if report.needs_human else RunStatus.DONE),
         "root": str(report.root),
         "resolved": [f.path for f in report.files if f.status is ResolveStatus.RESOLVED],
         "conflicts": [f.path for f in report.files if f.status is not ResolveStatus.RESOLVED],
