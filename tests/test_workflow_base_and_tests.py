@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
+from mergekit.app.integrate.culprits import investigate_failure
 from mergekit.engine import open_repo
 from mergekit.entry import main
-from mergekit.workflow.culprits import investigate_failure
+from mergekit.merging import Merger
 from tests.helpers.gitrepo import GitRepo
 
 BARREL = "".join(f"export * from './m{i}';\n" for i in range(4))
@@ -170,9 +171,12 @@ def test_drop_failing_leaves_the_culprit_out_and_goes_on(
     code, run = _json(capsys, *args, "--test", TEST, "--drop-failing", "--json", "-C", str(repo.path))
     assert code == 1 and run["status"] == "test_failed" and run["dropped"] == ["feat/b"]
     assert run["culprits"] == ["feat/a", "feat/b"] and run["merged"] == ["feat/a", "feat/c", "feat/d"]
-    assert {"branch": "feat/b", "reason": "fails the test together with feat/a", "paths": []} in run[
-        "skipped"
-    ]
+    assert {
+        "branch": "feat/b",
+        "reason": "fails the test",
+        "paths": [],
+        "detail": "together with feat/a",
+    } in run["skipped"]
     files = repo.git("ls-tree", "--name-only", "integration").split()
     assert "a.flag" in files and "d.txt" in files and "b.flag" not in files
     assert run["worktree"] is None and main(["status", "-C", str(repo.path)]) == 0
@@ -199,7 +203,7 @@ def test_final_failure_is_rebuilt_without_the_culprit(repo: GitRepo, tmp_path: P
     engine = open_repo(repo.path)
     merged = [(n, repo.rev(n)) for n in ("feat/a", "feat/c", "feat/b", "feat/d")]
     verdict = investigate_failure(
-        engine,
+        Merger(engine),
         repo.rev("main"),
         merged,
         TEST,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from mergekit.entry import main
-from mergekit.workflow.memory import MEMORY_REF
+from mergekit.workflow.recall import MEMORY_REF
 from tests.helpers.gitrepo import GitRepo
 
 CONFIG = "src/config.ts"
@@ -99,6 +99,32 @@ def test_a_resolved_hand_off_is_reused_by_the_next_run(
     code, check = _json(capsys, "check", "p", "q", "--into", "main", "--json", "-C", str(repo.path))
     pair = next(p for p in check["pairs"] if not p["with_base"])
     assert code == 0 and {"path": CONFIG, "rule": "memory"} in pair["auto_resolved"]
+    # so do plan (its pair matrix and its predicted outcome) and a dry run: one seam, one memory
+    code, plan = _json(
+        capsys, "plan", "p", "q", "--into", "main", "--order", "given", "--json", "-C", str(repo.path)
+    )
+    (matrix,) = [p for p in plan["pairs"] if {p["a"], p["b"]} == {"p", "q"}]
+    assert CONFIG in matrix["auto_resolvable"] and matrix["human"] == []
+    step = next(s for s in plan["predicted"] if s["branch"] == "q")
+    assert step["outcome"] == "auto_resolved" and {"path": CONFIG, "rule": "memory"} in step["auto_resolved"]
+    code, dry = _json(
+        capsys,
+        "integrate",
+        "p",
+        "q",
+        "--into",
+        "main",
+        "--branch",
+        "dry",
+        "--order",
+        "given",
+        "--dry-run",
+        "--json",
+        "-C",
+        str(repo.path),
+    )
+    assert code == 0 and dry["status"] == "done" and dry["conflicts"] == []
+    assert any(a["path"] == CONFIG and a["rule"] == "memory" for a in dry["auto_resolved"])
     # the other order (q first, then p): the same disagreement from the other side
     code, _ = _json(
         capsys,

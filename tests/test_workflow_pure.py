@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from mergekit.errors import MergekitError
-from mergekit.workflow.conflict_regions import extract_resolutions, parse_conflicted, region_key
 from mergekit.workflow.culprit_search import find_culprits
 from mergekit.workflow.patchfile import PatchSource, is_patch_argument, read_sources, split_commits
+from mergekit.workflow.regions import extract_resolutions, parse_conflicted, region_key
 from mergekit.workflow.wrongbase import BranchBase, Foundation, find_base_findings
 
 SERIES = b"""From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001

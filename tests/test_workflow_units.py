@@ -3,15 +3,28 @@ culprit search with a real test command, and the resolution memory."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from mergekit.app import memory
+from mergekit.app.integrate.culprits import build_chain, find_test_culprits
+from mergekit.app.patches import UnappliedPatch, gather_inputs
+from mergekit.app.wrongbase import base_findings, rebase_findings
 from mergekit.engine import open_repo
-from mergekit.workflow import memory
-from mergekit.workflow.basecheck import base_findings, rebase_findings
-from mergekit.workflow.culprits import build_chain, find_test_culprits
-from mergekit.workflow.inputs import UnappliedPatch, gather_inputs
+from mergekit.merging import Merger
+from mergekit.model import (
+    BaseFindingKind,
+    ConflictKind,
+    HumanConflict,
+    Skipped,
+    SkipReason,
+    TestRun,
+    WrongBase,
+)
+from mergekit.state import run as run_state
+from mergekit.state.run import RunState
 from tests.helpers.gitrepo import GitRepo
 
 BARREL = "".join(f"export * from './m{i}';\n" for i in range(4))
@@ -92,7 +105,7 @@ def test_base_findings_and_rebase_in_memory(repo: GitRepo) -> None:
     # the same branches without the foundation listed: feat/ok's commits beyond main are shared by nobody
     assert base_findings(engine, "main", base, [("feat/ok", ok), ("feat/lost", lost)]) == []
     with engine.scratch() as scratch:
-        new_tips, (rebased,) = rebase_findings(scratch, [finding], tips)
+        new_tips, (rebased,) = rebase_findings(Merger(scratch), [finding], tips)
         # both added to the same array: the resolver unions them while replaying
         assert rebased.tip is not None and new_tips == [*tips[:2], ("feat/lost", rebased.tip)]
         assert scratch.is_ancestor(foundation, rebased.tip)
@@ -119,7 +132,7 @@ def test_stale_branch_is_replayed_onto_base(repo: GitRepo) -> None:
         ("clash", "stale", ("b.txt",)),
     ]
     with engine.scratch() as scratch:
-        new_tips, (rebased, failed) = rebase_findings(scratch, findings, tips)
+        new_tips, (rebased, failed) = rebase_findings(Merger(scratch), findings, tips)
         assert rebased.tip is not None and new_tips == [("old", rebased.tip), ("clash", clash)]
         assert scratch.commit_parents(rebased.tip) == [base]
         assert scratch.read_path(rebased.tip, "b.txt") == b"B1\nb2\nb3\nb4\nold\n"
@@ -135,10 +148,10 @@ def test_culprits_with_a_real_test_command(repo: GitRepo, tmp_path: Path) -> Non
     ]
     engine = open_repo(repo.path)
     base = repo.rev("main")
-    chain = build_chain(engine, base, tips, "integration")
+    chain = build_chain(Merger(engine), base, tips, "integration")
     assert chain is not None and engine.read_path(chain, "a.flag") == b"1\n"
     report = find_test_culprits(
-        engine,
+        Merger(engine),
         base,
         tips,
         "echo checking; test ! -f a.flag || test ! -f b.flag",
@@ -207,3 +220,46 @@ def test_memory_settles_its_regions_and_leaves_the_rest_to_the_resolver(repo: Gi
         recalled.merged
         == b"export * from './a';\nexport * from './p';\nexport * from './q';\n\nexport const N = 5;\n"
     )
+
+
+def test_run_state_keeps_the_workflow_rows_and_reads_files_without_them() -> None:
+    st = RunState(
+        base="main",
+        base_commit="b" * 40,
+        result_branch="integration",
+        result_before=None,
+        result_commit="c" * 40,
+        strategy="merge",
+        order=["feat/a", "feat/b", "task.diff"],
+        tips={"feat/a": "a" * 40, "feat/b": "d" * 40},
+        test="make test",
+        drop_failing=True,
+        skipped=[
+            Skipped("task.diff", SkipReason.PATCH, ("x.ts",), "task.diff does not apply"),
+            Skipped("feat/b", SkipReason.FAILS_TEST, (), "together with feat/a"),
+        ],
+        conflicts=[HumanConflict("task.diff", "x.ts", ConflictKind.PATCH, "1 of 1 hunks do not apply")],
+        base_findings=[
+            WrongBase("feat/a", BaseFindingKind.STALE, "old", ("x.ts",), "git rebase ...", "main", True)
+        ],
+        culprits=["feat/a", "feat/b"],
+        dropped=["feat/b"],
+        test_runs=[TestRun(("feat/b",), False, 0, "/tmp/01.log", "ok"), TestRun(("feat/a",), None)],
+    )
+    data = json.loads(json.dumps(run_state.to_json(st)))
+    assert data["version"] == 2 and run_state.from_json(data) == st
+    # a version 2 file written before these fields existed: a run that has none of them
+    for key in ("drop_failing", "base_findings", "culprits", "dropped", "test_runs"):
+        del data[key]
+    for row in data["skipped"] + data["conflicts"]:
+        del row["detail"]
+    old = run_state.from_json(data)
+    assert (old.drop_failing, old.base_findings, old.culprits, old.dropped, old.test_runs) == (
+        False,
+        [],
+        [],
+        [],
+        [],
+    )
+    assert old.skipped[1] == Skipped("feat/b", SkipReason.FAILS_TEST)
+    assert old.conflicts == [HumanConflict("task.diff", "x.ts", ConflictKind.PATCH)]

@@ -200,7 +200,7 @@ def apply_hunks(data: bytes, hunks: Sequence[PatchHunk]) -> tuple[bytes | None, 
     Each hunk's preimage must appear exactly, at its line or shifted (the nearest match wins,
     after the previous hunk), like `git apply` without fuzz.
     """
-    lines = data.splitlines(keepends=True)
+    lines = _lines(data)
     out: list[bytes] = []
     pos = 0
     drift = 0
@@ -219,6 +219,15 @@ def apply_hunks(data: bytes, hunks: Sequence[PatchHunk]) -> tuple[bytes | None, 
         return None, tuple(failed)
     out.extend(lines[pos:])
     return b"".join(out), ()
+
+
+def _lines(data: bytes) -> list[bytes]:
+    """git's lines of `data` (split on `\\n` only, as diffs count them), each with its line end."""
+    parts = data.split(b"\n")
+    lines = [part + b"\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
 
 
 def _find(lines: list[bytes], want: tuple[bytes, ...], expected: int, lowest: int) -> int | None:
@@ -292,6 +301,7 @@ def _apply_file(repo: Repo, fp: FilePatch, data: bytes, three_way: bool) -> tupl
         if preimage is not None:
             patched, _ = apply_hunks(preimage, fp.hunks)
             if patched is not None:
+                # only a clean merge is used, so no marker is ever written: any marker size does
                 merged, clean = merge_texts(preimage, data, patched, "tree", "preimage", "patch", 7)
                 if clean:
                     return merged, True

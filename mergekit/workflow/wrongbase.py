@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+
+from mergekit.model import BaseFindingKind
 
 DEFAULT_STALE_AFTER = 50
 """A branch more than this many commits behind BASE (and touching what changed) is stale."""
 _SHOWN = 3
-
-FindingKind = Literal["missing-foundation", "stale"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ class BaseFinding:
 
     branch: str
     """The branch."""
-    kind: FindingKind
+    kind: BaseFindingKind
     """`missing-foundation` or `stale`."""
     detail: str
     """One sentence for people: what is missing or how old, which files, the fix."""
@@ -116,7 +115,7 @@ def find_base_findings(
             findings.append(
                 BaseFinding(
                     branch=branch.name,
-                    kind="missing-foundation",
+                    kind=BaseFindingKind.MISSING_FOUNDATION,
                     detail=detail,
                     files=files,
                     onto=foundation.commit,
@@ -140,7 +139,7 @@ def find_base_findings(
         findings.append(
             BaseFinding(
                 branch=branch.name,
-                kind="stale",
+                kind=BaseFindingKind.STALE,
                 detail=detail,
                 files=files,
                 onto=base_commit,

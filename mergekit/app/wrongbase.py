@@ -1,6 +1,7 @@
 """The wrong base, use case side: gather each branch's facts from the repository, find what is
 wrong (`mergekit.workflow.wrongbase`), and — for `--rebase-stale` — replay such branches onto the
-right base in memory before integrating.
+right base in memory before integrating (each replayed commit's conflicts judged by the one seam,
+`mergekit.merging.Merger`).
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from mergekit.engine import Conflict, Repo
 from mergekit.engine.rebase import Settle, commits_between, count_between, replay_commits
+from mergekit.engine.repo import Repo
+from mergekit.engine.types import Conflict
+from mergekit.merging import Merger
+from mergekit.model import BaseFindingKind, Outcome
 from mergekit.resolve import Labels
-from mergekit.merging import settle
 from mergekit.workflow.wrongbase import (
     DEFAULT_STALE_AFTER,
     BaseFinding,
@@ -28,7 +31,7 @@ class Rebased:
 
     branch: str
     """The branch."""
-    kind: str
+    kind: BaseFindingKind
     """The finding it fixed (`missing-foundation` or `stale`)."""
     onto_name: str
     """What it was replayed onto."""
@@ -124,15 +127,16 @@ def _foundations(repo: Repo, base_commit: str, live: Sequence[tuple[str, str]]) 
 
 
 def rebase_findings(
-    repo: Repo, findings: Sequence[BaseFinding], tips: Sequence[tuple[str, str]]
+    merger: Merger, findings: Sequence[BaseFinding], tips: Sequence[tuple[str, str]]
 ) -> tuple[list[tuple[str, str]], list[Rebased]]:
-    """Replay each branch with a finding onto the right base, in memory (new commits, no ref moves).
+    """Replay each branch with a finding onto the right base, in memory (new commits in
+    `merger.repo`, no ref moves); a replayed commit's conflicts must all be settled by `merger`.
 
     Returns the tips with the replayed ones swapped in, and what happened to each branch. A
     missing foundation wins over staleness (the foundation is based on BASE already).
     """
     chosen: dict[str, BaseFinding] = {}
-    for finding in sorted(findings, key=lambda f: f.kind != "missing-foundation"):
+    for finding in sorted(findings, key=lambda f: f.kind is not BaseFindingKind.MISSING_FOUNDATION):
         chosen.setdefault(finding.branch, finding)
     current = dict(tips)
     done: list[Rebased] = []
@@ -141,7 +145,11 @@ def rebase_findings(
         if tip is None:
             continue
         replay = replay_commits(
-            repo, finding.upstream, tip, finding.onto, settle=_settler(finding.onto_name, branch)
+            merger.repo,
+            finding.upstream,
+            tip,
+            finding.onto,
+            settle=_settler(merger, finding.onto_name, branch),
         )
         done.append(
             Rebased(
@@ -158,12 +166,14 @@ def rebase_findings(
     return [(n, current[n]) for n, _ in tips], done
 
 
-def _settler(ours: str, theirs: str) -> Settle:
-    """A replay's settle callback: the resolver's resolutions when it settles every conflict."""
+def _settler(merger: Merger, ours: str, theirs: str) -> Settle:
+    """A replay's settle callback: the seam's resolutions when it settles every conflict."""
     labels = Labels(ours=ours, base="base", theirs=theirs)
 
     def settled(conflicts: Sequence[Conflict]) -> Mapping[str, bytes] | None:
-        outcome = settle(conflicts, labels)
-        return None if outcome.human else outcome.resolutions
+        verdicts = merger.judge(conflicts, labels)
+        if any(v.outcome is Outcome.NEEDS_HUMAN for v in verdicts):
+            return None
+        return {v.path: v.content for v in verdicts if v.content is not None}
 
     return settled

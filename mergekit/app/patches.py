@@ -1,4 +1,4 @@
-"""What integrate, plan and check take as inputs: branches and globs, and patch files made commits.
+"""Patch files as inputs of integrate, plan and check, made commits next to the branches and globs.
 
 `gather_inputs` keeps the arguments' order. Branch names and globs are expanded by the calling
 use case (its own rules: linked worktrees when nothing is named, remote-tracking names,
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from mergekit.engine import Repo
 from mergekit.engine.patch import FileFailure, FilePatch, apply_to_tree, find_origin, parse_diff
+from mergekit.engine.repo import Repo
 from mergekit.engine.types import Identity
 from mergekit.errors import MergekitError
 from mergekit.workflow.patchfile import (

@@ -1,7 +1,7 @@
 """The resolution memory: a structural rerere, kept in the repository under `refs/mergekit/memory`.
 
 When a person resolves a hand-off and runs `mergekit continue`, each conflicting region of each
-file they settled — base, ours and theirs, normalized (`mergekit.workflow.conflict_regions`) —
+file they settled — base, ours and theirs, normalized (`mergekit.workflow.regions`) —
 is remembered with what the person made of it. Next time the same region conflicts (a new run,
 a rebuilt integration, a colleague's run, `mergekit resolve` after a plain `git merge`), the
 remembered resolution is put back and the file is reported as auto-resolved with rule `memory`.
@@ -11,28 +11,31 @@ the file goes to a human as before. Nothing is recorded without a person's resol
 Regions come from git's own line merge in the `zdiff3` style (the regions people see, with
 their base), so the same three versions always give the same regions. The store is a ref
 (`mergekit.engine.refstore`): push it (`git push origin refs/mergekit/memory`) to share it.
+
+The memory acts inside the one merge seam: `merger_with_memory` gives the `mergekit.merging.Merger`
+that plan, check, dry runs and runs use, so they agree on what the memory settles. Also here:
+the use cases of `mergekit memory list|forget`.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from mergekit.engine import RefMoved, Repo, open_repo
+from mergekit.engine.linemerge import merge_texts
 from mergekit.engine.refstore import read_store, write_store
+from mergekit.engine.repo import RefMoved, Repo, open_repo
 from mergekit.errors import MergekitError
+from mergekit.merging import Merger
 from mergekit.resolve import Labels, line_merge, resolve_file
-from mergekit.workflow.conflict_regions import Conflicted, extract_resolutions, parse_conflicted
-from mergekit.workflow.recall import MEMORY_RULE, Recalled
+from mergekit.resolve.markers import has_conflict
+from mergekit.workflow.recall import MEMORY_REF, MEMORY_RULE, Recalled
+from mergekit.workflow.regions import Conflicted, extract_resolutions, parse_conflicted
 
-MEMORY_REF = "refs/mergekit/memory"
-"""The ref that holds the memory (push and fetch it like any ref)."""
-_MARKER = re.compile(rb"^(<{7}|>{7}|\|{7})( |\r?$)", re.MULTILINE)
 _RETRIES = 3
 
 __all__ = [
@@ -41,8 +44,11 @@ __all__ = [
     "MemoryEntry",
     "ResolutionMemory",
     "forget",
+    "forget_entries",
     "learn",
+    "list_entries",
     "load",
+    "merger_with_memory",
     "remember",
     "remember_handoff",
 ]
@@ -83,7 +89,7 @@ class MemoryEntry:
 
 
 class ResolutionMemory:
-    """The remembered resolutions, ready to recall (implements `mergekit.workflow.recall.Recall`)."""
+    """The remembered resolutions, ready to recall (a `mergekit.workflow.recall.Recall`)."""
 
     def __init__(self, entries: Iterable[MemoryEntry] = ()) -> None:
         self.entries: dict[str, MemoryEntry] = {e.key: e for e in entries}
@@ -110,7 +116,9 @@ class ResolutionMemory:
         what = f"{len(known)} region{plural} from memory ({', '.join(k[:12] for k in keys)})"
         if len(known) == len(regions):
             return Recalled(merged=doc.fill([texts[i] for i in range(len(regions))]), keys=keys, detail=what)
-        answer = resolve_file(base, doc.side("ours", texts), doc.side("theirs", texts), path)
+        answer = resolve_file(
+            base, doc.side("ours", texts), doc.side("theirs", texts), path, backend=merge_texts
+        )
         if not answer.clean:
             return None
         rest = f"; the rest by {answer.rule}" if answer.rule else "; the rest by git's line merge"
@@ -134,7 +142,7 @@ def learn(
     labels: Labels | None = None,
 ) -> list[MemoryEntry]:
     """The entries a person's resolution `resolved` of one file teaches (one per region it settles)."""
-    if _MARKER.search(resolved):
+    if has_conflict(resolved):
         return []
     try:
         for data in (base or b"", ours, theirs, resolved):
@@ -175,6 +183,23 @@ def load(repo: Repo) -> ResolutionMemory:
 def open_memory(cwd: Path) -> ResolutionMemory:
     """The memory of the repository containing `cwd`."""
     return load(open_repo(cwd))
+
+
+def merger_with_memory(repo: Repo) -> Merger:
+    """The merge seam for `repo`, settling what the resolver leaves from the repository's memory."""
+    return Merger(repo, memory=load(repo))
+
+
+def list_entries(cwd: Path) -> list[MemoryEntry]:
+    """`mergekit memory list`: every remembered resolution, by file and key."""
+    return sorted(open_memory(cwd).entries.values(), key=lambda e: (e.path, e.key))
+
+
+def forget_entries(
+    cwd: Path, prefixes: Sequence[str] = (), paths: Sequence[str] = (), everything: bool = False
+) -> list[MemoryEntry]:
+    """`mergekit memory forget`: remove entries (see `forget`); the entries removed."""
+    return forget(open_repo(cwd), prefixes, paths, everything)
 
 
 def _entries(items: dict[str, bytes]) -> list[MemoryEntry]:

@@ -1,11 +1,11 @@
 """Which branches make `--test` fail together, use case side: build subsets, test them, keep logs.
 
 When the test fails after a step (or at the end), `find_test_culprits` bisects the merged
-branches (`mergekit.workflow.culprit_search`): each subset is merged onto BASE in memory — the
-resolver and the resolution memory settle what they can; a subset that needs a human cannot be
-tested — then checked out in a scratch worktree of its own and tested. Every run's whole output
-is kept in a log file. `build_chain` is also how `--drop-failing` rebuilds an integration
-without its culprit.
+branches (`mergekit.workflow.culprit_search`): each subset is merged onto BASE in memory through
+the one seam (`mergekit.merging.Merger`: the resolver and the resolution memory settle what they
+can; a subset that needs a human cannot be tested), then checked out in a scratch worktree of its
+own and tested. Every run's whole output is kept in a log file. `build_chain` is also how
+`--drop-failing` rebuilds an integration without its culprit.
 """
 
 from __future__ import annotations
@@ -16,41 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mergekit.engine import Repo, add_worktree, checkout_commit, merge_commits, remove_worktree
-from mergekit.resolve import Labels
-from mergekit.resolve.profiles import profile_for
-from mergekit.merging import clashes, settle
 from mergekit.app.integrate.testrun import run_test
+from mergekit.engine.repo import Repo
+from mergekit.engine.worktree import add_worktree, checkout_commit, remove_worktree
+from mergekit.merging import LINE_MERGE_RULE, Merger
+from mergekit.model import AutoResolved, TestRun
+from mergekit.output.commit import describe, step_message
+from mergekit.resolve import Labels
 from mergekit.workflow.culprit_search import find_culprits
-from mergekit.workflow.recall import Recall
-
-
-@dataclass(frozen=True)
-class TestRun:
-    """One test run of the culprit search."""
-
-    __test__ = False  # not a pytest class
-
-    branches: tuple[str, ...]
-    """The branches merged onto BASE for this run, in merge order."""
-    failed: bool | None
-    """True: the test failed; False: it passed; None: the subset needs a human, not tested."""
-    returncode: int | None = None
-    """The test command's exit code (None when not run)."""
-    log: str | None = None
-    """The file holding the run's whole output (None when not run)."""
-    last_line: str = ""
-    """The last line the test printed."""
-
-    def to_json(self) -> dict[str, object]:
-        """The run as a JSON object."""
-        return {
-            "branches": list(self.branches),
-            "failed": self.failed,
-            "returncode": self.returncode,
-            "log": self.log,
-            "last_line": self.last_line,
-        }
 
 
 @dataclass
@@ -85,47 +58,49 @@ class CulpritReport:
 
 
 def build_chain(
-    repo: Repo,
+    merger: Merger,
     base_commit: str,
     tips: Sequence[tuple[str, str]],
     label: str,
-    memory: Recall | None = None,
     squash: bool = False,
 ) -> str | None:
     """Merge `tips` onto `base_commit` in memory, in order; the last commit, or None when a merge
-    needs a human. Each step is a merge commit (one parent with `squash`)."""
+    needs a human. Each step is a merge commit (one parent with `squash`) with a run's message."""
+    repo = merger.repo
     current = base_commit
     for name, tip in tips:
         if repo.is_ancestor(tip, current):
             continue
-        merge = merge_commits(repo, current, tip)
-        labels = Labels(ours=label, base="base", theirs=name)
-        settled = settle(merge.conflicts, labels, memory=memory)
-        clash = clashes(merge.changed_on_both_sides(lambda path: profile_for(path) is not None), labels)
-        if settled.human or clash.human:
+        settled = merger.settle(current, tip, Labels(ours=label, base="base", theirs=name))
+        verdict = settled.prediction
+        if verdict.human:
             return None
-        tree = merge.write_tree(settled.resolutions)
+        auto = [
+            AutoResolved(name, f.path, f.rule or LINE_MERGE_RULE, f.recalled or describe(f.hunks))
+            for f in verdict.auto_resolved
+        ]
+        tree = settled.merge.write_tree(verdict.resolutions)
+        subjects = repo.commit_subjects(current, tip) if squash else None
         parents = [current] if squash else [current, tip]
-        verb = "Squash" if squash else "Merge"
-        current = repo.create_commit(tree, parents, f"{verb} branch '{name}' into {label}\n")
+        current = repo.create_commit(tree, parents, step_message(name, label, subjects, auto))
     return current
 
 
 def find_test_culprits(
-    repo: Repo,
+    merger: Merger,
     base_commit: str,
     merged: Sequence[tuple[str, str]],
     command: str,
     scratch: Path,
     logs: Path,
     passing_prefix: int = 0,
-    memory: Recall | None = None,
 ) -> CulpritReport:
     """The smallest set of `merged` (in merge order) whose integration fails `command`.
 
     `scratch` is where the scratch worktree goes (removed at the end), `logs` the directory
     for the runs' output (emptied first). `passing_prefix` leading branches are known to pass.
     """
+    repo = merger.repo
     if logs.exists():
         shutil.rmtree(logs)
     logs.mkdir(parents=True)
@@ -134,7 +109,7 @@ def find_test_culprits(
     worktree: list[Path] = []
 
     def fails(subset: tuple[str, ...]) -> bool | None:
-        commit = build_chain(repo, base_commit, [(n, tips[n]) for n in subset], "culprit-search", memory)
+        commit = build_chain(merger, base_commit, [(n, tips[n]) for n in subset], "culprit-search")
         if commit is None:
             runs.append(TestRun(subset, None))
             return None
@@ -188,7 +163,7 @@ class FailureVerdict:
 
 
 def investigate_failure(
-    repo: Repo,
+    merger: Merger,
     base_commit: str,
     merged: Sequence[tuple[str, str]],
     command: str,
@@ -199,7 +174,6 @@ def investigate_failure(
     drop_failing: bool = False,
     label: str = "integration",
     squash: bool = False,
-    memory: Recall | None = None,
 ) -> FailureVerdict:
     """Find the culprits of a failing test over `merged` (in merge order).
 
@@ -212,7 +186,7 @@ def investigate_failure(
         report = CulpritReport(culprits=[merged[0][0]])
     else:
         prefix = len(merged) - 1 if step else 0
-        report = find_test_culprits(repo, base_commit, merged, command, scratch, logs, prefix, memory)
+        report = find_test_culprits(merger, base_commit, merged, command, scratch, logs, prefix)
     verdict = FailureVerdict(report=report)
     if not drop_failing or not report.culprits or not report.conclusive:
         return verdict
@@ -221,10 +195,11 @@ def investigate_failure(
         verdict.drop = culprit if culprit == merged[-1][0] else None
         return verdict
     rest = [(n, t) for n, t in merged if n != culprit]
-    rebuilt = build_chain(repo, base_commit, rest, label, memory, squash=squash)
+    rebuilt = build_chain(merger, base_commit, rest, label, squash=squash)
     if rebuilt is None:
         report.note = f"could not rebuild without {culprit}: a merge needs a human"
         return verdict
+    repo = merger.repo
     path = add_worktree(repo, scratch, rebuilt)
     try:
         outcome = run_test(

@@ -14,10 +14,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from mergekit.resolve.markers import MARKER_SIZE, Block, parse, split_lines
 
 _SENTINEL = b"\0mergekit-region\0"
 
@@ -69,39 +70,21 @@ class Conflicted:
         return b"".join(out)
 
 
-def parse_conflicted(text: bytes, marker_size: int = 7) -> Conflicted | None:
-    """The pieces of a text with conflict markers in the diff3/zdiff3 style; None when a region
-    has no base section or the markers do not nest."""
-    opening, middle, closing = (
-        re.compile(rb"^" + re.escape(c * marker_size) + rb"( |\r?$)") for c in (b"<", b"|", b">")
-    )
-    split = re.compile(rb"^" + re.escape(b"=" * marker_size) + rb"\r?$")
+def parse_conflicted(text: bytes, marker_size: int = MARKER_SIZE) -> Conflicted | None:
+    """The pieces of a text with conflict markers in the diff3/zdiff3 style (read with
+    `mergekit.resolve.markers`); None when a region has no base section."""
     pieces: list[bytes | Region] = []
     common: list[bytes] = []
-    sides: dict[str, list[bytes]] = {}
-    state = "out"
-    for line in text.splitlines(keepends=True):
-        if state == "out":
-            if opening.match(line):
-                if common:
-                    pieces.append(b"".join(common))
-                    common = []
-                state, sides = "ours", {"ours": [], "base": [], "theirs": []}
-            else:
-                common.append(line)
-        elif state == "ours" and middle.match(line):
-            state = "base"
-        elif state == "base" and split.match(line):
-            state = "theirs"
-        elif state == "theirs" and closing.match(line):
-            pieces.append(Region(*(b"".join(sides[s]) for s in ("ours", "base", "theirs"))))
-            state = "out"
-        elif opening.match(line) or closing.match(line) or (state == "ours" and split.match(line)):
+    for part in parse(text, marker_size):
+        if not isinstance(part, Block):
+            common.append(part)
+            continue
+        if part.base is None:
             return None
-        else:
-            sides[state].append(line)
-    if state != "out":
-        return None
+        if common:
+            pieces.append(b"".join(common))
+            common = []
+        pieces.append(Region(b"".join(part.ours), b"".join(part.base), b"".join(part.theirs)))
     if common:
         pieces.append(b"".join(common))
     return Conflicted(tuple(pieces))
@@ -136,11 +119,11 @@ def extract_resolutions(doc: Conflicted, resolved: bytes) -> list[bytes | None]:
     at_region: list[int] = []
     for piece in doc.pieces:
         if isinstance(piece, bytes):
-            skeleton.extend(piece.splitlines(keepends=True))
+            skeleton.extend(split_lines(piece))
         else:
             at_region.append(len(skeleton))
             skeleton.append(_SENTINEL + str(len(at_region)).encode())
-    lines = resolved.splitlines(keepends=True)
+    lines = split_lines(resolved)
     matcher = difflib.SequenceMatcher(None, skeleton, lines, autojunk=False)
     where: dict[int, int] = {}
     for block in matcher.get_matching_blocks():
