@@ -7,7 +7,8 @@ Public surface (plain values in, plain values out; ids are hex strings):
 - `merge_commits(repo, ours, theirs)` / `merge_trees(repo, base, ours, theirs) -> TreeMerge`:
   in-memory three-way merges; `TreeMerge.conflicts` holds `Conflict` values with the
   base/ours/theirs sides, `TreeMerge.write_tree(resolutions)` writes the result.
-- `worktree`: linked worktrees for hand-off and tests, with a paused merge materialized.
+- `worktree`: linked worktrees for hand-off and tests, with a paused merge materialized;
+  `checkout_tree` copies a tree's files into a scratch directory (derived files are regenerated there).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from mergekit.engine.worktree import (
     PausedFile,
     add_worktree,
     checkout_commit,
+    checkout_tree,
     inspect_worktree,
     materialize_merge,
     merge_in_progress,
@@ -38,6 +40,7 @@ __all__ = [
     "WorktreeState",
     "add_worktree",
     "checkout_commit",
+    "checkout_tree",
     "inspect_worktree",
     "materialize_merge",
     "merge_commits",

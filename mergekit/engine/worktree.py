@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,25 @@ def add_worktree(repo: Repo, path: Path, commit: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     _git(["worktree", "add", "--quiet", "--detach", "--force", str(path), commit], cwd=repo.common_dir)
     return path.resolve()
+
+
+def checkout_tree(repo: Repo, tree: str, dest: Path) -> Path:
+    """Write the files of `tree` into the empty or new directory `dest` (a scratch copy, not a worktree).
+
+    git's own checkout code runs on a throw-away index, so attributes and filters apply as in a
+    worktree; no worktree is registered, no ref or HEAD is involved and nothing is left behind in
+    the repository. The caller owns `dest` and removes it.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="mergekit-index-") as tmp:
+        env = {**os.environ, "GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        for args in (["read-tree", tree], ["checkout-index", "--all", "--force"]):
+            cmd = ["git", "--git-dir", str(repo.common_dir), "--work-tree", str(dest), *args]
+            proc = subprocess.run(cmd, cwd=dest, env=env, capture_output=True, check=False)
+            if proc.returncode != 0:
+                err = proc.stderr.decode("utf-8", "replace").strip()
+                raise MergekitError(f"git {args[0]} failed while copying tree {tree[:12]} to {dest}: {err}")
+    return dest.resolve()
 
 
 def remove_worktree(repo: Repo, path: Path) -> None:
