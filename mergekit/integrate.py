@@ -255,6 +255,7 @@ def integrate(opts: IntegrateOptions) -> RunReport:
             "— finish it with `mergekit continue` or drop it with `mergekit abort`"
         )
     base_commit = _resolve_base(repo, opts.into)
+    config_at(repo, base_commit)  # a mistake in .mergekit.toml stops here, before anything is written
     result_ref = _check_result_branch(repo, opts, base_commit)
     tips = _branch_tips(repo, opts.branches, exclude=(opts.result_branch,))
     # with --order given nothing depends on the pairwise predictions: skip those merges

@@ -95,8 +95,8 @@ class DerivedStep:
         for job in blocked:
             step.notes.append(f"{job.label}: once its inputs are settled, {job.hint()}")
         for job in found:
-            if not job.available and any(job.covers(p) for p in human):
-                step.notes.append(f"{job.label}: {job.tool} is not on PATH — {job.hint()}")
+            if not job.available:
+                step.notes.append(f"{job.label} may be stale: {job.tool} is not on PATH — {job.hint()}")
         for job in runnable:
             step._take(job, conflicted, settled)
         step.jobs = runnable
