@@ -139,6 +139,10 @@ class DerivedStep:
                 self.results.append(result)
                 if result.ok:
                     files.update(result.files)
+                    reported = {p for p, _ in settled.auto_resolved}
+                    settled.auto_resolved.extend(
+                        (p, job.rule) for p in sorted(result.files) if p not in reported
+                    )
                 else:
                     self._give_back(repo, tree, job, result, settled)
         finally:
