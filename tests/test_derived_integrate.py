@@ -274,3 +274,25 @@ def test_django_merge_migration_when_turned_on(repo: GitRepo, capsys: pytest.Cap
     assert code == 0 and "shop/migrations/0003_merge.py" not in repo.git(
         "ls-tree", "-r", "--name-only", "off"
     )
+
+
+def test_a_tool_not_on_path_leaves_the_merge_and_says_so(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build(
+        repo,
+        config(sort="mergekit-no-such-tool --sort", count=COUNT),
+        ["alpha", "bravo"],
+        ["alpha", "charlie"],
+    )
+    code, data, _ = run(
+        capsys, "integrate", "x", "y", "--into", "main", "--order", "given", "-C", str(repo.path)
+    )
+    assert code == 1  # the lockfile conflict stays with a human, as without the recipe
+    assert [c["path"] for c in data["conflicts"]] == ["requirements.lock"]
+    assert any(
+        n.startswith(
+            "requirements.lock may be stale: mergekit-no-such-tool is not on PATH — run `mergekit-no-such"
+        )
+        for n in data["notes"]
+    )
