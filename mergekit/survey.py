@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from mergekit.derived.config import DerivedConfig
+from mergekit.derived.step import config_at, predict_merge
 from mergekit.engine import Repo, merge_commits
 from mergekit.plan import BranchFacts, PairPrediction
 from mergekit.resolve import Labels
@@ -47,8 +49,11 @@ def survey(repo: Repo, base: str, tips: Sequence[tuple[str, str]], predict: bool
             result.ancestry.add((b, a))
     footprints = {name: repo.footprint(base, tip) for name, tip in live}
     with repo.scratch() as scratch:
+        config = config_at(scratch, base)
         for name, tip in live:
-            human = frozenset(_predict(scratch, base, tip, "BASE", name)[1]) if predict else frozenset()
+            human = (
+                frozenset(_predict(scratch, config, base, tip, "BASE", name)[1]) if predict else frozenset()
+            )
             result.branches.append(
                 BranchFacts(name=name, tip=tip, footprint=footprints[name], base_conflicts=human)
             )
@@ -59,7 +64,7 @@ def survey(repo: Repo, base: str, tips: Sequence[tuple[str, str]], predict: bool
             if not predict or (a, b) in result.ancestry or (b, a) in result.ancestry:
                 result.pairs.append(PairPrediction(a=a, b=b, shared=shared))
                 continue
-            auto, human_paths = _predict(scratch, a_tip, b_tip, a, b)
+            auto, human_paths = _predict(scratch, config, a_tip, b_tip, a, b)
             result.pairs.append(
                 PairPrediction(a=a, b=b, shared=shared, conflicts=auto | human_paths, auto_resolvable=auto)
             )
@@ -67,12 +72,16 @@ def survey(repo: Repo, base: str, tips: Sequence[tuple[str, str]], predict: bool
 
 
 def _predict(
-    scratch: Repo, ours: str, theirs: str, ours_name: str, theirs_name: str
+    scratch: Repo, config: DerivedConfig, ours: str, theirs: str, ours_name: str, theirs_name: str
 ) -> tuple[frozenset[str], frozenset[str]]:
     """(auto-resolvable paths, human paths) when merging `theirs` into `ours`."""
     merge = merge_commits(scratch, ours, theirs)
     settled = settle(merge.conflicts, Labels(ours=ours_name, theirs=theirs_name))
-    return frozenset(p for p, _ in settled.auto_resolved), frozenset(c.path for c in settled.human)
+    human = [c.path for c in settled.human]
+    regenerated = predict_merge(scratch, config, ours, theirs, human) if human else {}  # lockfiles
+    taken = {c.path for c in settled.human if c.is_content and c.path in regenerated}
+    auto = {p for p, _ in settled.auto_resolved} | taken
+    return frozenset(auto), frozenset(p for p in human if p not in taken)
 
 
 def _different(repo: Repo, a_tip: str, b_tip: str, paths: frozenset[str]) -> frozenset[str]:
