@@ -50,9 +50,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(clone: Path, branches: list[str]) -> int:
     started = time.perf_counter()
+    import mergekit.app.integrate.runner as integrate_mod
+    import mergekit.app.plan as survey_mod
     import mergekit.engine.repo as repo_mod
-    import mergekit.integrate as integrate_mod
-    import mergekit.survey as survey_mod
 
     imported = time.perf_counter() - started
     spent: dict[str, float] = collections.defaultdict(float)

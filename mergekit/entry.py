@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run mergekit with `argv` (default: `sys.argv[1:]`) and return the exit code."""
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] == "merge-file":
-        from mergekit.driver import merge_file_main
+        from mergekit.app.merge_file import merge_file_main
 
         return merge_file_main(args[1:])
     from mergekit.cli import run_cli

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mergekit.check import CheckOptions, check_branches
+from mergekit.app.check import CheckOptions, check_branches
 from tests.check_helpers import build, run, run_json, written
 from tests.gitrepo import GitRepo
 

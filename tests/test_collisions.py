@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from mergekit.check import CheckOptions, check_branches
-from mergekit.collisions import load_rules, manifest_dependencies
+from mergekit.app.check import CheckOptions, check_branches
+from mergekit.collisions.finder import load_rules, manifest_dependencies
 from tests.check_helpers import branch, run
 from tests.gitrepo import GitRepo
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from mergekit.app.install import BEGIN, DRIVER_ARGS, END, profile_globs
 from mergekit.entry import main
-from mergekit.install import BEGIN, DRIVER_ARGS, END, profile_globs
 from mergekit.resolve.profiles import all_profiles
 from tests.gitrepo import GitRepo
 
@@ -166,7 +166,7 @@ def test_outside_a_repository_is_refused(
 
 def test_driver_names_mergekit_when_it_is_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """git runs the driver with the user's PATH: `mergekit` only when that is this installation."""
-    from mergekit.install import driver_program
+    from mergekit.app.install import driver_program
 
     scripts = Path(sys.executable).parent
     if not (scripts / "mergekit").exists():

@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from mergekit.app.integrate.runner import (
+    IntegrateOptions,
+    abort_run,
+    continue_run,
+    integrate,
+    plan_branches,
+    run_status,
+)
 from mergekit.errors import MergekitError
-from mergekit.integrate import IntegrateOptions, abort_run, continue_run, integrate, plan_branches, run_status
 from tests.gitrepo import GitRepo
 from tests.integrate_helpers import (
     BARREL,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mergekit.integrate import IntegrateOptions, integrate, plan_branches
+from mergekit.app.integrate.runner import IntegrateOptions, integrate, plan_branches
 from mergekit.scenarios import build_epic, build_five_features
 
 

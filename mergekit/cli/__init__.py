@@ -15,18 +15,18 @@ from mergekit import __version__
 from mergekit.errors import EXIT_BUG, EXIT_USAGE, MergekitError
 
 _COMMANDS: dict[str, str] = {
-    "integrate": "commands_integrate",
-    "continue": "commands_integrate",
-    "abort": "commands_integrate",
-    "status": "commands_integrate",
-    "plan": "commands_integrate",
-    "demo": "commands_integrate",
-    "check": "commands_check",
-    "merge-file": "commands_resolve",
-    "install": "commands_resolve",
-    "resolve": "commands_resolve",
-    "languages": "commands_resolve",
-    "replay": "commands_replay",
+    "integrate": "integrate",
+    "continue": "integrate",
+    "abort": "integrate",
+    "status": "integrate",
+    "plan": "integrate",
+    "demo": "integrate",
+    "check": "check",
+    "merge-file": "resolve",
+    "install": "resolve",
+    "resolve": "resolve",
+    "languages": "resolve",
+    "replay": "replay",
 }
 """Command name → the module (in mergekit.cli) that defines it, imported only when used."""
 

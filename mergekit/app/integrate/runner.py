@@ -15,8 +15,9 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, Literal
 
-from mergekit import state as run_state
-from mergekit.collisions import Collision, Finder
+from mergekit.app.integrate.testrun import run_test
+from mergekit.app.plan import survey
+from mergekit.collisions.finder import Collision, Finder
 from mergekit.derived.config import DerivedConfig
 from mergekit.derived.step import DerivedStep, config_at
 from mergekit.engine import (
@@ -33,13 +34,12 @@ from mergekit.engine import (
     remove_worktree,
 )
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
+from mergekit.merging import clashes, settle
 from mergekit.plan import OrderMode, Plan, make_plan, select_branches
 from mergekit.resolve import Labels
 from mergekit.resolve.profiles import profile_for
-from mergekit.settle import clashes, settle
-from mergekit.state import Paused, RunState
-from mergekit.survey import survey
-from mergekit.testrun import run_test
+from mergekit.state import run as run_state
+from mergekit.state.run import Paused, RunState
 
 Strategy = Literal["merge", "squash"]
 _HEADS = "refs/heads/"

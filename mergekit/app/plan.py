@@ -14,9 +14,9 @@ from itertools import combinations
 from mergekit.derived.config import DerivedConfig
 from mergekit.derived.step import config_at, predict_merge
 from mergekit.engine import Repo, merge_commits
+from mergekit.merging import settle
 from mergekit.plan import BranchFacts, PairPrediction
 from mergekit.resolve import Labels
-from mergekit.settle import settle
 
 
 @dataclass

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from mergekit.app.merge_file import configured_style, write_atomically
 from mergekit.derived.worktree import committed_config, regenerate_in_worktree
-from mergekit.driver import configured_style, write_atomically
 from mergekit.errors import MergekitError
 from mergekit.resolve import FileResolution, Labels, resolve_file
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from mergekit.replay import CATEGORIES, OUTCOMES, ReplayReport
+from mergekit.app.replay import CATEGORIES, OUTCOMES, ReplayReport
 
 _HEAD = ("identical", "whitespace", "reordered", "different", "conflict", "crash", "timeout")
 

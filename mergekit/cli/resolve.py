@@ -36,7 +36,7 @@ _CWD_HELP = "Run as if started in this directory (anywhere inside the repository
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def merge_file_cmd(args: tuple[str, ...]) -> int:
     """The git merge driver (see `mergekit merge-file --help`)."""
-    from mergekit.driver import merge_file_main
+    from mergekit.app.merge_file import merge_file_main
 
     return merge_file_main(list(args))
 
@@ -55,7 +55,7 @@ def install_cmd(global_: bool, uninstall: bool, cwd: Path, as_json: bool) -> int
     `# >>> mergekit >>>`. The block goes first, so your own lines keep precedence; running it
     again changes nothing; --uninstall removes the block and the config keys.
     """
-    from mergekit.install import install
+    from mergekit.app.install import install
 
     report = install(cwd, global_=global_, uninstall=uninstall)
     if as_json:
@@ -107,8 +107,8 @@ def resolve_cmd(paths: tuple[str, ...], add: bool, explain: bool, as_json: bool,
 
     Exit codes: 0 every file resolved, 1 some files still need a human, 2 bad input.
     """
-    from mergekit.driver import explain_lines
-    from mergekit.worktree_conflicts import resolve_worktree
+    from mergekit.app.merge_file import explain_lines
+    from mergekit.app.resolve_worktree import resolve_worktree
 
     report = resolve_worktree(cwd, paths, add=add)
     code = EXIT_NEEDS_HUMAN if report.needs_human else EXIT_OK

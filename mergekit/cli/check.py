@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
-from mergekit import report
-from mergekit.check import CheckOptions, check_branches
+from mergekit.app.check import CheckOptions, check_branches
 from mergekit.cli.options import repo_option
 from mergekit.errors import MergekitError
+from mergekit.output import check as report
 
 
 @click.command("check")

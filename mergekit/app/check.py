@@ -22,15 +22,15 @@ from itertools import combinations
 from pathlib import Path
 from typing import Literal
 
-from mergekit.collisions import Collision, Finder
+from mergekit.collisions.finder import Collision, Finder
 from mergekit.derived.config import DerivedConfig
 from mergekit.derived.jobs import predict
 from mergekit.derived.step import config_at
 from mergekit.engine import Conflict, ConflictKind, Repo, merge_commits, open_repo
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
+from mergekit.merging import clash_candidates, clashes, settle
 from mergekit.plan import is_glob, select_branches
 from mergekit.resolve import Labels
-from mergekit.settle import clash_candidates, clashes, settle
 
 PairStatus = Literal["clean", "auto_resolved", "needs_human"]
 _STATUSES: tuple[PairStatus, ...] = ("clean", "auto_resolved", "needs_human")

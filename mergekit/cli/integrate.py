@@ -14,10 +14,7 @@ from pathlib import Path
 
 import click
 
-from mergekit import report
-from mergekit.cli.options import json_option, repo_option
-from mergekit.errors import EXIT_OK
-from mergekit.integrate import (
+from mergekit.app.integrate.runner import (
     IntegrateOptions,
     abort_run,
     continue_run,
@@ -25,6 +22,9 @@ from mergekit.integrate import (
     plan_branches,
     run_status,
 )
+from mergekit.cli.options import json_option, repo_option
+from mergekit.errors import EXIT_OK
+from mergekit.output import check as report
 
 
 @click.command("integrate")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from mergekit import report
+from mergekit.app.replay import replay_cases, replay_history
 from mergekit.cli.options import json_option, repo_option
 from mergekit.errors import EXIT_OK, MergekitError
-from mergekit.replay import replay_cases, replay_history
-from mergekit.report_replay import different_cases, summary_lines
+from mergekit.output import check as report
+from mergekit.output.replay import different_cases, summary_lines
 
 
 def _since(value: str | None) -> int | None:

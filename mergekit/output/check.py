@@ -21,9 +21,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from mergekit.check import CheckReport, FileCheck, PairCheck
-from mergekit.collisions import Collision
-from mergekit.integrate import AbortReport, PlanReport, RunReport
+from mergekit.app.check import CheckReport, FileCheck, PairCheck
+from mergekit.app.integrate.runner import AbortReport, PlanReport, RunReport
+from mergekit.collisions.finder import Collision
 from mergekit.plan import Plan
 
 

@@ -1,0 +1,1 @@
+"""The integration run: start, continue, abort, status (and its dry run)."""

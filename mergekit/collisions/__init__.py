@@ -1,0 +1,1 @@
+"""Semantic collisions between branches: rules (data), the finder, manifest readers."""

@@ -1,0 +1,1 @@
+"""Everything mergekit prints: one module per command's output."""
