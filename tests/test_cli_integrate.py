@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from mergekit.entry import main
-from tests.gitrepo import GitRepo
-from tests.integrate_helpers import CONFIG, UserSnapshot, build_features, written_state
+from tests.helpers.gitrepo import GitRepo
+from tests.helpers.integrate import CONFIG, UserSnapshot, build_features, written_state
 
 CONTRACT_KEYS = {
     "status",

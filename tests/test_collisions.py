@@ -10,8 +10,8 @@ import pytest
 
 from mergekit.app.check import CheckOptions, check_branches
 from mergekit.collisions.finder import load_rules, manifest_dependencies
-from tests.check_helpers import branch, run
-from tests.gitrepo import GitRepo
+from tests.helpers.check import branch, run
+from tests.helpers.gitrepo import GitRepo
 
 Files = dict[str, str]
 

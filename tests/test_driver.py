@@ -16,7 +16,7 @@ import pytest
 
 from mergekit.entry import main
 from mergekit.resolve.profiles import profile_for
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 _MIDDLE = b"three\nfour\nfive\nfive and a half\nfive and three quarters\n"
 BASE = b"one\ntwo\n" + _MIDDLE + b"six\nseven\n"

@@ -13,7 +13,7 @@ import pytest
 from mergekit.app.install import BEGIN, DRIVER_ARGS, END, profile_globs
 from mergekit.entry import main
 from mergekit.resolve.profiles import all_profiles
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -15,8 +15,8 @@ from mergekit.app.integrate.runner import (
     run_status,
 )
 from mergekit.errors import MergekitError
-from tests.gitrepo import GitRepo
-from tests.integrate_helpers import (
+from tests.helpers.gitrepo import GitRepo
+from tests.helpers.integrate import (
     BARREL,
     CONFIG,
     UserSnapshot,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mergekit.entry import main
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 BASE = '{\n  "dependencies": {\n    "a": "1",\n    "m": "1",\n    "z": "1"\n  }\n}\n'
 

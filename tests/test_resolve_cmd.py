@@ -11,7 +11,7 @@ import pytest
 
 from mergekit.entry import main
 from mergekit.resolve.profiles import profile_for
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 INDEX = "export * from './users';\nexport * from './teams';\n"
 NOTES = "alpha\nbeta\ngamma\n"

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 BARREL = "src/index.ts"
 CONFIG = "src/config.ts"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mergekit.entry import main
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 BASE_FILES: dict[str, str] = {
     "src/index.ts": "export * from './a';\n",
