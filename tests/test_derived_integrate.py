@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from mergekit.entry import main
-from tests.gitrepo import GitRepo
-from tests.integrate_helpers import written_state
+from tests.helpers.gitrepo import GitRepo
+from tests.helpers.integrate import written_state
 
 SORT = "sort requirements.txt > requirements.lock"
 COUNT = "wc -l < requirements.txt | tr -d ' ' > requirements.count"

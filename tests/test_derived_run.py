@@ -9,7 +9,7 @@ from mergekit.derived.config import parse_config
 from mergekit.derived.jobs import Job
 from mergekit.derived.run import run_job
 from mergekit.engine import checkout_tree, open_repo
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 
 def test_checkout_tree_copies_files_and_registers_nothing(repo: GitRepo, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from mergekit.entry import main
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 pytestmark = pytest.mark.slow
 

@@ -21,12 +21,13 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from mergekit.engine.gitcli import GitResult, run_git
 from mergekit.errors import MergekitError
+from mergekit.state.atomic import write_atomically
 
 BEGIN = "# >>> mergekit >>>"
 """First line of the managed block in an attributes file."""
@@ -73,13 +74,8 @@ class InstallReport:
         return self.config_changed or self.attributes_changed
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    except FileNotFoundError as exc:
-        raise MergekitError("git is not installed or not on PATH: install git 2.39 or newer") from exc
-    except NotADirectoryError as exc:
-        raise MergekitError(f"{cwd} is not a directory: pass an existing directory to -C") from exc
+def _git(cwd: Path, *args: str) -> GitResult:
+    return run_git(args, cwd, check=False)
 
 
 def driver_program() -> str:
@@ -130,7 +126,7 @@ def profile_globs() -> tuple[str, ...]:
 def repository_root(cwd: Path) -> Path:
     """The top of the work tree containing `cwd`."""
     proc = _git(cwd, "rev-parse", "--show-toplevel")
-    top = proc.stdout.strip()
+    top = proc.text.strip()
     if proc.returncode != 0 or not top:
         raise MergekitError(
             f"{cwd} is not inside a git work tree: run `mergekit install` in a repository "
@@ -142,8 +138,8 @@ def repository_root(cwd: Path) -> Path:
 def global_attributes_file(cwd: Path) -> Path:
     """The global attributes file: `core.attributesFile`, else `$XDG_CONFIG_HOME/git/attributes`."""
     proc = _git(cwd, "config", "--global", "--path", "--get", "core.attributesFile")
-    if proc.returncode == 0 and proc.stdout.strip():
-        return Path(proc.stdout.strip()).expanduser()
+    if proc.returncode == 0 and proc.text.strip():
+        return Path(proc.text.strip()).expanduser()
     xdg = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(xdg) / "git" / "attributes"
 
@@ -211,7 +207,7 @@ def without_block(text: str, where: Path) -> str:
 
 def _config_get(cwd: Path, scope: str, key: str) -> str | None:
     proc = _git(cwd, "config", scope, "--get", key)
-    return proc.stdout.rstrip("\n") if proc.returncode == 0 else None
+    return proc.text.rstrip("\n") if proc.returncode == 0 else None
 
 
 def _config_set(cwd: Path, scope: str, key: str, value: str) -> bool:
@@ -219,7 +215,7 @@ def _config_set(cwd: Path, scope: str, key: str, value: str) -> bool:
         return False
     proc = _git(cwd, "config", scope, key, value)
     if proc.returncode != 0:
-        raise MergekitError(f"git config {scope} {key} failed: {proc.stderr.strip()} — check the config file")
+        raise MergekitError(f"git config {scope} {key} failed: {proc.error} — check the config file")
     return True
 
 
@@ -229,10 +225,10 @@ def _config_unset(cwd: Path, scope: str) -> bool:
         if _config_get(cwd, scope, key) is not None:
             proc = _git(cwd, "config", scope, "--unset-all", key)
             if proc.returncode != 0:
-                raise MergekitError(f"git config --unset {key} failed: {proc.stderr.strip()}")
+                raise MergekitError(f"git config --unset {key} failed: {proc.error}")
             changed = True
     rest = _git(cwd, "config", scope, "--get-regexp", rf"^merge\.{DRIVER}\.")
-    if rest.returncode != 0 or not rest.stdout.strip():
+    if rest.returncode != 0 or not rest.text.strip():
         # git leaves an empty `[merge "mergekit"]` header behind; drop it when nothing else is there.
         _git(cwd, "config", scope, "--remove-section", f"merge.{DRIVER}")
     return changed
@@ -259,10 +255,7 @@ def _write_text(path: Path, text: str) -> None:
         if not text:
             path.unlink(missing_ok=True)
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".mergekit-tmp")
-        tmp.write_bytes(text.encode("utf-8"))
-        os.replace(tmp, path)
+        write_atomically(path, text.encode("utf-8"))
     except OSError as exc:
         raise MergekitError(f"cannot write {path}: {exc.strerror} — check its permissions") from exc
 

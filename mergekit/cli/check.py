@@ -1,9 +1,8 @@
 """CLI command `mergekit check`: the pre-merge CI check (every branch against BASE and each other).
 
-Parses the options, calls `mergekit.check.check_branches`, prints through `mergekit.report`
-in the chosen format and returns the exit code: 0 no human needed, 1 a human is needed (or,
-with `--strict`, a semantic collision), 2 bad input. With `--format github` and
-`$GITHUB_STEP_SUMMARY` set, a Markdown summary is appended to that file.
+Exit 0 no human needed, 1 a human is needed (or, with `--strict`, a semantic collision), 2 bad
+input. With `--format github` and `$GITHUB_STEP_SUMMARY` set, a Markdown summary is appended to
+that file.
 """
 
 from __future__ import annotations
@@ -14,9 +13,8 @@ from pathlib import Path
 import click
 
 from mergekit.app.check import CheckOptions, check_branches
-from mergekit.cli.options import repo_option
-from mergekit.errors import MergekitError
-from mergekit.output import check as report
+from mergekit.cli.options import chosen, format_option, repo_option
+from mergekit.output.check import append_github_summary, show_check
 
 
 @click.command("check")
@@ -24,19 +22,12 @@ from mergekit.output import check as report
 @click.option(
     "--into", "into", required=True, metavar="BASE", help="The branch the others will be merged into."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github", "junit"]),
-    default="text",
-    show_default=True,
-    help="text matrix, one JSON object, GitHub annotations, or JUnit XML.",
-)
+@format_option("check", "text matrix, one JSON object, GitHub annotations, or JUnit XML.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--strict", is_flag=True, help="Semantic collisions fail the check too.")
 @click.option("--no-collisions", is_flag=True, help="Do not look for semantic collisions.")
 @repo_option
-def check_cmd(
+def command(
     branches: tuple[str, ...],
     into: str,
     fmt: str,
@@ -54,17 +45,9 @@ def check_cmd(
     result = check_branches(
         CheckOptions(cwd=cwd, into=into, branches=branches, strict=strict, collisions=not no_collisions)
     )
-    fmt = "json" if as_json else fmt
-    report.print_check(result, fmt)
+    fmt = chosen(fmt, as_json)
+    show_check(result, fmt)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:
-        try:
-            with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(report.github_summary(result))
-        except OSError as exc:
-            raise MergekitError(f"cannot append to $GITHUB_STEP_SUMMARY ({summary}): {exc.strerror}") from exc
+        append_github_summary(result, Path(summary))
     return result.exit_code
-
-
-COMMANDS: list[click.Command] = [check_cmd]
-"""The commands this module contributes to the `mergekit` group."""

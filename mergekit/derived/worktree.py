@@ -5,12 +5,11 @@ both sides changed: a conflicted lockfile, or a conflicted manifest whose lockfi
 that lockfile stale. Once the resolver has run and none of a job's inputs is still conflicted,
 the job's command runs in the work tree (a conflicted lockfile first gets ours' version back, as
 the tool's starting point); on failure the file is put back as it was and the outcome names the
-command to run. Only the git CLI and the standard library are used.
+command to run. Only the git CLI (`mergekit.engine.gitcli`) and the standard library are used.
 """
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from mergekit.derived.config import CONFIG_FILE, DerivedConfig, parse_config
 from mergekit.derived.jobs import find_jobs, split_blocked
 from mergekit.derived.run import run_job
+from mergekit.engine.gitcli import run_git
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,8 @@ class Regenerated:
 
 def committed_config(root: Path) -> DerivedConfig:
     """The `[derived]` configuration of HEAD's `.mergekit.toml` (defaults without one)."""
-    proc = subprocess.run(
-        ["git", "cat-file", "blob", f"HEAD:{CONFIG_FILE}"], cwd=root, capture_output=True, check=False
-    )
-    return parse_config(proc.stdout if proc.returncode == 0 else None, CONFIG_FILE)
+    found = run_git(["cat-file", "blob", f"HEAD:{CONFIG_FILE}"], root, check=False)
+    return parse_config(found.stdout if found.returncode == 0 else None, CONFIG_FILE)
 
 
 def regenerate_in_worktree(
