@@ -33,7 +33,7 @@ from mergekit.collisions.finder import Finder
 from mergekit.collisions.types import Collision
 from mergekit.engine.repo import open_repo
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
-from mergekit.merging import FileVerdict, Merger
+from mergekit.merging import FileVerdict, Merger, derived_config
 from mergekit.model import ConflictKind, Outcome, Shortcut
 from mergekit.resolve import Labels
 from mergekit.resolve.markers import Block, parse, split_lines
@@ -183,7 +183,7 @@ def check_branches(opts: CheckOptions) -> CheckReport:
     repo = open_repo(opts.cwd)
     base_commit = resolve_base(repo, opts.into)
     with repo.scratch() as scratch:  # patch inputs become commits here only
-        merger = merger_with_memory(scratch)
+        merger = merger_with_memory(scratch, derived_config(scratch, base_commit))
         expand = partial(revision_tips, scratch)
         inputs = prepare_inputs(
             merger, opts.into, base_commit, opts.branches, opts.cwd, expand, opts.stale_after

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from mergekit.derived.config import DerivedConfig
 from mergekit.engine.linemerge import merge_texts
 from mergekit.engine.refstore import read_store, write_store
 from mergekit.engine.repo import RefMoved, Repo, open_repo
@@ -185,9 +186,10 @@ def open_memory(cwd: Path) -> ResolutionMemory:
     return load(open_repo(cwd))
 
 
-def merger_with_memory(repo: Repo) -> Merger:
-    """The merge seam for `repo`, settling what the resolver leaves from the repository's memory."""
-    return Merger(repo, memory=load(repo))
+def merger_with_memory(repo: Repo, derived: DerivedConfig) -> Merger:
+    """The merge seam for `repo` with the run's derived-file recipes, settling what the resolver
+    leaves from the repository's memory."""
+    return Merger(repo, derived, memory=load(repo))
 
 
 def list_entries(cwd: Path) -> list[MemoryEntry]:

@@ -24,7 +24,7 @@ from mergekit.app.memory import merger_with_memory
 from mergekit.collisions.finder import Finder
 from mergekit.collisions.types import Collision
 from mergekit.engine.repo import Repo, open_repo
-from mergekit.merging import Merger
+from mergekit.merging import Merger, derived_config
 from mergekit.model import AutoResolved, HumanConflict, Outcome, SkipReason
 from mergekit.plan import BranchFacts, OrderMode, PairPrediction, Plan, make_plan
 from mergekit.resolve import Labels
@@ -138,7 +138,7 @@ def plan_branches(
     repo = open_repo(cwd)
     base_commit = resolve_base(repo, into)
     with repo.scratch() as scratch:  # patch inputs become commits here only
-        merger = merger_with_memory(scratch)
+        merger = merger_with_memory(scratch, derived_config(scratch, base_commit))
         expand = partial(branch_tips, scratch)
         inputs = prepare_inputs(merger, into, base_commit, patterns, cwd, expand, stale_after)
         tips = inputs.tips

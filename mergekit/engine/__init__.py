@@ -7,7 +7,8 @@ Public surface (plain values in, plain values out; ids are hex strings):
 - `merge_commits(repo, ours, theirs)` / `merge_trees(repo, base, ours, theirs) -> TreeMerge`:
   in-memory three-way merges; `TreeMerge.conflicts` holds `Conflict` values with the
   base/ours/theirs sides, `TreeMerge.write_tree(resolutions)` writes the result.
-- `worktree`: linked worktrees for hand-off and tests, with a paused merge materialized.
+- `worktree`: linked worktrees for hand-off and tests, with a paused merge materialized;
+  `checkout_tree` copies a tree's files into a scratch directory (derived files are regenerated there).
 - `gitcli.run_git`: the git command line (standard library only).
 - `linemerge.merge_texts`: git's line merge in process (libgit2), a backend for the resolver.
 - `patch`: parse a diff and apply it onto a tree in memory (exactly, or three-way), find the
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         PausedFile,
         add_worktree,
         checkout_commit,
+        checkout_tree,
         inspect_worktree,
         materialize_merge,
         merge_in_progress,
@@ -53,6 +55,7 @@ _WHERE = {
     "PausedFile": "worktree",
     "add_worktree": "worktree",
     "checkout_commit": "worktree",
+    "checkout_tree": "worktree",
     "inspect_worktree": "worktree",
     "materialize_merge": "worktree",
     "merge_in_progress": "worktree",
@@ -85,6 +88,7 @@ __all__ = [
     "WorktreeState",
     "add_worktree",
     "checkout_commit",
+    "checkout_tree",
     "inspect_worktree",
     "materialize_merge",
     "merge_commits",

@@ -25,7 +25,7 @@ from mergekit.app.plan import survey
 from mergekit.engine.repo import Repo, open_repo
 from mergekit.engine.worktree import add_worktree, remove_worktree
 from mergekit.errors import MergekitError
-from mergekit.merging import Merger
+from mergekit.merging import Merger, derived_config
 from mergekit.model import ConflictKind, RunStatus, Skipped, SkipReason
 from mergekit.plan import Plan, make_plan
 from mergekit.state import run as run_state
@@ -45,6 +45,7 @@ def integrate(opts: IntegrateOptions) -> RunReport:
     if opts.drop_failing and not opts.test:
         raise MergekitError("--drop-failing leaves out what fails --test: pass --test CMD too")
     base_commit = resolve_base(repo, opts.into)
+    derived = derived_config(repo, base_commit)  # a mistake in .mergekit.toml stops here, before any write
     result_ref = _check_result_branch(repo, opts, base_commit)
     st = RunState(
         base=opts.into,
@@ -61,7 +62,7 @@ def integrate(opts: IntegrateOptions) -> RunReport:
     )
     if opts.dry_run:
         with repo.scratch() as scratch:  # patch inputs and replays become commits here only
-            merger = merger_with_memory(scratch)
+            merger = merger_with_memory(scratch, derived)
             inputs = _prepare(merger, opts, base_commit)
             # with --order given nothing depends on the pairwise predictions: skip those merges
             facts = survey(merger, base_commit, inputs.tips, predict=opts.order != "given")
@@ -77,11 +78,14 @@ def integrate(opts: IntegrateOptions) -> RunReport:
         report.plan, report.result_commit = plan, None
         report.notes = list(plan.warnings) + inputs.notes + report.notes
         return report
-    merger = merger_with_memory(repo)
+    merger = merger_with_memory(repo, derived)
     inputs = _prepare(merger, opts, base_commit)  # patch commits are written: the run's steps use them
     with repo.scratch() as scratch:
         facts = survey(
-            Merger(scratch, memory=merger.memory), base_commit, inputs.tips, predict=opts.order != "given"
+            Merger(scratch, derived, memory=merger.memory),
+            base_commit,
+            inputs.tips,
+            predict=opts.order != "given",
         )
     plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
     _start(st, plan, facts.empty, inputs)

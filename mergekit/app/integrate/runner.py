@@ -4,9 +4,10 @@
 state after every step, so a pause (conflicts, a failed `--test`) or a crash can be picked up
 by `continue`. Each step asks `mergekit.merging.Merger` what merging the branch gives, then
 either commits the result and moves the result branch by compare-and-swap, or lays the paused
-merge out in the run's own worktree for a human. In a dry run (in a scratch repository) it
-writes nothing and steps over branches that need a human, which is how `integrate --dry-run`
-and `plan` predict the outcome in order.
+merge out in the run's own worktree for a human. Derived files (lockfiles) the merger handed to
+the project's tools are regenerated before the commit (`mergekit.app.integrate.derived`). In a
+dry run (in a scratch repository) it writes nothing and steps over branches that need a human,
+which is how `integrate --dry-run` and `plan` predict the outcome in order.
 
 When a person settles a hand-off, `continue` remembers the resolution (`mergekit.app.memory`);
 when `--test` fails, the culprit search (`mergekit.app.integrate.culprits`) names the branches
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from mergekit.app import memory as resolution_memory
 from mergekit.app.integrate.culprits import investigate_failure
+from mergekit.app.integrate.derived import regenerate
 from mergekit.app.integrate.testrun import run_test
 from mergekit.app.integrate.types import RunReport
 from mergekit.engine.repo import Repo
@@ -34,9 +36,10 @@ from mergekit.engine.worktree import (
     remove_worktree,
 )
 from mergekit.errors import MergekitError
-from mergekit.merging import LINE_MERGE_RULE, Merger
+from mergekit.merging import LINE_MERGE_RULE, Merger, derived_config
 from mergekit.model import AutoResolved, ConflictKind, HumanConflict, RunStatus, Skipped, SkipReason
-from mergekit.output.commit import describe, step_message
+from mergekit.output.commit import describe, regenerated_message, step_message
+from mergekit.output.derived import failed_notes, stale_notes
 from mergekit.resolve import Labels
 from mergekit.resolve.markers import has_conflict
 from mergekit.state import run as run_state
@@ -55,7 +58,9 @@ class Runner:
         self.repo = repo
         self.st = st
         self.dry_run = dry_run
-        self.merger = merger if merger is not None else resolution_memory.merger_with_memory(repo)
+        if merger is None:
+            merger = resolution_memory.merger_with_memory(repo, derived_config(repo, st.base_commit))
+        self.merger = merger
         self.ref = HEADS + st.result_branch
         self.notes: list[str] = []
 
@@ -92,10 +97,20 @@ class Runner:
             return None
         settled = self.merger.settle(ours, theirs, Labels(ours=st.result_branch, base="base", theirs=branch))
         verdict = settled.prediction
+        self.notes.extend(stale_notes(verdict.regeneration))
+        tree: str | None = None
+        written: list[AutoResolved] = []
+        regenerated = ""
+        if verdict.regeneration.jobs and not self.dry_run and not (verdict.human and st.skip_conflicting):
+            done = regenerate(repo, settled)  # the lockfiles, by the project's own tools
+            tree, verdict = done.tree, done.prediction
+            written = [AutoResolved(branch, path, rule) for path, rule in done.written]
+            regenerated = regenerated_message(done.results)
+            self.notes.extend(failed_notes(done.results))
         auto = [
             AutoResolved(branch, f.path, f.rule or LINE_MERGE_RULE, f.recalled or describe(f.hunks))
             for f in verdict.auto_resolved
-        ]
+        ] + written
         human = [HumanConflict(branch, f.path, f.kind) for f in verdict.human]
         if human and (st.skip_conflicting or self.dry_run):
             st.skipped.append(Skipped(branch, SkipReason.CONFLICTS, tuple(c.path for c in human)))
@@ -105,9 +120,9 @@ class Runner:
             st.conflicts.extend(human)
             self._save()
             return None
-        message = self._message(branch, ours, theirs, auto)
+        message = self._message(branch, ours, theirs, auto) + regenerated
         if human:
-            partial = settled.merge.write_tree(verdict.resolutions, leftover="ours")
+            partial = tree or settled.merge.write_tree(verdict.resolutions, leftover="ours")
             wt = self._worktree(ours)
             files = [PausedFile(f.conflict, f.content) for f in verdict.human]
             materialize_merge(wt, ours, partial, files, theirs, message)
@@ -118,7 +133,7 @@ class Runner:
             self._save()
             self.notes.append(f"resolve the conflicts in {wt}, `git add` them, then run `mergekit continue`")
             return self._report(RunStatus.CONFLICT)
-        tree = settled.merge.write_tree(verdict.resolutions)
+        tree = tree or settled.merge.write_tree(verdict.resolutions)
         commit = repo.create_commit(tree, self._parents(ours, theirs), message)
         st.auto_resolved.extend(auto)
         return self._commit_step(branch, ours, theirs, message, commit)
