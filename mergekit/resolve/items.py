@@ -115,8 +115,21 @@ def _field_path(node: Node, path: str) -> Node | None:
     return current
 
 
+def pattern_key(pattern: str, text: str) -> str | None:
+    """The groups of `pattern` matched at the start of `text`, joined by `|`, or None."""
+    m = _pattern(pattern).match(text)
+    if m is None:
+        return None
+    groups = [g for g in m.groups() if g is not None]
+    return "|".join(groups) if groups else m.group(0)
+
+
 def signature(node: Node, spec: Container) -> str | None:
     """The child's key under the container's signature rules, or None."""
+    if spec.sig_pattern:
+        key = pattern_key(spec.sig_pattern, normalize(node.text))
+        if key is not None:
+            return str(node.type) + ":" + key
     for alternative in _alternatives(spec.signature):
         parts = []
         for path in alternative:
@@ -411,6 +424,7 @@ def lines_container(spec: Container, data: bytes) -> Found:
     items: list[Item] = []
     pos = 0
     offset = 0
+    section = ""
     for raw in data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n"):
         line_start = offset
         offset += len(raw) + 1
@@ -418,17 +432,28 @@ def lines_container(spec: Container, data: bytes) -> Found:
         stripped = text.strip()
         if not stripped or (spec.comment_prefix and stripped.startswith(spec.comment_prefix.encode())):
             continue
+        line = stripped.decode("utf-8", "replace")
+        key = normalize(text)
         sig = None
-        if spec.sig_pattern:
-            m = re.match(spec.sig_pattern, stripped.decode("utf-8", "replace"))
-            if m:
-                sig = "line:" + m.group(1).lower()
+        union = True
+        if spec.section_pattern and _pattern(spec.section_pattern).match(line):
+            section = key
+            union = False
+        else:
+            if spec.sig_pattern:
+                found = pattern_key(spec.sig_pattern, line)
+                if found is not None:
+                    sig = "line:" + (section + "/" if section else "") + found.lower()
+            if spec.item_pattern:
+                union = _pattern(spec.item_pattern).search(line) is not None
+            if section:
+                key = section + " " + key  # the same line in two sections is two entries
         items.append(
             Item(
                 kind="line",
-                key=normalize(text),
+                key=key,
                 sig=sig,
-                union=True,
+                union=union,
                 lead=data[pos:line_start],
                 body=text,
                 tail=raw[len(text) :],

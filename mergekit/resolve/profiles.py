@@ -4,6 +4,20 @@ The files live in the top-level `grammars/` folder and ship inside the package a
 A profile names its tree-sitter grammar, the file globs it applies to, and its union containers
 (which node kinds hold children that may be unioned, how children are keyed). Loading is cheap
 and never imports a grammar; `mergekit.resolve.syntax` loads grammars on demand.
+
+Keys of a `[[container]]` (see `Container` for each): `name`, `description`, `node`, `children`,
+`signature`, `separator`, `order`, `parent`, `anchor`, `header`, `item_pattern`, `sig_pattern`,
+`section_pattern`, `comment_prefix`, `attach`, `bindings`.
+
+- A child's key comes from `signature` (field paths) or from `sig_pattern`, a regular expression
+  matched at the start of the child's text with whitespace collapsed: its groups, joined, are the
+  key (`<groupId>(.*?)</groupId> <artifactId>(.*?)</artifactId>` keys a Maven dependency). When
+  both are given the pattern is tried first. Line-per-entry profiles (`grammar = "lines"`) only
+  have `sig_pattern`.
+- In a line-per-entry profile, `item_pattern` says which lines are entries that may be unioned
+  (the others, like a `}` or a header, stop a union at their place), and `section_pattern` says
+  which lines open a section (`[section]` in INI files): keys and identities of the lines after it
+  are scoped to that section, and the section line itself is never unioned.
 """
 
 from __future__ import annotations
@@ -43,7 +57,10 @@ class Container:
     item_pattern: str = ""
     """If set, a child is a union item only when its text matches this regular expression."""
     sig_pattern: str = ""
-    """For line-per-entry files: a regular expression whose group 1 is the line's key."""
+    """A regular expression matched at the start of a child's text (whitespace collapsed) or of a
+    line: its groups, joined by `|`, are the key."""
+    section_pattern: str = ""
+    """For line-per-entry files: lines matching this open a section that scopes the keys after it."""
     comment_prefix: str = ""
     """For line-per-entry files: lines starting with this are comments (kept with the next entry)."""
     attach: tuple[str, ...] = ()
@@ -94,6 +111,7 @@ def _container(raw: dict[str, object]) -> Container:
         header=strings("header"),
         item_pattern=str(raw.get("item_pattern", "")),
         sig_pattern=str(raw.get("sig_pattern", "")),
+        section_pattern=str(raw.get("section_pattern", "")),
         comment_prefix=str(raw.get("comment_prefix", "")),
         bindings=str(raw.get("bindings", "")),
         attach=strings("attach"),
