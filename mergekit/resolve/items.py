@@ -349,6 +349,15 @@ def enclosing(
     skip = len(data[lo:]) - len(data[lo:].lstrip(b" \t"))
     if skip and lo + skip < root.end_byte:
         starts.append(root.descendant_for_byte_range(lo + skip, max(lo + skip, hi)))
+    # A container without a closing delimiter ends with its last child, before the newline
+    # (a Ruby `do ... end` body): look up from the last child before an insertion point, and
+    # from the inserted text without its trailing newline.
+    before = len(data[:lo].rstrip()) - 1
+    if lo == hi and 0 <= before < lo - 1:
+        starts.append(root.descendant_for_byte_range(before, before))
+    trimmed = len(data[:hi].rstrip())
+    if lo + skip < trimmed < hi:
+        starts.append(root.descendant_for_byte_range(lo + skip, trimmed))
     seen: dict[tuple[int, int, int], tuple[Node, int]] = {}
     for start in starts:
         chain = []
@@ -385,9 +394,14 @@ def _inside(found: Found, data: bytes, lo: int, hi: int) -> bool:
 
 
 def _inside_range(start: int, end: int, data: bytes, lo: int, hi: int) -> bool:
+    """True when [lo, hi) lies in [start, end), give or take whitespace at either end.
+
+    A container without a closing delimiter (a Ruby `do ... end` body) ends with its last child,
+    before the newline: lines inserted after that child still belong to it.
+    """
     start_ok = start <= lo or not data[lo:start].strip()
     end_ok = hi <= end or not data[end:hi].strip()
-    return start_ok and end_ok and lo <= end
+    return start_ok and end_ok and (lo <= end or not data[end:lo].strip())
 
 
 def all_containers(
