@@ -9,7 +9,7 @@ structure (INI sections, GraphQL types) from being unioned across its structure.
 from __future__ import annotations
 
 from mergekit.resolve import syntax
-from mergekit.resolve.items import lines_container, pattern_key, signature
+from mergekit.resolve.items import build, lines_container, pattern_key, signature
 from mergekit.resolve.profiles import Container, Profile
 from mergekit.resolve.resolver import _check_clean, _Job
 from mergekit.resolve.types import Labels, LineMergeResult
@@ -93,3 +93,19 @@ def test_one_key_two_values_in_different_sections_is_not_a_clash() -> None:
     assert result.clean and result.merged == merged
     clash = LineMergeResult(merged=b"[a]\nk = 0\nx = 1\nx = 2\n\n[b]\nk = 0\n", conflicts=0)
     assert not _check_clean(clash, _Job(base, ours, theirs, _ini_profile(), Labels(), 7, "merge")).clean
+
+
+def test_scope_puts_the_enclosing_block_into_a_containers_identity() -> None:
+    """Two Terraform blocks' bodies start on lines of their own: `scope` tells them apart."""
+    data = b'resource "a" "x" {\n  timeout = 1\n}\n\nresource "a" "y" {\n  timeout = 2\n}\n'
+    root = syntax.parse("tree_sitter_hcl:language", data)
+    plain = Container(name="body", description="body", node=("body",), children=("attribute",))
+    scoped = Container(
+        name="body", description="body", node=("body",), children=("attribute",), scope=("block",)
+    )
+    blocks = [c for c in root.named_children[0].named_children if c.type == "block"]
+    inner = [next(c for c in block.named_children if c.type == "body") for block in blocks]
+    assert len(inner) == 2
+    assert len({build(n, plain, data, 2).head for n in inner}) == 1
+    heads = [build(n, scoped, data, 2).head for n in inner]
+    assert heads[0] != heads[1] and heads[0].endswith('@resource "a" "x" {')

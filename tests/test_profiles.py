@@ -30,6 +30,7 @@ def _named_kinds(container: Container) -> dict[str, tuple[str, ...]]:
         "parent": container.parent,
         "header": container.header,
         "attach": container.attach,
+        "scope": container.scope,
     }
 
 

@@ -197,6 +197,20 @@ def _key_path(node: Node) -> str:
     return "/".join(reversed(keys))
 
 
+def _scope_path(node: Node, kinds: tuple[str, ...], data: bytes) -> str:
+    """The first lines of the enclosing nodes of these kinds (`resource "a" "b" {`), outermost first."""
+    if not kinds:
+        return ""
+    lines: list[str] = []
+    current = node.parent
+    while current is not None:
+        if current.type in kinds:
+            eol = data.find(b"\n", current.start_byte, node.start_byte)
+            lines.append(normalize(data[current.start_byte : eol if eol >= 0 else node.start_byte]))
+        current = current.parent
+    return "@" + "/".join(reversed(lines))
+
+
 def _rstrip_end(data: bytes, start: int, end: int) -> int:
     """`end` moved back over trailing whitespace (list items in Markdown end with newlines)."""
     while end > start and data[end - 1 : end] in (b" ", b"\t", b"\n", b"\r"):
@@ -316,10 +330,11 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
         )
         pos = after + len(tail)
     has_error = bool(node.has_error)
+    head = node.type + "@" + normalize(_head_text(node, data).encode()) + "@" + _key_path(node)
     return Found(
         spec=spec,
         node_type=node.type,
-        head=node.type + "@" + normalize(_head_text(node, data).encode()) + "@" + _key_path(node),
+        head=head + _scope_path(node, spec.scope, data),
         start=start,
         end=end,
         items=tuple(items),

@@ -7,7 +7,7 @@ and never imports a grammar; `mergekit.resolve.syntax` loads grammars on demand.
 
 Keys of a `[[container]]` (see `Container` for each): `name`, `description`, `node`, `children`,
 `signature`, `separator`, `order`, `parent`, `anchor`, `header`, `item_pattern`, `sig_pattern`,
-`section_pattern`, `comment_prefix`, `attach`, `bindings`.
+`section_pattern`, `comment_prefix`, `attach`, `bindings`, `scope`.
 
 - A child's key comes from `signature` (field paths) or from `sig_pattern`, a regular expression
   matched at the start of the child's text with whitespace collapsed: its groups, joined, are the
@@ -18,6 +18,9 @@ Keys of a `[[container]]` (see `Container` for each): `name`, `description`, `no
   (the others, like a `}` or a header, stop a union at their place), and `section_pattern` says
   which lines open a section (`[section]` in INI files): keys and identities of the lines after it
   are scoped to that section, and the section line itself is never unioned.
+- `scope` names ancestor kinds whose first line belongs to a container's identity: the body of
+  each Terraform block starts on a line of its own, so without it the `timeout` of two different
+  resources would count as one key given two values.
 """
 
 from __future__ import annotations
@@ -67,6 +70,9 @@ class Container:
     """Child kinds that belong to the next child, like comments (Rust `#[attr]`)."""
     bindings: str = ""
     """A tree-sitter query capturing the names a child binds (imports); see `items.bound_names_at`."""
+    scope: tuple[str, ...] = ()
+    """Ancestor kinds whose first line is part of the container's identity (an HCL `block`), for
+    containers that start on a line of their own."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,7 @@ def _container(raw: dict[str, object]) -> Container:
         comment_prefix=str(raw.get("comment_prefix", "")),
         bindings=str(raw.get("bindings", "")),
         attach=strings("attach"),
+        scope=strings("scope"),
     )
 
 
