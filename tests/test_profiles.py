@@ -45,6 +45,34 @@ def test_the_fourteen_profiles_are_shipped() -> None:
         assert profile.globs, profile.name
 
 
+def test_the_other_languages_agents_write_are_shipped() -> None:
+    """JVM and .NET, scripting, systems, mobile, front-end, schema and infrastructure profiles."""
+    assert set(_ids(PROFILES)) >= {
+        "java", "kotlin", "gradle", "scala", "csharp", "msbuild", "maven", "php", "ruby", "elixir",
+        "lua", "bash", "c", "cpp", "swift", "dart", "css", "scss", "less", "html", "graphql", "sql",
+        "hcl", "dockerfile", "make", "ini", "properties", "dotenv", "android-resources",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("app/build.gradle.kts", "kotlin"), ("app/build.gradle", "gradle"), ("pom.xml", "maven"),
+        ("src/Api/Api.csproj", "msbuild"), ("Directory.Packages.props", "msbuild"), ("Gemfile", "ruby"),
+        ("config/routes.rb", "ruby"), ("mix.exs", "elixir"), ("Package.swift", "swift"),
+        ("include/app.h", "c"), ("include/app.hpp", "cpp"), ("infra/main.tf", "hcl"),
+        ("Dockerfile", "dockerfile"), ("docker/api.Dockerfile", "dockerfile"), ("Makefile", "make"),
+        (".env", "dotenv"), (".env.example", "dotenv"), ("setup.cfg", "ini"), (".editorconfig", "ini"),
+        ("src/main/resources/application.properties", "properties"), ("schema.graphql", "graphql"),
+        ("app/src/main/res/values/strings.xml", "android-resources"), ("db/schema.sql", "sql"),
+    ],
+)  # fmt: skip
+def test_well_known_file_names_pick_their_profile(path: str, name: str) -> None:
+    """The files agents touch most in each ecosystem reach the right profile."""
+    found = profile_for(path)
+    assert found is not None and found.name == name, found
+
+
 @pytest.mark.parametrize("profile", TREE_PROFILES, ids=_ids(TREE_PROFILES))
 def test_node_kinds_exist_in_grammar(profile: Profile) -> None:
     """Every node, child, parent, header and attach kind is a named kind of the grammar."""
