@@ -26,11 +26,13 @@ Keys of a `[[container]]` (see `Container` for each): `name`, `description`, `no
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,13 @@ def _load(text: str) -> Profile:
 
 def _texts() -> list[str]:
     folder = resources.files("mergekit.grammars")
+    if isinstance(folder, Path):  # an installed folder: plain reads (the driver reads every profile)
+        names = sorted(name for name in os.listdir(folder) if name.endswith(".toml"))
+        texts = []
+        for name in names:
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                texts.append(handle.read())
+        return texts
     return [
         f.read_text(encoding="utf-8")
         for f in sorted(folder.iterdir(), key=lambda f: f.name)
