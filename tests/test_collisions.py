@@ -44,6 +44,21 @@ def _alembic(rev: str, down: str) -> str:
     return f'"""{rev}"""\nrevision = "{rev}"\ndown_revision = "{down}"\n'
 
 
+LARAVEL = "<?php\nuse Illuminate\\Support\\Facades\\Route;\n\nRoute::get('/users', [Users::class, 'list']);\n"
+RAILS = "Rails.application.routes.draw do\n  resources :users\nend\n"
+PHOENIX = (
+    'defmodule AppWeb.Router do\n  scope "/", AppWeb do\n    get "/", PageController, :home\n  end\nend\n'
+)
+ASPNET = 'var app = WebApplication.Create(args);\napp.MapGet("/users", () => "users");\napp.Run();\n'
+TF = 'resource "aws_lambda_function" "api" {\n  function_name = "api"\n}\n'
+
+
+def _after(text: str, anchor: str, line: str) -> str:
+    """`text` with `line` inserted after the first line holding `anchor`."""
+    at = text.index("\n", text.index(anchor)) + 1
+    return text[:at] + line + text[at:]
+
+
 # (id, rule, base files, a's files, b's files, collides)
 CASES: list[tuple[str, str, Files, Files, Files, bool]] = [
     (
@@ -340,6 +355,86 @@ CASES: list[tuple[str, str, Files, Files, Files, bool]] = [
         {"go.mod": GOMOD.replace("require (\n", "require (\n\tgithub.com/x/y v1.2.0\n")},
         {"go.mod": GOMOD.replace("v1.0.0\n", "v1.0.0\n\tgithub.com/z/w v1.3.0\n")},
         False,
+    ),
+    (
+        "laravel-same-path",
+        "laravel-route",
+        {"routes/web.php": LARAVEL},
+        {"routes/web.php": LARAVEL + "Route::get('/reports', [ReportController::class, 'index']);\n"},
+        {"routes/web.php": _after(LARAVEL, "use ", "Route::get('/reports', fn () => view('reports'));\n")},
+        True,
+    ),
+    (
+        "laravel-other-path",
+        "laravel-route",
+        {"routes/web.php": LARAVEL},
+        {"routes/web.php": LARAVEL + "Route::get('/reports', [ReportController::class, 'index']);\n"},
+        {"routes/web.php": _after(LARAVEL, "use ", "Route::get('/exports', fn () => view('exports'));\n")},
+        False,
+    ),
+    (
+        "rails-same-path",
+        "rails-route",
+        {"config/routes.rb": RAILS},
+        {"config/routes.rb": _after(RAILS, "draw do", '  get "/health", to: "health#show"\n')},
+        {"config/routes.rb": _after(RAILS, "resources", '  get "/health", to: "status#index"\n')},
+        True,
+    ),
+    (
+        "rails-other-path",
+        "rails-route",
+        {"config/routes.rb": RAILS},
+        {"config/routes.rb": _after(RAILS, "draw do", '  get "/health", to: "health#show"\n')},
+        {"config/routes.rb": _after(RAILS, "resources", '  get "/status", to: "status#index"\n')},
+        False,
+    ),
+    (
+        "phoenix-same-path",
+        "phoenix-route",
+        {"lib/app_web/router.ex": PHOENIX},
+        {"lib/app_web/router.ex": _after(PHOENIX, "scope", '    get "/status", StatusController, :show\n')},
+        {
+            "lib/app_web/router.ex": _after(
+                PHOENIX, "PageController", '    get "/status", HealthController, :index\n'
+            )
+        },
+        True,
+    ),
+    (
+        "phoenix-other-path",
+        "phoenix-route",
+        {"lib/app_web/router.ex": PHOENIX},
+        {"lib/app_web/router.ex": _after(PHOENIX, "scope", '    get "/status", StatusController, :show\n')},
+        {
+            "lib/app_web/router.ex": _after(
+                PHOENIX, "PageController", '    get "/health", HealthController, :index\n'
+            )
+        },
+        False,
+    ),
+    (
+        "aspnet-same-path",
+        "aspnet-route",
+        {"src/Api/Program.cs": ASPNET},
+        {"src/Api/Program.cs": _after(ASPNET, "Create(", 'app.MapGet("/health", () => "ok");\n')},
+        {"src/Api/Program.cs": _after(ASPNET, "MapGet", 'app.MapGet("/health", () => Results.Ok());\n')},
+        True,
+    ),
+    (
+        "aspnet-other-path",
+        "aspnet-route",
+        {"src/Api/Program.cs": ASPNET},
+        {"src/Api/Program.cs": _after(ASPNET, "Create(", 'app.MapGet("/health", () => "ok");\n')},
+        {"src/Api/Program.cs": _after(ASPNET, "MapGet", 'app.MapGet("/status", () => Results.Ok());\n')},
+        False,
+    ),
+    (
+        "terraform-attribute-same-block",
+        "object-key",
+        {"infra/main.tf": TF},
+        {"infra/main.tf": _after(TF, "resource", "  timeout = 30\n")},
+        {"infra/main.tf": _after(TF, "function_name", "  timeout = 60\n")},
+        True,
     ),
 ]
 
