@@ -10,6 +10,7 @@ expected text. A genuine conflict in a POM stays a conflict with git's markers.
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 from mergekit.entry import main
@@ -92,3 +93,21 @@ def test_installed_attributes_cover_the_new_profiles(repo: GitRepo, git_env: dic
         check=True,
     )
     assert proc.stdout.splitlines() == [f"{p}: merge: mergekit" for p in paths], proc.stdout
+
+
+def test_only_the_grammar_of_the_file_at_hand_is_imported(tmp_path: Path) -> None:
+    """Loading 40-odd profiles imports no grammar; resolving a Java file imports Java's alone."""
+    case = read_case(FIXTURES / "java/enum_constants_both_add")
+    for name in ("base", "ours", "theirs"):
+        (tmp_path / name).write_bytes(getattr(case, name))
+    code = (
+        "import sys; from mergekit.entry import main; "
+        f"rc = main(['merge-file', '--path', {case.path!r}, 'base', 'ours', 'theirs']); "
+        "print(sorted(m for m in sys.modules if m.startswith('tree_sitter_') and '.' not in m)); sys.exit(rc)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['tree_sitter_java']"
+    assert (tmp_path / "ours").read_bytes() == case.expected()
