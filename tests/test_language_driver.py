@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from mergekit.entry import main
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 from tests.test_fixtures import FIXTURES, Case, read_case
 
 CLEAN = [
