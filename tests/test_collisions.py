@@ -6,12 +6,16 @@ must report the rule's collision in the positive case and not in the negative on
 
 from __future__ import annotations
 
+import tomllib
+from importlib import resources
+
 import pytest
 
 from mergekit.app.check import CheckOptions, check_branches
 from mergekit.collisions.manifests import manifest_dependencies
 from mergekit.collisions.rules import load_rules
 from mergekit.output.collisions import collision_message
+from mergekit.resolve.profiles import all_profiles
 from tests.helpers.check import branch, run
 from tests.helpers.gitrepo import GitRepo
 
@@ -471,6 +475,19 @@ def test_every_rule_has_both_cases() -> None:
     positive = {c[1] for c in CASES if c[5]}
     negative = {c[1] for c in CASES if not c[5]}
     assert rules == positive == negative
+
+
+def test_rules_name_profiles_instead_of_repeating_their_globs() -> None:
+    """A rule whose own globs hold every glob of a profile names the profile (`profiles = [...]`)
+    instead, so that it reads the same files as the resolver when the profile's globs change."""
+    text = (resources.files("mergekit.grammars") / "collisions" / "rules.toml").read_text(encoding="utf-8")
+    raw = tomllib.loads(text)
+    rules = [*raw.get("keyed", []), *raw.get("manifest", [])]
+    assert rules
+    for rule in rules:
+        own = set(rule.get("globs", []))
+        for profile in all_profiles():
+            assert not own >= set(profile.globs), f"{rule['name']}: write profiles = [{profile.name!r}]"
 
 
 def test_strict_fails_on_collisions_and_warnings_pass(
