@@ -8,11 +8,9 @@ structure (INI sections, GraphQL types) from being unioned across its structure.
 
 from __future__ import annotations
 
-from mergekit.resolve import syntax
+from mergekit.resolve import resolve_file, syntax
 from mergekit.resolve.items import build, lines_container, pattern_key, signature
-from mergekit.resolve.profiles import Container, Profile
-from mergekit.resolve.resolver import _check_clean, _Job
-from mergekit.resolve.types import Labels, LineMergeResult
+from mergekit.resolve.profiles import Container
 
 
 def _lines(sig_pattern: str = "", item_pattern: str = "", section_pattern: str = "") -> Container:
@@ -67,32 +65,26 @@ def test_section_pattern_scopes_keys_and_identities() -> None:
     assert b"".join(i.render() for i in found.items) + found.closing == data
 
 
-def _ini_profile() -> Profile:
-    spec = _lines(sig_pattern=r"^([\w.-]+)\s*=", section_pattern=r"^\[")
-    return Profile(name="ini", description="INI", globs=("*.ini",), grammar="lines", containers=(spec,))
-
-
 def test_the_same_line_added_to_two_sections_is_kept_in_both() -> None:
     """A clean merge that adds `x = 1` to two different sections keeps both (no dedupe across sections)."""
     base = b"[a]\nk = 0\n\n[b]\nk = 0\n"
     ours = b"[a]\nk = 0\nx = 1\n\n[b]\nk = 0\n"
     theirs = b"[a]\nk = 0\n\n[b]\nk = 0\nx = 1\n"
-    merged = b"[a]\nk = 0\nx = 1\n\n[b]\nk = 0\nx = 1\n"
-    job = _Job(base, ours, theirs, _ini_profile(), Labels(), 7, "merge")
-    result = _check_clean(LineMergeResult(merged=merged, conflicts=0), job)
-    assert result.clean and result.merged == merged
+    result = resolve_file(base, ours, theirs, "settings.ini")
+    assert result.clean and result.merged == b"[a]\nk = 0\nx = 1\n\n[b]\nk = 0\nx = 1\n"
 
 
-def test_one_key_two_values_in_different_sections_is_not_a_clash() -> None:
-    base = b"[a]\nk = 0\n\n[b]\nk = 0\n"
-    ours = b"[a]\nk = 0\nx = 1\n\n[b]\nk = 0\n"
-    theirs = b"[a]\nk = 0\n\n[b]\nk = 0\nx = 2\n"
-    merged = b"[a]\nk = 0\nx = 1\n\n[b]\nk = 0\nx = 2\n"
-    job = _Job(base, ours, theirs, _ini_profile(), Labels(), 7, "merge")
-    result = _check_clean(LineMergeResult(merged=merged, conflicts=0), job)
-    assert result.clean and result.merged == merged
-    clash = LineMergeResult(merged=b"[a]\nk = 0\nx = 1\nx = 2\n\n[b]\nk = 0\n", conflicts=0)
-    assert not _check_clean(clash, _Job(base, ours, theirs, _ini_profile(), Labels(), 7, "merge")).clean
+def test_one_key_two_values_is_a_clash_only_within_one_section() -> None:
+    """`x` given 1 in `[a]` and 2 in `[b]` merges; `x` given 1 and 2 in `[a]` is a conflict, though
+    git's line merge is clean (the insertions sit on either side of `m = 0`)."""
+    base = b"[a]\nk = 0\nm = 0\n\n[b]\nk = 0\n"
+    ours = b"[a]\nk = 0\nx = 1\nm = 0\n\n[b]\nk = 0\n"
+    two_sections = resolve_file(base, ours, b"[a]\nk = 0\nm = 0\n\n[b]\nk = 0\nx = 2\n", "settings.ini")
+    assert two_sections.clean
+    assert two_sections.merged == b"[a]\nk = 0\nx = 1\nm = 0\n\n[b]\nk = 0\nx = 2\n"
+    one_section = resolve_file(base, ours, b"[a]\nk = 0\nm = 0\nx = 2\n\n[b]\nk = 0\n", "settings.ini")
+    assert not one_section.clean
+    assert b"x = 1\n=======\nx = 2\n" in one_section.merged
 
 
 def test_scope_puts_the_enclosing_block_into_a_containers_identity() -> None:
