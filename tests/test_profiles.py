@@ -7,12 +7,13 @@ file glob routes a sample path to its own profile.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 import pytest
 
 from mergekit.resolve import syntax
-from mergekit.resolve.profiles import Container, Profile, all_profiles, profile_for
+from mergekit.resolve.profiles import Container, Profile, _glob_matches, all_profiles, profile_for
 
 PROFILES = all_profiles()
 TREE_PROFILES = [p for p in PROFILES if p.grammar != "lines"]
@@ -132,6 +133,19 @@ def test_every_glob_routes_to_its_profile(profile: Profile) -> None:
         for path in {_sample(glob), _sample(glob).removeprefix("src/")}:
             found = profile_for(path)
             assert found is not None and found.name == profile.name, f"{glob!r}: {path} → {found}"
+
+
+def test_glob_matching_is_fnmatchs() -> None:
+    """The driver's quick glob match answers as `fnmatch.fnmatchcase` for every shipped glob."""
+    globs = {g for p in PROFILES for g in p.globs} | {"[Mm]akefile", "*.d.ts", "a?c", "*", ""}
+    names = {
+        "", "x", ".env", "a.ts", "a.d.ts", "a.ts.bak", "Gemfile", "Gemfile.lock", "Makefile", "abc",
+        "requirements-dev.txt", "res/values/strings.xml", "src/a.py", "Dockerfile.dev",
+    }  # fmt: skip
+    names |= {g.replace("*", "x") for g in globs} | {g.replace("*", "") for g in globs}
+    for glob in globs:
+        for name in names:
+            assert _glob_matches(name, glob) == fnmatch.fnmatchcase(name, glob), (name, glob)
 
 
 def test_unrelated_paths_have_no_profile() -> None:

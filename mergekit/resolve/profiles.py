@@ -95,7 +95,20 @@ class Profile:
     def matches(self, path: str) -> bool:
         """True when `path` (a repository path) belongs to this profile."""
         base = path.rsplit("/", 1)[-1]
-        return any(fnmatch.fnmatchcase(path if "/" in g else base, g) for g in self.globs)
+        return any(_glob_matches(path if "/" in g else base, g) for g in self.globs)
+
+
+_MAGIC = frozenset("*?[")
+
+
+def _glob_matches(name: str, glob: str) -> bool:
+    """`fnmatch.fnmatchcase(name, glob)`, without compiling a regular expression for the common
+    globs (`Gemfile`, `*.ts`): the driver matches one path against every profile's globs."""
+    if _MAGIC.isdisjoint(glob):
+        return name == glob
+    if glob[0] == "*" and _MAGIC.isdisjoint(glob[1:]):
+        return name.endswith(glob[1:])
+    return fnmatch.fnmatchcase(name, glob)
 
 
 def _container(raw: dict[str, object]) -> Container:
