@@ -6,8 +6,10 @@ in order) and `check` (every pair) — asks `Merger`, so they cannot disagree:
 
 1. the engine merges the two commits in memory (`mergekit.engine.merge_commits`);
 2. each content conflict goes to the resolver (`mergekit.resolve.resolve_file`): a clean answer
-   is an auto-resolution (with its rule), anything else is left for a human, with the file
-   content to show them (git's markers, or the surviving side of a modify/delete);
+   is an auto-resolution (with its rule); what the resolver cannot settle goes to the resolution
+   memory, when the merger has one (`mergekit.workflow.recall.Recall`: a person's earlier
+   resolution of the same conflict, rule `memory`); anything else is left for a human, with the
+   file content to show them (git's markers, or the surviving side of a modify/delete);
 3. files git merged cleanly although both sides changed them go to the resolver's duplicate-key
    check: one key given two values is a conflict of kind `duplicate-key`;
 4. the verdicts, one per file in path order, make one `Prediction` (clean, auto-resolved or
@@ -20,7 +22,7 @@ already contains the other, the two sides changed different files).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from mergekit.engine.linemerge import merge_texts
@@ -30,6 +32,7 @@ from mergekit.engine.types import Conflict
 from mergekit.model import ConflictKind, Outcome, Shortcut
 from mergekit.resolve import HunkReport, Labels, resolve_file
 from mergekit.resolve.profiles import profile_for
+from mergekit.workflow.recall import MEMORY_RULE, Recall
 
 LINE_MERGE_RULE = "line-merge"
 """The rule reported when git's line merge alone settled a file libgit2 left conflicted."""
@@ -54,6 +57,8 @@ class FileVerdict:
     """The resolver's rule for an auto-resolution."""
     hunks: tuple[HunkReport, ...] = ()
     """The resolver's report, region by region."""
+    recalled: str = ""
+    """Settled from the resolution memory: what was recalled (for the audit trail)."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,8 @@ class Merger:
 
     repo: Repo
     """The repository."""
+    memory: Recall | None = None
+    """Remembered resolutions of conflicts the resolver leaves (None: none are used)."""
     _changed: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     def changed(self, old: str, new: str) -> frozenset[str]:
@@ -119,7 +126,7 @@ class Merger:
     def settle(self, ours: str, theirs: str, labels: Labels) -> Settled:
         """Merge `theirs` into `ours` in memory and judge every conflicted or clashing file."""
         merge = merge_commits(self.repo, ours, theirs)
-        files = [self._judge(conflict, labels) for conflict in merge.conflicts]
+        files = self.judge(merge.conflicts, labels)
         candidates = merge.changed_on_both_sides(lambda path: profile_for(path) is not None)
         files += [v for v in (self._clash(c, labels) for c in candidates) if v is not None]
         files.sort(key=lambda f: f.path)
@@ -141,6 +148,10 @@ class Merger:
                 # disjoint changes: git's merge is the union of both sides, and nothing can clash
                 return Prediction(ours, theirs, shortcut=Shortcut.DISJOINT)
         return self.settle(ours, theirs, labels).prediction
+
+    def judge(self, conflicts: Sequence[Conflict], labels: Labels) -> list[FileVerdict]:
+        """The verdict on each conflicted entry of a merge already done (a replayed commit's, too)."""
+        return [self._judge(conflict, labels) for conflict in conflicts]
 
     def _judge(self, conflict: Conflict, labels: Labels) -> FileVerdict:
         """Run the resolver on a content conflict; keep everything it cannot prove for a human."""
@@ -165,6 +176,18 @@ class Merger:
                     rule,
                     answer.hunks,
                 )
+            if self.memory is not None:
+                recalled = self.memory.recall(base, conflict.ours.data, conflict.theirs.data, conflict.path)
+                if recalled is not None:
+                    return FileVerdict(
+                        conflict.path,
+                        Outcome.AUTO_RESOLVED,
+                        conflict.kind,
+                        conflict,
+                        recalled.merged,
+                        MEMORY_RULE,
+                        recalled=recalled.detail,
+                    )
             return FileVerdict(
                 conflict.path, Outcome.NEEDS_HUMAN, conflict.kind, conflict, answer.merged, hunks=answer.hunks
             )

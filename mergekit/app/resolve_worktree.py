@@ -5,7 +5,10 @@ holds each conflicted path's versions as stages 1 (base), 2 (ours) and 3 (theirs
 reads them with `git ls-files -u` and one `git cat-file --batch`, runs the resolver on each file,
 writes the result into the work tree, and `git add`s the files that became clean when asked.
 
-Only the git CLI is used (no pygit2), so the command starts fast. What is left alone, and why:
+What the resolver leaves is settled from the resolution memory when it can be (rule `memory`):
+`RepositoryMemory` reads it only then, so a command whose conflicts the resolver settles never
+loads pygit2. Otherwise only the git CLI is used, so the command starts fast. What is left
+alone, and why:
 paths without stage 2 or 3 (modify/delete), symlinks and submodules, files already missing from
 the work tree, and files whose work-tree copy has no conflict marker left (someone edited it).
 Results are written as git stores them (no smudge filter or end-of-line conversion).
@@ -22,6 +25,7 @@ from mergekit.model import ResolveStatus
 from mergekit.resolve import FileResolution, Labels, resolve_file
 from mergekit.resolve.markers import MARKER_SIZE, has_conflict, labels
 from mergekit.state.atomic import write_atomically
+from mergekit.workflow.recall import MEMORY_RULE, Recall, Recalled
 
 REGULAR_MODES = ("100644", "100755")
 """Index modes of regular files (the only ones the resolver merges)."""
@@ -167,6 +171,22 @@ def add_paths(root: Path, paths: list[str]) -> None:
 # --- the use case --------------------------------------------------------------------------------
 
 
+class RepositoryMemory:
+    """The resolution memory of the repository containing `cwd`, read on first use only."""
+
+    def __init__(self, cwd: Path) -> None:
+        self._cwd = cwd
+        self._loaded: Recall | None = None
+
+    def recall(self, base: bytes | None, ours: bytes, theirs: bytes, path: str) -> Recalled | None:
+        """The file settled from the repository's memory, or None."""
+        if self._loaded is None:
+            from mergekit.app.memory import open_memory  # pygit2: only when a conflict is left
+
+            self._loaded = open_memory(self._cwd)
+        return self._loaded.recall(base, ours, theirs, path)
+
+
 def _skip_reason(c: ConflictedPath) -> str | None:
     if c.ours is None and c.theirs is None:
         return "deleted on both sides: left to you (`git rm` it)"
@@ -181,9 +201,17 @@ def _skip_reason(c: ConflictedPath) -> str | None:
 
 
 def resolve_worktree(
-    cwd: Path, pathspecs: tuple[str, ...] = (), *, add: bool = False, style: str | None = None
+    cwd: Path,
+    pathspecs: tuple[str, ...] = (),
+    *,
+    add: bool = False,
+    style: str | None = None,
+    memory: Recall | None = None,
 ) -> ResolveReport:
-    """Resolve the conflicted files under `pathspecs` in the work tree at `cwd`; `add` the clean ones."""
+    """Resolve the conflicted files under `pathspecs` in the work tree at `cwd`; `add` the clean ones.
+
+    With `memory`, what the resolver leaves is settled from remembered resolutions when it can be.
+    """
     root = worktree_root(cwd)
     conflicted = conflicted_paths(cwd, pathspecs)
     if pathspecs and not conflicted:
@@ -195,7 +223,7 @@ def resolve_worktree(
     oids = [s.oid for c in conflicted for s in (c.base, c.ours, c.theirs) if s is not None]
     blobs = read_blobs(root, oids)
     sizes = marker_sizes(root, [c.path for c in conflicted])
-    outcomes = [_resolve_one(root, c, blobs, sizes[c.path], style) for c in conflicted]
+    outcomes = [_resolve_one(root, c, blobs, sizes[c.path], style, memory) for c in conflicted]
     if add:
         clean = [o.path for o in outcomes if o.status is ResolveStatus.RESOLVED]
         add_paths(root, clean)
@@ -204,7 +232,7 @@ def resolve_worktree(
 
 
 def _resolve_one(
-    root: Path, c: ConflictedPath, blobs: dict[str, bytes], size: int, style: str
+    root: Path, c: ConflictedPath, blobs: dict[str, bytes], size: int, style: str, memory: Recall | None
 ) -> FileOutcome:
     reason = _skip_reason(c)
     if reason is not None:
@@ -229,6 +257,11 @@ def _resolve_one(
         marker_size=size,
         style=style,
     )
+    recalled = None
+    if not resolution.clean and memory is not None:
+        recalled = memory.recall(base, blobs[c.ours.oid], blobs[c.theirs.oid], c.path)
+    if recalled is not None:
+        resolution = FileResolution(merged=recalled.merged, clean=True, rule=MEMORY_RULE)
     if resolution.merged != current and not has_conflict(current, size):
         # Someone edited the file since git wrote it (and it is not our own earlier result).
         return FileOutcome(

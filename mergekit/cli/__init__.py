@@ -21,5 +21,6 @@ COMMANDS: dict[str, str] = {
     "resolve": "resolve",
     "languages": "languages",
     "replay": "replay",
+    "memory": "memory",
 }
 """Command name → the module of `mergekit.cli` that defines it."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from mergekit.app.check import CheckOptions, check_branches
-from mergekit.cli.options import chosen, format_option, repo_option
+from mergekit.cli.options import chosen, format_option, repo_option, stale_after_option
 from mergekit.output.check import append_github_summary, show_check
 
 
@@ -24,8 +24,9 @@ from mergekit.output.check import append_github_summary, show_check
 )
 @format_option("check", "text matrix, one JSON object, GitHub annotations, or JUnit XML.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--strict", is_flag=True, help="Semantic collisions fail the check too.")
+@click.option("--strict", is_flag=True, help="Semantic collisions and branches on a wrong base fail it too.")
 @click.option("--no-collisions", is_flag=True, help="Do not look for semantic collisions.")
+@stale_after_option
 @repo_option
 def command(
     branches: tuple[str, ...],
@@ -34,16 +35,25 @@ def command(
     as_json: bool,
     strict: bool,
     no_collisions: bool,
+    stale_after: int,
     cwd: Path,
 ) -> int:
-    """Predict merging BRANCH|GLOB|REV... into BASE and into each other; write nothing.
+    """Predict merging BRANCH|GLOB|REV|PATCH... into BASE and into each other; write nothing.
 
     Exit 0 when every pair merges cleanly or with auto-resolutions only, 1 when a human will
-    be needed (or a semantic collision with --strict), 2 on bad input. Revisions such as
-    HEAD, origin/feature/x and refs/pull/1/head work in CI checkouts.
+    be needed (or, with --strict, a semantic collision or a branch built on the wrong base),
+    2 on bad input. Revisions such as HEAD, origin/feature/x and refs/pull/1/head work in CI
+    checkouts; a PATCH is a `.patch`/`.diff` file or `-` (standard input).
     """
     result = check_branches(
-        CheckOptions(cwd=cwd, into=into, branches=branches, strict=strict, collisions=not no_collisions)
+        CheckOptions(
+            cwd=cwd,
+            into=into,
+            branches=branches,
+            strict=strict,
+            collisions=not no_collisions,
+            stale_after=stale_after,
+        )
     )
     fmt = chosen(fmt, as_json)
     show_check(result, fmt)

@@ -10,6 +10,9 @@ Public surface (plain values in, plain values out; ids are hex strings):
 - `worktree`: linked worktrees for hand-off and tests, with a paused merge materialized.
 - `gitcli.run_git`: the git command line (standard library only).
 - `linemerge.merge_texts`: git's line merge in process (libgit2), a backend for the resolver.
+- `patch`: parse a diff and apply it onto a tree in memory (exactly, or three-way), find the
+  commit a patch was made from; `rebase`: replay commits onto another base in memory;
+  `refstore`: a key → bytes store kept under a ref.
 
 Importing this package loads nothing: each name is imported from its module on first use, so
 `mergekit.engine.gitcli` serves the merge driver without pygit2.

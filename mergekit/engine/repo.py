@@ -20,7 +20,7 @@ from pathlib import Path
 import pygit2
 
 from mergekit.engine.fastmerge import changed_paths as tree_changes
-from mergekit.engine.types import WorktreeInfo
+from mergekit.engine.types import Identity, WorktreeInfo
 from mergekit.errors import MergekitError
 
 _LOCAL = "refs/heads/"
@@ -240,11 +240,20 @@ class Repo:
         """Store `data` as a blob; return its id."""
         return str(self._raw.create_blob(data))
 
-    def create_commit(self, tree: str, parents: list[str], message: str) -> str:
-        """Write a commit (no ref moves) with the configured identity; return its id."""
-        author = self._signature("AUTHOR")
+    def create_commit(
+        self, tree: str, parents: list[str], message: str, author: Identity | None = None
+    ) -> str:
+        """Write a commit (no ref moves); return its id.
+
+        The committer is the configured identity; so is the author unless `author` is given
+        (a patch's or a replayed commit's author).
+        """
+        if author is None:
+            signed = self._signature("AUTHOR")
+        else:
+            signed = pygit2.Signature(author.name, author.email, author.time, author.offset)
         committer = self._signature("COMMITTER")
-        oid = self._raw.create_commit(None, author, committer, message, pygit2.Oid(hex=tree), parents)
+        oid = self._raw.create_commit(None, signed, committer, message, pygit2.Oid(hex=tree), parents)
         return str(oid)
 
     def _signature(self, role: str) -> pygit2.Signature:

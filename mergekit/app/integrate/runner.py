@@ -7,6 +7,10 @@ either commits the result and moves the result branch by compare-and-swap, or la
 merge out in the run's own worktree for a human. In a dry run (in a scratch repository) it
 writes nothing and steps over branches that need a human, which is how `integrate --dry-run`
 and `plan` predict the outcome in order.
+
+When a person settles a hand-off, `continue` remembers the resolution (`mergekit.app.memory`);
+when `--test` fails, the culprit search (`mergekit.app.integrate.culprits`) names the branches
+that fail together and, with `--drop-failing`, leaves the culprit out and goes on.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from mergekit.app import memory as resolution_memory
+from mergekit.app.integrate.culprits import investigate_failure
 from mergekit.app.integrate.testrun import run_test
 from mergekit.app.integrate.types import RunReport
 from mergekit.engine.repo import Repo
@@ -49,7 +55,7 @@ class Runner:
         self.repo = repo
         self.st = st
         self.dry_run = dry_run
-        self.merger = merger if merger is not None else Merger(repo)
+        self.merger = merger if merger is not None else resolution_memory.merger_with_memory(repo)
         self.ref = HEADS + st.result_branch
         self.notes: list[str] = []
 
@@ -67,6 +73,7 @@ class Runner:
         if st.status is RunStatus.CONFLICT and st.paused is not None:
             stopped = self._accept_resolution(st.paused)
         elif st.status is RunStatus.TEST_FAILED and st.paused is not None:
+            st.culprits, st.test_runs = [], []  # they described the failure being fixed
             stopped = self._accept_fix(st.paused)
         else:
             stopped = None
@@ -86,7 +93,7 @@ class Runner:
         settled = self.merger.settle(ours, theirs, Labels(ours=st.result_branch, base="base", theirs=branch))
         verdict = settled.prediction
         auto = [
-            AutoResolved(branch, f.path, f.rule or LINE_MERGE_RULE, describe(f.hunks))
+            AutoResolved(branch, f.path, f.rule or LINE_MERGE_RULE, f.recalled or describe(f.hunks))
             for f in verdict.auto_resolved
         ]
         human = [HumanConflict(branch, f.path, f.kind) for f in verdict.human]
@@ -125,6 +132,8 @@ class Runner:
             failed = self._test(commit, Paused(branch, ours, theirs, message, candidate=commit))
             if failed is not None:
                 return failed
+            if branch in st.dropped:  # --drop-failing left it out: the result branch stays
+                return None
         if not self.dry_run:
             self.repo.update_ref(self.ref, commit, ours, f"mergekit: merge {branch}")
         st.result_commit = commit
@@ -142,6 +151,8 @@ class Runner:
         outcome = run_test(st.test, wt)
         if outcome.passed:
             return None
+        if self._culprits(paused, final):
+            return None
         st.status, st.paused = RunStatus.TEST_FAILED, paused
         self._save()
         report = self._report(RunStatus.TEST_FAILED)
@@ -154,6 +165,50 @@ class Runner:
         )
         report.notes = self.notes
         return report
+
+    def _culprits(self, paused: Paused, final: bool) -> bool:
+        """Find which branches fail the test together; True when `--drop-failing` left one out."""
+        st, repo = self.st, self.repo
+        assert st.test is not None
+        merged = [(b, st.tips[b]) for b in st.merged] + ([] if final else [(paused.branch, paused.theirs)])
+        if not merged:
+            return False
+        work = run_state.state_dir(repo.common_dir)
+        verdict = investigate_failure(
+            self.merger,
+            st.base_commit,
+            merged,
+            st.test,
+            work / "worktrees" / (_slug(st.result_branch) + "-culprits"),
+            work / "test-runs" / _slug(st.result_branch),
+            step=not final,
+            drop_failing=st.drop_failing,
+            label=st.result_branch,
+            squash=st.strategy == "squash",
+        )
+        found = verdict.report
+        st.culprits, st.test_runs = found.culprits, found.runs
+        self.notes.append(found.summary)
+        if verdict.drop is None:
+            return False
+        dropped = verdict.drop
+        partners = [c for c in found.culprits if c != dropped]
+        why = f"together with {', '.join(partners)}" if partners else ""
+        st.skipped.append(Skipped(dropped, SkipReason.FAILS_TEST, tuple(found.shared_files), why))
+        st.dropped.append(dropped)
+        st.conflicts = [c for c in st.conflicts if c.branch != dropped]
+        st.auto_resolved = [a for a in st.auto_resolved if a.branch != dropped]
+        st.status, st.paused = RunStatus.RUNNING, None
+        if verdict.rebuilt is not None:
+            repo.update_ref(self.ref, verdict.rebuilt, st.result_commit, f"mergekit: drop {dropped}")
+            st.result_commit = verdict.rebuilt
+            st.merged.remove(dropped)
+        self.notes.append(
+            f"--drop-failing: left out {dropped} (fails the test{' ' + why if why else ''}); "
+            "the integration goes on without it"
+        )
+        self._save()
+        return True
 
     # resuming ------------------------------------------------------------------------------
 
@@ -190,6 +245,9 @@ class Runner:
                 commit = repo.create_commit(
                     tree, self._parents(paused.ours, paused.theirs), repo.commit_message(ws.head)
                 )
+        self.notes += resolution_memory.remember_handoff(
+            repo, paused.ours, paused.theirs, commit, paused.conflicts, st.result_branch, paused.branch
+        )
         return self._commit_step(paused.branch, paused.ours, paused.theirs, paused.message, commit)
 
     def _accept_fix(self, paused: Paused) -> RunReport | None:
@@ -236,7 +294,7 @@ class Runner:
             if failed is not None:
                 failed.failed_branch = last if last != FINAL else None
                 return failed
-        report = self._report(RunStatus.DONE)
+        report = self._report(RunStatus.TEST_FAILED if st.dropped else RunStatus.DONE)
         if not self.dry_run:
             if st.worktree is not None:
                 remove_worktree(self.repo, Path(st.worktree))
@@ -298,6 +356,10 @@ def report_of(st: RunState, status: RunStatus) -> RunReport:
         result_commit=st.result_commit,
         strategy=st.strategy,
         failed_branch=paused.branch if paused is not None and st.status is RunStatus.TEST_FAILED else None,
+        base_findings=list(st.base_findings),
+        culprits=list(st.culprits),
+        dropped=list(st.dropped),
+        test_runs=list(st.test_runs),
     )
 
 
