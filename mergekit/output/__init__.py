@@ -2,7 +2,7 @@
 
 Use cases return values; the command modules (`mergekit.cli`) hand them to the module here that
 shows that command's values: `run` (integrate, continue, status, abort), `plan`, `check`,
-`resolve`, `install`, `languages`, `replay`, `demo`, `merge_file` (the driver's messages),
+`resolve`, `install`, `doctor`, `languages`, `replay`, `demo`, `merge_file` (the driver's messages),
 with `explain` (what the resolver did, hunk by hunk), `collisions`, `words` (how each status is
 shown) and `commit` (the texts written into commit messages) shared between them.
 
@@ -28,6 +28,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "check": ("text", "json", "github", "junit"),
     "resolve": ("text", "json"),
     "install": ("text", "json"),
+    "doctor": ("text", "json"),
     "languages": ("text", "json"),
     "replay": ("text", "json"),
     "demo": ("text",),
