@@ -244,8 +244,8 @@ def test_paths_are_relative_to_the_current_directory(
 ) -> None:
     _installed(repo)
     capsys.readouterr()
-    code, data = _doctor(capsys, repo.path / "src", "index.ts")
-    assert code == 0 and _findings(data, "path")[0]["path"] == "src/index.ts"
+    code, data = _doctor(capsys, repo.path / "src", "index.ts", str(repo.path / "lib" / "a.ts"), "../b.py")
+    assert code == 0 and [f["path"] for f in _findings(data, "path")] == ["src/index.ts", "lib/a.ts", "b.py"]
 
 
 def _diverged(repo: GitRepo) -> None:

@@ -26,7 +26,7 @@ from mergekit import __version__
 from mergekit.app import install as inst
 from mergekit.app.gitattributes import attributes_files, sets_driver
 from mergekit.app.routing import DRIVER_KEY, UNSPECIFIED, Routing, driver_command, routing
-from mergekit.engine.gitcli import CONFLICT_STYLES, run_git
+from mergekit.engine.gitcli import CONFLICT_STYLES, run_git, toplevel
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
 from mergekit.model import DoctorCheck, PathSource, Severity
 
@@ -414,8 +414,10 @@ def sample_paths(root: Path, per_profile: int = SAMPLE_PER_PROFILE) -> list[str]
 def choose_paths(root: Path, given: Sequence[str], cwd: Path) -> tuple[PathSource, list[str], str | None]:
     """The paths to check and where they come from (`given` is relative to `cwd`)."""
     if given:
-        prefix = run_git(["rev-parse", "--show-prefix"], cwd, check=False).text.strip()
-        return PathSource.ARGUMENTS, [os.path.normpath(prefix + p).replace(os.sep, "/") for p in given], None
+        here = cwd.resolve()
+        top = root.resolve()
+        paths = [os.path.relpath(os.path.normpath(here / p), top).replace(os.sep, "/") for p in given]
+        return PathSource.ARGUMENTS, paths, None
     unmerged = unmerged_paths(root)
     if unmerged:
         return PathSource.CONFLICTED, unmerged[:MAX_PATHS], None
@@ -565,7 +567,11 @@ def doctor(cwd: Path, paths: Sequence[str] = ()) -> DoctorReport:
         finding = Finding(DoctorCheck.GIT, Severity.FAIL, exc.message, "install git 2.39 or newer")
         return DoctorReport(root=None, paths_from=PathSource.ARGUMENTS, findings=(finding,))
     findings = git_findings(version.text)
-    root = inst.repository_root(cwd)
+    root = toplevel(cwd)
+    if root is None:
+        raise MergekitError(
+            f"{cwd} is not inside a git work tree: run `mergekit doctor` in the repository (or pass -C DIR)"
+        )
     clone_file = inst.clone_attributes_file(root)
     global_file = inst.global_attributes_file(root)
     files = routing_files(root, clone_file, global_file)
