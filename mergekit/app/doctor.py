@@ -175,7 +175,6 @@ def driver_findings(
     command: str | None,
     routed_by: Sequence[str],
     committed: bool,
-    run: Callable[[str, Path], tuple[int, str]] = run_program,
 ) -> list[Finding]:
     """Is the driver defined, does its program run, is it the line `mergekit install` writes?"""
     check = DoctorCheck.DRIVER
@@ -215,7 +214,7 @@ def driver_findings(
                 "mergekit install",
             )
         ]
-    code, output = run(program, root)
+    code, output = run_program(program, root)
     if code != 0 or "mergekit" not in output:
         last = output.splitlines()[-1] if output else "no output"
         return [
