@@ -168,6 +168,71 @@ class ReplayOutcome(StrEnum):
     """The resolver took too long."""
 
 
+class InstallScope(StrEnum):
+    """Where `mergekit install` registers the driver (`scope` in its JSON)."""
+
+    CLONE = "clone"
+    """This clone: its git config and `info/attributes` in the common git dir (the default)."""
+    SHARED = "shared"
+    """The team: the committed `.gitattributes` block, plus this clone's git config (`--shared`)."""
+    GLOBAL = "global"
+    """Every repository of this user: the global config and `core.attributesFile` (`--global`)."""
+
+
+class Severity(StrEnum):
+    """How one `mergekit doctor` finding stands (`level` in its JSON)."""
+
+    OK = "ok"
+    """Works as expected."""
+    WARN = "warn"
+    """Works, but something is worth knowing or fixing."""
+    FAIL = "fail"
+    """Something will not work as the user expects (the exit status is 1)."""
+
+
+class DoctorCheck(StrEnum):
+    """What one `mergekit doctor` finding is about (`check` in its JSON)."""
+
+    GIT = "git"
+    """The git version."""
+    DRIVER = "driver"
+    """The `merge.mergekit.driver` config, and whether the program it names runs."""
+    ROUTING = "routing"
+    """The attributes files that route paths to the driver."""
+    PATH = "path"
+    """One path: will the driver fire for it, and with which profile."""
+    CONFLICT_STYLE = "conflict-style"
+    """`merge.conflictStyle`."""
+    ENVIRONMENT = "environment"
+    """Environment variables that change what the driver does (`MERGEKIT=0`)."""
+    PROFILES = "profiles"
+    """The language profiles and their grammars."""
+    TOOLS = "tools"
+    """The tools that regenerate the repository's lockfiles."""
+
+
+class PathSource(StrEnum):
+    """Where the paths `mergekit doctor` checks come from (`paths_from` in its JSON)."""
+
+    ARGUMENTS = "arguments"
+    """The command line."""
+    CONFLICTED = "conflicted"
+    """The conflicted files of the merge in progress."""
+    LAST_MERGE = "last-merge"
+    """The files both sides changed in the latest merge reachable from HEAD."""
+    SAMPLE = "sample"
+    """A few tracked files per profile."""
+
+
+class BypassReason(StrEnum):
+    """Why git merged a conflicted file without the installed driver (`driver_bypassed[].reason`)."""
+
+    NOT_ROUTED = "not-routed"
+    """The driver is configured, but no attribute routes the path to it."""
+    NOT_CONFIGURED = "not-configured"
+    """Attributes route the path to the driver, but this clone's git config does not define it."""
+
+
 @dataclass(frozen=True)
 class AutoResolved:
     """A file the resolver settled during a run (`auto_resolved[]`)."""

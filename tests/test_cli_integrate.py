@@ -71,7 +71,7 @@ def test_integrate_json_conflict_then_status_continue_abort(
     code, aborted = _json(capsys, "abort", *c)
     assert code == 0 and aborted["status"] == "aborted" and aborted["result_commit"] is None
     code, none = _json(capsys, "status", *c)
-    assert code == 0 and none == {"status": "none"}
+    assert code == 0 and none == {"status": "none", "worktree_conflicts": [], "driver_bypassed": []}
 
 
 def test_text_report_is_plain_when_not_a_terminal(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,8 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from mergekit.app import routing
+from mergekit.app.routing import Bypassed
 from mergekit.derived.worktree import committed_config, regenerate_in_worktree
-from mergekit.engine.gitcli import conflict_style, run_git, toplevel
+from mergekit.engine.gitcli import check_attr, conflict_style, run_git, toplevel
 from mergekit.errors import MergekitError
 from mergekit.model import ResolveStatus
 from mergekit.resolve import FileResolution, Labels, resolve_file
@@ -86,11 +88,23 @@ class ResolveReport:
     """The top of the work tree."""
     files: tuple[FileOutcome, ...]
     """One outcome per conflicted path, in path order."""
+    bypassed: tuple[Bypassed, ...] = ()
+    """Conflicted files the installed merge driver should have merged, but git did not run it."""
 
     @property
     def needs_human(self) -> bool:
         """True when any conflicted path is still conflicted or was skipped."""
         return any(f.status is not ResolveStatus.RESOLVED for f in self.files)
+
+
+@dataclass(frozen=True)
+class WorktreeConflicts:
+    """The conflicted files of a work tree where a git merge (rebase, cherry-pick...) stopped."""
+
+    paths: tuple[str, ...]
+    """The unmerged paths, relative to the top of the work tree."""
+    bypassed: tuple[Bypassed, ...] = ()
+    """Those the installed merge driver should have merged, but git did not run it."""
 
 
 # --- reading the index ---------------------------------------------------------------------------
@@ -147,19 +161,8 @@ def read_blobs(root: Path, oids: list[str]) -> dict[str, bytes]:
 def marker_sizes(root: Path, paths: list[str]) -> dict[str, int]:
     """Each path's `conflict-marker-size` attribute (`MARKER_SIZE` when unset)."""
     sizes = dict.fromkeys(paths, MARKER_SIZE)
-    if not paths:
-        return sizes
-    out = _git(
-        root,
-        "check-attr",
-        "-z",
-        "--stdin",
-        "conflict-marker-size",
-        stdin=b"\0".join(p.encode() for p in paths) + b"\0",
-    )
-    fields = out.split(b"\0")
-    for i in range(0, len(fields) - 2, 3):
-        path, value = fields[i].decode("utf-8", "surrogateescape"), fields[i + 2].decode()
+    for path, values in check_attr(root, paths, "conflict-marker-size").items():
+        value = values.get("conflict-marker-size", "")
         if value.isdigit() and int(value) > 0:
             sizes[path] = int(value)
     return sizes
@@ -169,6 +172,19 @@ def add_paths(root: Path, paths: list[str]) -> None:
     """`git add` exactly these paths (literal names, not patterns)."""
     if paths:
         _git(root, "--literal-pathspecs", "add", "--", *paths)
+
+
+def worktree_conflicts(cwd: Path) -> WorktreeConflicts:
+    """The conflicted files of the work tree at `cwd` (none outside a work tree, and none in a
+    worktree mergekit made for a human: those conflicts are its run's, not git's)."""
+    root = toplevel(cwd)
+    if root is None or routing.is_handoff(root):
+        return WorktreeConflicts(paths=())
+    conflicted = conflicted_paths(root)
+    content = [c.path for c in conflicted if _skip_reason(c) is None]
+    return WorktreeConflicts(
+        paths=tuple(c.path for c in conflicted), bypassed=routing.bypassed(root, content)
+    )
 
 
 # --- the use case --------------------------------------------------------------------------------
@@ -226,13 +242,14 @@ def resolve_worktree(
     oids = [s.oid for c in conflicted for s in (c.base, c.ours, c.theirs) if s is not None]
     blobs = read_blobs(root, oids)
     sizes = marker_sizes(root, [c.path for c in conflicted])
+    missed = routing.bypassed(root, [c.path for c in conflicted if _skip_reason(c) is None])
     outcomes = [_resolve_one(root, c, blobs, sizes[c.path], style, memory) for c in conflicted]
     outcomes = _regenerate_derived(root, conflicted, blobs, outcomes)
     if add:
         clean = [o.path for o in outcomes if o.status is ResolveStatus.RESOLVED]
         add_paths(root, clean)
         outcomes = [replace(o, added=True) if o.status is ResolveStatus.RESOLVED else o for o in outcomes]
-    return ResolveReport(root=root, files=tuple(outcomes))
+    return ResolveReport(root=root, files=tuple(outcomes), bypassed=missed)
 
 
 def _regenerate_derived(

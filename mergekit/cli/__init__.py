@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "check": "check",
     "merge-file": "merge_file",
     "install": "install",
+    "doctor": "doctor",
     "resolve": "resolve",
     "languages": "languages",
     "replay": "replay",

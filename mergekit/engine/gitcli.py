@@ -98,3 +98,28 @@ def conflict_style(cwd: Path | None = None) -> str:
     except MergekitError:
         return "merge"
     return value if value in CONFLICT_STYLES else "merge"
+
+
+def git_path(cwd: Path, name: str) -> Path:
+    """The absolute path of `name` inside the git dir (`info/attributes`, `hooks`...), as git resolves
+    it: shared paths live in the common git dir, so every linked worktree gets the same file."""
+    result = run_git(["rev-parse", "--path-format=absolute", "--git-path", name], cwd)
+    return Path(result.text.strip())
+
+
+def check_attr(cwd: Path, paths: Sequence[str], *attributes: str) -> dict[str, dict[str, str]]:
+    """`git check-attr` for `paths` (relative to the top of the work tree): path → attribute →
+    value (`unspecified`, `set`, `unset`, or the value given)."""
+    found: dict[str, dict[str, str]] = {p: {} for p in paths}
+    if not paths or not attributes:
+        return found
+    result = run_git(
+        ["check-attr", "-z", "--stdin", *attributes],
+        cwd,
+        stdin=b"".join(p.encode("utf-8", "surrogateescape") + b"\0" for p in paths),
+    )
+    fields = result.stdout.split(b"\0")
+    for i in range(0, len(fields) - 2, 3):
+        path = fields[i].decode("utf-8", "surrogateescape")
+        found.setdefault(path, {})[fields[i + 1].decode()] = fields[i + 2].decode("utf-8", "replace")
+    return found

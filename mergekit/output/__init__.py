@@ -2,10 +2,10 @@
 
 Use cases return values; the command modules (`mergekit.cli`) hand them to the module here that
 shows that command's values: `run` (integrate, continue, status, abort), `plan`, `check`,
-`resolve`, `install`, `languages`, `replay`, `demo`, `memory`, `merge_file` (the driver's messages),
-with `explain` (what the resolver did, hunk by hunk), `collisions`, `workflow` (patch inputs,
-wrong bases, test culprits), `words` (how each status is shown) and `commit` (the texts written
-into commit messages) shared between them.
+`resolve`, `install`, `doctor`, `languages`, `replay`, `demo`, `memory`, `merge_file` (the driver's
+messages), with `explain` (what the resolver did, hunk by hunk), `collisions`, `workflow` (patch
+inputs, wrong bases, test culprits), `words` (how each status is shown) and `commit` (the texts
+written into commit messages) shared between them.
 
 `FORMATS` is the registry of formats per command; `--format` choices come from it. This module
 and the driver's modules import neither click nor rich (the merge driver loads them): rich is
@@ -29,6 +29,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "check": ("text", "json", "github", "junit"),
     "resolve": ("text", "json"),
     "install": ("text", "json"),
+    "doctor": ("text", "json"),
     "languages": ("text", "json"),
     "replay": ("text", "json"),
     "demo": ("text",),

@@ -8,12 +8,14 @@ from rich.markup import escape
 
 from mergekit.model import HumanConflict, RunStatus, Skipped, SkipReason
 from mergekit.output import emit_json, emit_text
+from mergekit.output.bypassed import bypassed_json, bypassed_lines
 from mergekit.output.words import run_status
 from mergekit.output.workflow import findings_json, runs_json
 from mergekit.output.workflow import run_lines as workflow_lines
 
 if TYPE_CHECKING:
     from mergekit.app.integrate.types import AbortReport, RunReport
+    from mergekit.app.resolve_worktree import WorktreeConflicts
 
 
 def _e(value: object) -> str:
@@ -132,21 +134,39 @@ def run_lines(report: RunReport) -> list[str]:
     return lines
 
 
-def show_status(report: RunReport | None, fmt: str = "text") -> None:
-    """Show where a paused run stands (or that there is none)."""
+def _worktree_lines(worktree: WorktreeConflicts | None) -> list[str]:
+    if worktree is None or not worktree.paths:
+        return []
+    lines = [
+        f"{len(worktree.paths)} conflicted file(s) in this worktree (a git merge, rebase or cherry-pick "
+        "stopped): `mergekit resolve` unions what it can"
+    ]
+    return lines + [_e(line) for line in bypassed_lines(worktree.bypassed)]
+
+
+def _worktree_json(worktree: WorktreeConflicts | None) -> dict[str, Any]:
+    if worktree is None:
+        return {}
+    return {"worktree_conflicts": list(worktree.paths), "driver_bypassed": bypassed_json(worktree.bypassed)}
+
+
+def show_status(
+    report: RunReport | None, fmt: str = "text", *, worktree: WorktreeConflicts | None = None
+) -> None:
+    """Show where a paused run stands (or that there is none), and this worktree's conflicted files."""
     if report is None:
         if fmt == "json":
-            emit_json({"status": str(RunStatus.NONE)})
+            emit_json({"status": str(RunStatus.NONE), **_worktree_json(worktree)})
         else:
-            emit_text(["no integration run in progress"])
+            emit_text(["no integration run in progress", *_worktree_lines(worktree)])
         return
     if fmt == "json":
-        emit_json(run_json(report))
+        emit_json({**run_json(report), **_worktree_json(worktree)})
         return
     lines = run_lines(report)
     if report.pending:
         lines.insert(1, f"[bold]Pending[/bold]: {_e(', '.join(report.pending))}")
-    emit_text(lines)
+    emit_text(lines + _worktree_lines(worktree))
 
 
 def show_abort(report: AbortReport, fmt: str = "text") -> None:
