@@ -1,0 +1,163 @@
+"""How much to say and in what colours: `--quiet`, `--verbose`, `--color`, and the progress display.
+
+Every command accepts `-q/--quiet` (no human-readable text on stdout; machine formats such as
+`--json` still print), `--verbose` (say on stderr what is happening, step by step, even when
+stderr is not a terminal) and `--color auto|always|never`. `auto` colours a terminal unless
+`NO_COLOR` (or `MERGEKIT_NO_COLOR`) is set or git's `color.ui` is `never`/`false`.
+
+Long runs report progress through a `Progress` callback (see `mergekit.progress`); `reporter()`
+turns it into a rich progress bar on a terminal, plain lines with `--verbose`, nothing otherwise.
+The use cases never import this module: they call the callback they were given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, Any, Literal
+
+from mergekit.progress import Progress
+
+ColorMode = Literal["auto", "always", "never"]
+COLOR_MODES: tuple[ColorMode, ...] = ("auto", "always", "never")
+
+
+@dataclass
+class UiSettings:
+    """What the current command was asked for."""
+
+    quiet: bool = False
+    """`--quiet`: no human-readable text on stdout."""
+    verbose: bool = False
+    """`--verbose`: step-by-step lines on stderr."""
+    color: ColorMode = "auto"
+    """`--color`."""
+
+
+_UI = UiSettings()
+
+
+def ui() -> UiSettings:
+    """The settings of the command being run."""
+    return _UI
+
+
+def configure(*, quiet: bool | None = None, verbose: bool | None = None, color: str | None = None) -> None:
+    """Record the command's `--quiet`, `--verbose` and `--color` (None: leave as is)."""
+    if quiet is not None:
+        _UI.quiet = quiet
+    if verbose is not None:
+        _UI.verbose = verbose
+    if color is not None:
+        _UI.color = "always" if color == "always" else "never" if color == "never" else "auto"
+
+
+def reset() -> None:
+    """Back to the defaults (each command run starts from them)."""
+    configure(quiet=False, verbose=False, color="auto")
+
+
+def _git_color_ui() -> str:
+    try:
+        proc = subprocess.run(
+            ["git", "config", "--get", "color.ui"], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return ""
+    return proc.stdout.strip().lower()
+
+
+def use_color(stream: IO[str] | None = None) -> bool:
+    """True when text for `stream` (default stdout) should be styled."""
+    mode = _UI.color
+    if mode == "never":
+        return False
+    if mode == "always":
+        return True
+    if os.environ.get("NO_COLOR") or os.environ.get("MERGEKIT_NO_COLOR"):
+        return False
+    target = stream if stream is not None else sys.stdout
+    git = _git_color_ui()
+    if git in ("never", "false", "off", "no", "0"):
+        return False
+    if git == "always":
+        return True
+    return bool(getattr(target, "isatty", lambda: False)())
+
+
+def emit_text(lines: list[str]) -> None:
+    """Print rich-markup lines on stdout: styled when colours are on, plain otherwise."""
+    if _UI.quiet:
+        return
+    text = "\n".join(lines)
+    from rich.text import Text
+
+    if use_color():
+        from rich.console import Console
+
+        Console(highlight=False, soft_wrap=True, force_terminal=True).print(text)
+    else:
+        sys.stdout.write(Text.from_markup(text).plain + "\n")
+        sys.stdout.flush()
+
+
+def emit_json(data: dict[str, Any]) -> None:
+    """Print one JSON object on stdout (also with --quiet: the caller asked for it)."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def say(message: str) -> None:
+    """A `--verbose` line on stderr (nothing without --verbose)."""
+    if _UI.verbose and not _UI.quiet:
+        sys.stderr.write(f"mergekit: {message}\n")
+        sys.stderr.flush()
+
+
+@contextmanager
+def reporter(label: str, *, enabled: bool = True) -> Iterator[Progress | None]:
+    """A progress callback for a long run: a rich bar on a terminal, lines with --verbose, else None.
+
+    `enabled=False` (e.g. with --json on a terminal, where a bar would only get in the way of
+    the answer) still gives lines with --verbose.
+    """
+    if _UI.quiet:
+        yield None
+        return
+    if enabled and sys.stderr.isatty() and _UI.color != "never" and not _UI.verbose:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
+
+        console = Console(file=sys.stderr)
+        with RichProgress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[what]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(label, total=None, what="")
+
+            def update(done: int, total: int, what: str = "") -> None:
+                bar.update(task, completed=done, total=total or None, what=what)
+
+            yield update
+        return
+    if _UI.verbose:
+
+        def line(done: int, total: int, what: str = "") -> None:
+            if what:
+                sys.stderr.write(f"mergekit: {label} {done}/{total}: {what}\n")
+                sys.stderr.flush()
+
+        yield line
+        return
+    yield None
