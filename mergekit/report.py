@@ -3,24 +3,20 @@
 Formats: text (rich markup), JSON, GitHub workflow commands and job summaries, JUnit XML and
 Mermaid (plans).
 
-Text goes through rich when stdout is a terminal (and `MERGEKIT_NO_COLOR`/`NO_COLOR` are
-unset), plain text otherwise; `--json` prints exactly one JSON object on stdout. Core modules
-return values; the CLI hands them here.
+Text goes through `mergekit.console` (rich when colours are on: `--color`, `NO_COLOR`, git's
+`color.ui`, a terminal; plain otherwise; nothing with --quiet); `--json` prints exactly one JSON
+object on stdout. Core modules return values; the CLI hands them here.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.markup import escape
-from rich.text import Text
 
+from mergekit import console
 from mergekit.check import CheckReport, FileCheck, PairCheck
 from mergekit.collisions import Collision
 from mergekit.integrate import AbortReport, PlanReport, RunReport
@@ -29,22 +25,13 @@ from mergekit.plan import Plan
 
 def emit_json(data: dict[str, Any]) -> None:
     """Print one JSON object on stdout."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    console.emit_json(data)
 
 
 def emit_text(lines: list[str]) -> None:
-    """Print rich-markup lines: styled on a terminal, plain otherwise."""
-    text = "\n".join(lines)
-    if _use_rich():
-        Console(highlight=False, soft_wrap=True).print(text)
-    else:
-        click.echo(Text.from_markup(text).plain)
-
-
-def _use_rich() -> bool:
-    if os.environ.get("MERGEKIT_NO_COLOR") or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
+    """Print rich-markup lines: styled when colours are on (`--color`, NO_COLOR, a terminal), plain
+    otherwise, nothing with --quiet."""
+    console.emit_text(lines)
 
 
 def _e(value: object) -> str:

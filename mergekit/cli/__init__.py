@@ -11,7 +11,8 @@ import sys
 
 import click
 
-from mergekit import __version__
+from mergekit import __version__, console
+from mergekit.cli.common import common_params, with_common_options
 from mergekit.errors import EXIT_BUG, EXIT_USAGE, MergekitError
 
 _COMMANDS: dict[str, str] = {
@@ -27,6 +28,7 @@ _COMMANDS: dict[str, str] = {
     "resolve": "commands_resolve",
     "languages": "commands_resolve",
     "replay": "commands_replay",
+    "config": "commands_config",
 }
 """Command name → the module (in mergekit.cli) that defines it, imported only when used."""
 
@@ -44,7 +46,9 @@ class _LazyGroup(click.Group):
             return None
         module = importlib.import_module(f"mergekit.cli.{module_name}")
         commands: list[click.Command] = module.COMMANDS
-        return next((c for c in commands if c.name == cmd_name), None)
+        found = next((c for c in commands if c.name == cmd_name), None)
+        # merge-file parses its own arguments (argparse, like the driver's fast path)
+        return found if found is None or cmd_name == "merge-file" else with_common_options(found)
 
 
 @click.group(
@@ -63,8 +67,12 @@ def main() -> None:
     """
 
 
+main.params.extend(common_params())
+
+
 def run_cli(args: list[str]) -> int:
     """Run the click group on `args`; return the exit code (2 for user errors, 3 for bugs)."""
+    console.reset()
     try:
         rv = main.main(args=args, prog_name="mergekit", standalone_mode=False)
     except MergekitError as exc:
