@@ -16,13 +16,14 @@ import click
 from mergekit import report
 from mergekit.check import CheckOptions, check_branches
 from mergekit.cli.options import repo_option
+from mergekit.config import load_settings
 from mergekit.errors import MergekitError
 
 
 @click.command("check")
 @click.argument("branches", nargs=-1)
 @click.option(
-    "--into", "into", required=True, metavar="BASE", help="The branch the others will be merged into."
+    "--into", "into", metavar="BASE", help="The branch the others will be merged into [config: into]."
 )
 @click.option(
     "--format",
@@ -33,16 +34,22 @@ from mergekit.errors import MergekitError
     help="text matrix, one JSON object, GitHub annotations, or JUnit XML.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--strict", is_flag=True, help="Semantic collisions fail the check too.")
-@click.option("--no-collisions", is_flag=True, help="Do not look for semantic collisions.")
+@click.option(
+    "--strict/--no-strict", default=None, help="Semantic collisions fail the check too [config: strict]."
+)
+@click.option(
+    "--collisions/--no-collisions",
+    default=None,
+    help="Look for semantic collisions (default) or not [config: collisions].",
+)
 @repo_option
 def check_cmd(
     branches: tuple[str, ...],
-    into: str,
+    into: str | None,
     fmt: str,
     as_json: bool,
-    strict: bool,
-    no_collisions: bool,
+    strict: bool | None,
+    collisions: bool | None,
     cwd: Path,
 ) -> int:
     """Predict merging BRANCH|GLOB|REV... into BASE and into each other; write nothing.
@@ -50,9 +57,21 @@ def check_cmd(
     Exit 0 when every pair merges cleanly or with auto-resolutions only, 1 when a human will
     be needed (or a semantic collision with --strict), 2 on bad input. Revisions such as
     HEAD, origin/feature/x and refs/pull/1/head work in CI checkouts.
+
+    \b
+    Examples:
+      mergekit check 'feature/*' --into main
+      mergekit check HEAD --into origin/main --format github     # in CI
     """
+    settings = load_settings(cwd)
     result = check_branches(
-        CheckOptions(cwd=cwd, into=into, branches=branches, strict=strict, collisions=not no_collisions)
+        CheckOptions(
+            cwd=cwd,
+            into=settings.require("into", into, "--into"),
+            branches=branches,
+            strict=bool(settings.pick("strict", strict)),
+            collisions=bool(settings.pick("collisions", collisions)),
+        )
     )
     fmt = "json" if as_json else fmt
     report.print_check(result, fmt)

@@ -16,6 +16,7 @@ import click
 
 from mergekit import report
 from mergekit.cli.options import json_option, repo_option
+from mergekit.config import load_settings
 from mergekit.errors import EXIT_OK
 from mergekit.integrate import (
     IntegrateOptions,
@@ -25,22 +26,28 @@ from mergekit.integrate import (
     plan_branches,
     run_status,
 )
+from mergekit.plan import OrderMode
 
 
 @click.command("integrate")
 @click.argument("branches", nargs=-1)
 @click.option(
-    "--into", "into", required=True, metavar="BASE", help="The branch to integrate into (never moved)."
+    "--into", "into", metavar="BASE", help="The branch to integrate into (never moved) [config: into]."
 )
 @click.option(
-    "--branch", "result_branch", default="integration", show_default=True, help="The result branch to build."
+    "--branch", "result_branch", help="The result branch to build [config: branch; default: integration]."
 )
 @click.option(
     "--force", is_flag=True, help="Rebuild --branch even if it exists and mergekit did not make it."
 )
-@click.option("--order", type=click.Choice(["auto", "given"]), default="auto", show_default=True)
-@click.option("--strategy", type=click.Choice(["merge", "squash"]), default="merge", show_default=True)
-@click.option("--test", "test_cmd", metavar="CMD", help="Shell command run after each merge and at the end.")
+@click.option("--order", type=click.Choice(["auto", "given"]), help="[config: order; default: auto]")
+@click.option("--strategy", type=click.Choice(["merge", "squash"]), help="[config: strategy; default: merge]")
+@click.option(
+    "--test",
+    "test_cmd",
+    metavar="CMD",
+    help="Shell command run after each merge and at the end [config: test]",
+)
 @click.option(
     "--skip-conflicting", is_flag=True, help="Merge what merges; report branches that need a human."
 )
@@ -49,11 +56,11 @@ from mergekit.integrate import (
 @repo_option
 def integrate_cmd(
     branches: tuple[str, ...],
-    into: str,
-    result_branch: str,
+    into: str | None,
+    result_branch: str | None,
     force: bool,
-    order: str,
-    strategy: str,
+    order: str | None,
+    strategy: str | None,
     test_cmd: str | None,
     skip_conflicting: bool,
     dry_run: bool,
@@ -64,16 +71,25 @@ def integrate_cmd(
 
     The order is planned (dependencies first, least contested next); append-only conflicts
     are resolved structurally; a genuine conflict pauses the run in a dedicated worktree.
+
+    \b
+    Examples:
+      mergekit integrate --into main                 # the branches of the linked worktrees
+      mergekit integrate 'feature/*' --into main --test 'npm test'
+      mergekit integrate a b c --into main --order given --dry-run
     """
+    settings = load_settings(cwd)
+    order = settings.pick("order", order)
+    strategy = settings.pick("strategy", strategy)
     opts = IntegrateOptions(
         cwd=cwd,
-        into=into,
+        into=settings.require("into", into, "--into"),
         branches=branches,
-        result_branch=result_branch,
+        result_branch=settings.pick("branch", result_branch),
         force=force,
         order="given" if order == "given" else "auto",
         strategy="squash" if strategy == "squash" else "merge",
-        test=test_cmd,
+        test=settings.pick("test", test_cmd),
         skip_conflicting=skip_conflicting,
         dry_run=dry_run,
     )
@@ -112,8 +128,8 @@ def status_cmd(as_json: bool, cwd: Path) -> int:
 
 @click.command("plan")
 @click.argument("branches", nargs=-1)
-@click.option("--into", "into", required=True, metavar="BASE", help="The branch to integrate into.")
-@click.option("--order", type=click.Choice(["auto", "given"]), default="auto", show_default=True)
+@click.option("--into", "into", metavar="BASE", help="The branch to integrate into [config: into].")
+@click.option("--order", type=click.Choice(["auto", "given"]), help="[config: order; default: auto]")
 @click.option(
     "--format",
     "fmt",
@@ -124,10 +140,21 @@ def status_cmd(as_json: bool, cwd: Path) -> int:
 )
 @json_option
 @repo_option
-def plan_cmd(branches: tuple[str, ...], into: str, order: str, fmt: str, as_json: bool, cwd: Path) -> int:
+def plan_cmd(
+    branches: tuple[str, ...], into: str | None, order: str | None, fmt: str, as_json: bool, cwd: Path
+) -> int:
     """Show the merge order with a reason per position, dependencies, the conflict matrix, the
-    predicted outcome of each merge in that order, and semantic collisions."""
-    result = plan_branches(cwd, branches, into, "given" if order == "given" else "auto")
+    predicted outcome of each merge in that order, and semantic collisions.
+
+    \b
+    Examples:
+      mergekit plan 'feature/*' --into main
+      mergekit plan --into main --format mermaid >> pr-description.md
+    """
+    settings = load_settings(cwd)
+    order = settings.pick("order", order)
+    mode: OrderMode = "given" if order == "given" else "auto"
+    result = plan_branches(cwd, branches, settings.require("into", into, "--into"), mode)
     report.print_plan(result, as_json, fmt)
     return EXIT_OK
 
