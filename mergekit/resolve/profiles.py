@@ -11,6 +11,9 @@ from __future__ import annotations
 import fnmatch
 import re
 import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -152,9 +155,41 @@ def _profile_named(text: str) -> Profile:
 
 
 def profile_for(path: str) -> Profile | None:
-    """The profile for a repository path, or None when no profile applies."""
+    """The profile for a repository path, or None when no profile applies.
+
+    Inside `profile_lookup(lookup)` the answer is `lookup(path)` (a repository's own profiles,
+    its gitattributes overrides and its `never_resolve` policy; see `mergekit.languages`).
+    """
+    lookup = _LOOKUP.get()
+    if lookup is not None:
+        return lookup(path)
+    return shipped_profile_for(path)
+
+
+def shipped_profile_for(path: str) -> Profile | None:
+    """The shipped profile whose globs match `path`, or None."""
     for _, globs, text in _glob_index():
         probe = Profile(name="", description="", globs=globs, grammar="", containers=())
         if probe.matches(path):
             return _profile_named(text)
     return None
+
+
+Lookup = Callable[[str], "Profile | None"]
+"""A path → profile function that replaces the shipped globs (see `profile_lookup`)."""
+_LOOKUP: ContextVar[Lookup | None] = ContextVar("mergekit_profile_lookup", default=None)
+
+
+@contextmanager
+def profile_lookup(lookup: Lookup | None) -> Iterator[None]:
+    """Within this block `profile_for` answers with `lookup` (None: the shipped profiles)."""
+    token = _LOOKUP.set(lookup)
+    try:
+        yield
+    finally:
+        _LOOKUP.reset(token)
+
+
+def parse_profile(text: str) -> Profile:
+    """A profile from the text of a profile file (checked by the caller; see `mergekit.languages`)."""
+    return _load(text)
