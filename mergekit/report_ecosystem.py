@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from mergekit import console
 from mergekit.config import BY_NAME, FILE_NAME, Setting, Settings
+from mergekit.languages import Answer, SourcedProfile
 
 
 def _e(value: object) -> str:
@@ -84,3 +85,62 @@ def print_config_value(setting: Setting, as_json: bool) -> None:
         )
         return
     console.emit_text([_e(_shown(setting.value))])
+
+
+# -- languages ------------------------------------------------------------------------------
+
+
+def print_languages(
+    profiles: list[SourcedProfile],
+    problems: dict[str, list[str]],
+    answers: list[tuple[str, Answer]],
+    as_json: bool,
+) -> None:
+    """Show the profiles with their origin, any problems, and the answer for each asked path."""
+    if as_json:
+        data: dict[str, Any] = {
+            "profiles": [
+                {
+                    "name": s.profile.name,
+                    "description": s.profile.description,
+                    "origin": s.origin,
+                    "globs": list(s.profile.globs),
+                    "grammar": s.profile.grammar,
+                    "containers": [
+                        {"name": c.name, "description": c.description} for c in s.profile.containers
+                    ],
+                    "problems": problems.get(s.profile.name, []),
+                }
+                for s in profiles
+            ]
+        }
+        if answers:
+            data["paths"] = [
+                {"path": p, "profile": a.profile.name if a.profile else None, "reason": a.reason}
+                for p, a in answers
+            ]
+        console.emit_json(data)
+        return
+    lines: list[str] = []
+    if answers:
+        for path, answer in answers:
+            name = answer.profile.name if answer.profile else "plain line merge"
+            lines.append(f"{_e(path)}: [bold]{_e(name)}[/bold] [dim]({_e(answer.reason)})[/dim]")
+        console.emit_text(lines)
+        return
+    if not profiles:
+        console.emit_text(["No language profiles installed: every file gets git's plain line merge."])
+        return
+    for s in profiles:
+        p = s.profile
+        origin = "" if s.origin == "shipped" else f" [cyan](from {_e(s.origin)}"
+        if origin:
+            origin += ", replaces the shipped one)[/cyan]" if s.replaces_shipped else ")[/cyan]"
+        lines.append(f"{_e(p.name)} — {_e(p.description)}{origin}")
+        lines.append(f"  files: {_e(' '.join(p.globs))}")
+        for c in p.containers:
+            lines.append(f"  unions {_e(c.name)}: {_e(c.description)}")
+        lines += [f"  [red]problem[/red]: {_e(x)}" for x in problems.get(p.name, [])]
+        lines.append("")
+    lines.append("Files matching no profile get git's plain line merge (byte for byte `git merge-file`).")
+    console.emit_text(lines)
