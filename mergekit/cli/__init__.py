@@ -26,7 +26,7 @@ _COMMANDS: dict[str, str] = {
     "merge-file": "commands_resolve",
     "install": "commands_resolve",
     "resolve": "commands_resolve",
-    "languages": "commands_resolve",
+    "languages": "commands_languages",
     "replay": "commands_replay",
     "config": "commands_config",
 }

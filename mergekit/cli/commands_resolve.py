@@ -1,9 +1,9 @@
-"""CLI commands around the resolver: merge-file (for --help), install, resolve, languages.
+"""CLI commands around the resolver: merge-file (for --help), install, resolve.
 
 `mergekit merge-file` normally never reaches click (`mergekit.entry` sends it straight to
 `mergekit.driver`, the fast path git runs per file); the click command here forwards to the same
 function so that it is listed in `mergekit --help`. The other commands parse, call one use case
-(`mergekit.install`, `mergekit.worktree_conflicts`, `mergekit.resolve.profiles`), print plain
+(`mergekit.install`, `mergekit.worktree_conflicts`), print plain
 text or one JSON object, and return the exit code. None of them needs pygit2.
 """
 
@@ -139,40 +139,4 @@ def resolve_cmd(paths: tuple[str, ...], add: bool, explain: bool, as_json: bool,
     return code
 
 
-@click.command("languages")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def languages_cmd(as_json: bool) -> int:
-    """The language profiles: which files each covers and what it unions."""
-    from mergekit.resolve.profiles import all_profiles
-
-    profiles = all_profiles()
-    if as_json:
-        _echo_json(
-            {
-                "profiles": [
-                    {
-                        "name": p.name,
-                        "description": p.description,
-                        "globs": list(p.globs),
-                        "grammar": p.grammar,
-                        "containers": [{"name": c.name, "description": c.description} for c in p.containers],
-                    }
-                    for p in profiles
-                ]
-            }
-        )
-        return EXIT_OK
-    if not profiles:
-        click.echo("No language profiles installed: every file gets git's plain line merge.")
-        return EXIT_OK
-    for p in profiles:
-        click.echo(f"{p.name} — {p.description}")
-        click.echo(f"  files: {' '.join(p.globs)}")
-        for c in p.containers:
-            click.echo(f"  unions {c.name}: {c.description}")
-        click.echo("")
-    click.echo("Files matching no profile get git's plain line merge (byte for byte `git merge-file`).")
-    return EXIT_OK
-
-
-COMMANDS: list[click.Command] = [merge_file_cmd, install_cmd, resolve_cmd, languages_cmd]
+COMMANDS: list[click.Command] = [merge_file_cmd, install_cmd, resolve_cmd]

@@ -3,7 +3,9 @@
 `with_common_options(command)` appends the three options (they set `mergekit.console`'s
 settings and are not passed to the command's function) and, with `--quiet`, runs the command
 with its human-readable stdout swallowed — machine formats (`--json`, `--format json|github|
-junit|mermaid`) still print, and so does everything on stderr.
+junit|mermaid`) still print, and so does everything on stderr. Every command also runs with the
+repository's own language setup active (`mergekit.languages.active`: `.mergekit/grammars/`,
+gitattributes overrides, `never_resolve`), read only if a profile is looked up.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+from pathlib import Path
 from typing import Any
 
 import click
@@ -78,11 +81,16 @@ def with_common_options(command: click.Command) -> click.Command:
 
     @functools.wraps(original)
     def run(*args: Any, **kwargs: Any) -> Any:
+        from mergekit.languages import active
+
         machine = bool(kwargs.get("as_json")) or kwargs.get("fmt") in _MACHINE_FORMATS
-        if console.ui().quiet and not machine:
-            with contextlib.redirect_stdout(io.StringIO()):
-                return original(*args, **kwargs)
-        return original(*args, **kwargs)
+        cwd = kwargs.get("cwd")
+        with contextlib.ExitStack() as stack:
+            # the repository's own profiles, attributes and never_resolve apply to everything it runs
+            stack.enter_context(active(cwd if isinstance(cwd, Path) else Path(".")))
+            if console.ui().quiet and not machine:
+                stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+            return original(*args, **kwargs)
 
     command.callback = run
     return command
