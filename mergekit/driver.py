@@ -34,6 +34,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mergekit.resolve.profiles import Profile
     from mergekit.resolve.types import FileResolution, HunkReport
 
 EXIT_CLEAN = 0
@@ -115,6 +118,13 @@ def _parser() -> _Parser:
         help="accepted like git merge-file's -q (no warnings without --explain)",
     )
     p.add_argument("--explain", action="store_true", help="say on stderr what was unioned, hunk by hunk")
+    p.add_argument("--verbose", dest="explain", action="store_true", help="the same as --explain")
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="accepted like every mergekit command (the driver prints no colours)",
+    )
     p.add_argument("base", metavar="BASE", help="the common ancestor's version (git's %%O)")
     p.add_argument("ours", metavar="OURS", help="our version; receives the result (git's %%A)")
     p.add_argument("theirs", metavar="THEIRS", help="their version (git's %%B)")
@@ -264,12 +274,14 @@ def run(opts: DriverArgs) -> int:
     ours = _read("OURS", opts.ours)
     theirs = _read("THEIRS", opts.theirs)
     from mergekit.resolve import Labels, resolve_file
+    from mergekit.resolve.profiles import profile_lookup
 
     style = opts.style or configured_style()
     labels = Labels(ours=opts.labels[0], base=opts.labels[1], theirs=opts.labels[2])
-    resolution = resolve_file(
-        base, ours, theirs, opts.path, labels=labels, marker_size=opts.marker_size, style=style
-    )
+    with profile_lookup(_repository_lookup(opts.path)):
+        resolution = resolve_file(
+            base, ours, theirs, opts.path, labels=labels, marker_size=opts.marker_size, style=style
+        )
     if opts.explain:
         sys.stderr.write("\n".join(explain_lines(resolution, opts.path)) + "\n")
     if opts.stdout:
@@ -279,6 +291,19 @@ def run(opts: DriverArgs) -> int:
         write_atomically(opts.ours, resolution.merged)
     # Like `git merge-file`, nothing is printed about conflicts: git prints its own CONFLICT line.
     return EXIT_CLEAN if resolution.clean else EXIT_CONFLICTS
+
+
+def _repository_lookup(path: str) -> Callable[[str], Profile | None] | None:
+    """The repository's profiles, attributes and `never_resolve` for `path` (see `mergekit.languages`);
+    a configuration that cannot be read means git's plain line merge for this file, with a warning."""
+    from mergekit.errors import MergekitError
+    from mergekit.languages import for_driver
+
+    try:
+        return for_driver(path)
+    except MergekitError as exc:
+        sys.stderr.write(f"{_PROG}: {exc}; plain line merge for {path}\n")
+        return lambda _path: None
 
 
 def merge_file_main(args: list[str]) -> int:
