@@ -6,13 +6,16 @@ Text goes through `mergekit.console` (rich markup, plain when colours are off, n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
 from mergekit import console
 from mergekit.config import BY_NAME, FILE_NAME, Setting, Settings
 from mergekit.languages import Answer, SourcedProfile
+
+if TYPE_CHECKING:
+    from mergekit.sync import SyncReport
 
 
 def _e(value: object) -> str:
@@ -143,4 +146,32 @@ def print_languages(
         lines += [f"  [red]problem[/red]: {_e(x)}" for x in problems.get(p.name, [])]
         lines.append("")
     lines.append("Files matching no profile get git's plain line merge (byte for byte `git merge-file`).")
+    console.emit_text(lines)
+
+
+# -- sync -----------------------------------------------------------------------------------
+
+
+def print_sync(report: SyncReport, as_json: bool) -> None:
+    """Show what sync did (or why a human is needed)."""
+    if as_json:
+        console.emit_json(report.to_json())
+        return
+    what = {
+        "merged": f"[green]merged[/green] {_e(report.base)} into {_e(report.branch)}: {report.after[:12]}",
+        "fast-forward": f"[green]fast-forwarded[/green] {_e(report.branch)} to {_e(report.base)} "
+        f"({report.after[:12]})",
+        "up-to-date": f"{_e(report.branch)} already contains {_e(report.base)}: nothing to do",
+        "conflict": f"[red]a human is needed[/red] to merge {_e(report.base)} into {_e(report.branch)}; "
+        "nothing was committed",
+    }[report.status]
+    lines = [what]
+    lines += [f"  auto-resolved {_e(a['path'])} [dim]({_e(a['rule'])})[/dim]" for a in report.auto_resolved]
+    lines += [f"  [red]needs a human[/red]: {_e(c['path'])} ({_e(c['kind'])})" for c in report.conflicts]
+    if report.conflicts:
+        lines.append(f"  merge it yourself: git switch {_e(report.branch)} && git merge {_e(report.base)}")
+    if report.worktree:
+        lines.append(f"  the checkout in {_e(report.worktree)} followed the branch")
+    if report.pushed:
+        lines.append(f"  pushed to {_e(report.pushed)}")
     console.emit_text(lines)

@@ -29,6 +29,7 @@ _COMMANDS: dict[str, str] = {
     "languages": "commands_languages",
     "replay": "commands_replay",
     "config": "commands_config",
+    "sync": "commands_sync",
 }
 """Command name → the module (in mergekit.cli) that defines it, imported only when used."""
 
