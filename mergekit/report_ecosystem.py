@@ -15,7 +15,9 @@ from mergekit.config import BY_NAME, FILE_NAME, Setting, Settings
 from mergekit.languages import Answer, SourcedProfile
 
 if TYPE_CHECKING:
+    from mergekit.review import ReviewReport
     from mergekit.sync import SyncReport
+    from mergekit.undo import UndoReport
 
 
 def _e(value: object) -> str:
@@ -174,4 +176,51 @@ def print_sync(report: SyncReport, as_json: bool) -> None:
         lines.append(f"  the checkout in {_e(report.worktree)} followed the branch")
     if report.pushed:
         lines.append(f"  pushed to {_e(report.pushed)}")
+    console.emit_text(lines)
+
+
+# -- review and undo ------------------------------------------------------------------------
+
+
+def print_review(report: ReviewReport, as_json: bool) -> None:
+    """Show each auto-resolution: where, which rule, what it added, and the diff."""
+    if as_json:
+        console.emit_json(report.to_json())
+        return
+    what = f"run into {report.target}" if report.kind == "run" else f"merge commit {report.target}"
+    lines = [f"[bold]mergekit review[/bold] — {_e(what)}: {len(report.resolutions)} auto-resolution(s)"]
+    if not report.resolutions:
+        lines.append("nothing was auto-resolved: every file is as git's own merge left it")
+    for r in report.resolutions:
+        where = f"commit {r.commit[:12]}" if r.commit else "paused step, in the hand-off worktree"
+        lines.append("")
+        lines.append(
+            f"[bold]{_e(r.path)}[/bold] — merging {_e(r.branch)} ({where}) [cyan]{_e(r.rule)}[/cyan]"
+        )
+        if r.added:
+            lines.append("  added: " + _e(", ".join(" ".join(a.split()) for a in r.added)))
+        for line in r.diff.rstrip("\n").splitlines():
+            color = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
+            lines.append(f"  [{color}]{_e(line)}[/{color}]")
+    if report.resolutions:
+        lines.append("")
+        lines.append(
+            "[dim]to hand a file back to a person: mergekit undo PATH (in the worktree, or after the merge)"
+            "[/dim]"
+        )
+    console.emit_text(lines)
+
+
+def print_undo(report: UndoReport, as_json: bool) -> None:
+    """Say what was put back and what to do next."""
+    if as_json:
+        console.emit_json(report.to_json())
+        return
+    lines = [f"put back git's conflict in {_e(report.path)} ({report.conflicts} hunk(s), index stages 1/2/3)"]
+    if report.run_branch:
+        lines.append("the paused run waits for it: resolve it, `git add` it, then `mergekit continue`")
+    elif report.after_commit:
+        lines.append("resolve it, `git add` it, then `git commit --amend` to replace the merge's version")
+    else:
+        lines.append("resolve it and `git add` it, then finish the merge")
     console.emit_text(lines)

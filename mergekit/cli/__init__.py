@@ -30,6 +30,8 @@ _COMMANDS: dict[str, str] = {
     "replay": "commands_replay",
     "config": "commands_config",
     "sync": "commands_sync",
+    "review": "commands_review",
+    "undo": "commands_review",
 }
 """Command name → the module (in mergekit.cli) that defines it, imported only when used."""
 
