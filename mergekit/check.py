@@ -26,6 +26,7 @@ from mergekit.collisions import Collision, Finder
 from mergekit.engine import Conflict, ConflictKind, Repo, merge_commits, open_repo
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
 from mergekit.plan import is_glob, select_branches
+from mergekit.progress import Progress, tick
 from mergekit.resolve import Labels
 from mergekit.settle import clash_candidates, clashes, settle
 
@@ -162,6 +163,8 @@ class CheckOptions:
     """Fail on semantic collisions too."""
     collisions: bool = True
     """Look for semantic collisions at all."""
+    progress: Progress | None = None
+    """Called before each pair: (pairs done, pairs in all, `ours + theirs`)."""
 
 
 def check_branches(opts: CheckOptions) -> CheckReport:
@@ -180,10 +183,14 @@ def check_branches(opts: CheckOptions) -> CheckReport:
     with repo.scratch() as scratch:
         finder = Finder(scratch) if opts.collisions else None
         checker = _PairChecker(scratch, finder, shallow)
+        total = len(tips) + len(tips) * (len(tips) - 1) // 2
         for name, tip in tips:
+            tick(opts.progress, len(report.pairs), total, f"{name} into {opts.into}")
             report.pairs.append(checker.check(opts.into, base_commit, name, tip, with_base=True))
         for (a, a_tip), (b, b_tip) in combinations(tips, 2):
+            tick(opts.progress, len(report.pairs), total, f"{a} + {b}")
             report.pairs.append(checker.check(a, a_tip, b, b_tip))
+        tick(opts.progress, total, total)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -32,6 +32,7 @@ from mergekit.engine import (
 )
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
 from mergekit.plan import OrderMode, Plan, make_plan, select_branches
+from mergekit.progress import Progress, tick
 from mergekit.resolve import Labels
 from mergekit.resolve.profiles import profile_for
 from mergekit.settle import clashes, settle
@@ -68,6 +69,8 @@ class IntegrateOptions:
     """Leave out branches that need a human instead of pausing."""
     dry_run: bool = False
     """Plan and predict only; write nothing."""
+    progress: Progress | None = None
+    """Told before each survey merge and each step (merge, test) of the run."""
 
 
 @dataclass
@@ -174,7 +177,12 @@ class PlanReport:
 
 
 def plan_branches(
-    cwd: Path, patterns: tuple[str, ...], into: str, order: OrderMode = "auto", predict: bool = True
+    cwd: Path,
+    patterns: tuple[str, ...],
+    into: str,
+    order: OrderMode = "auto",
+    predict: bool = True,
+    progress: Progress | None = None,
 ) -> PlanReport:
     """Plan the integration of `patterns` into `into` without writing anything.
 
@@ -184,7 +192,7 @@ def plan_branches(
     repo = open_repo(cwd)
     base_commit = _resolve_base(repo, into)
     tips = _branch_tips(repo, patterns, exclude=())
-    facts = survey(repo, base_commit, tips)
+    facts = survey(repo, base_commit, tips, progress=progress)
     plan = make_plan(facts.branches, facts.ancestry, facts.pairs, order)
     report = PlanReport(base=into, base_commit=base_commit, plan=plan, empty=facts.empty)
     if predict:
@@ -256,7 +264,7 @@ def integrate(opts: IntegrateOptions) -> RunReport:
     result_ref = _check_result_branch(repo, opts, base_commit)
     tips = _branch_tips(repo, opts.branches, exclude=(opts.result_branch,))
     # with --order given nothing depends on the pairwise predictions: skip those merges
-    facts = survey(repo, base_commit, tips, predict=opts.order != "given")
+    facts = survey(repo, base_commit, tips, predict=opts.order != "given", progress=opts.progress)
     plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
     st = RunState(
         base=opts.into,
@@ -294,7 +302,7 @@ def integrate(opts: IntegrateOptions) -> RunReport:
     except BaseException:
         _rollback_start(repo, st)
         raise
-    report = _Runner(repo, st).advance()
+    report = _Runner(repo, st, progress=opts.progress).advance()
     report.plan = plan
     report.notes = notes + report.notes
     return report
@@ -360,16 +368,21 @@ def run_status(cwd: Path) -> RunReport | None:
 class _Runner:
     """Moves a run forward one branch at a time; persists the state after every step."""
 
-    def __init__(self, repo: Repo, st: RunState, dry_run: bool = False) -> None:
+    def __init__(
+        self, repo: Repo, st: RunState, dry_run: bool = False, progress: Progress | None = None
+    ) -> None:
         self.repo = repo
         self.st = st
         self.dry_run = dry_run
+        self.progress = progress
         self.ref = _HEADS + st.result_branch
         self.notes: list[str] = []
 
     def advance(self) -> RunReport:
         """Merge every pending branch, then run the final test and finish."""
         for branch in self.st.pending:
+            done = len(self.st.merged) + len(self.st.skipped)
+            tick(self.progress, done, len(self.st.order), f"merging {branch}")
             stopped = self._step(branch)
             if stopped is not None:
                 return stopped
@@ -455,6 +468,7 @@ class _Runner:
         assert st.test is not None
         wt = self._worktree(commit)
         checkout_commit(wt, commit)
+        tick(self.progress, len(st.merged), len(st.order), f"testing {paused.branch}")
         outcome = run_test(st.test, wt)
         if outcome.passed:
             return None

@@ -13,6 +13,7 @@ from itertools import combinations
 
 from mergekit.engine import Repo, merge_commits
 from mergekit.plan import BranchFacts, PairPrediction
+from mergekit.progress import Progress, tick
 from mergekit.resolve import Labels
 from mergekit.settle import settle
 
@@ -31,8 +32,15 @@ class Survey:
     """Branches whose tip is already in BASE (nothing to merge)."""
 
 
-def survey(repo: Repo, base: str, tips: Sequence[tuple[str, str]], predict: bool = True) -> Survey:
-    """Facts for branches `tips` = [(name, tip)] against the BASE commit `base`."""
+def survey(
+    repo: Repo,
+    base: str,
+    tips: Sequence[tuple[str, str]],
+    predict: bool = True,
+    progress: Progress | None = None,
+) -> Survey:
+    """Facts for branches `tips` = [(name, tip)] against the BASE commit `base`; `progress` is told
+    before each predicted merge."""
     result = Survey()
     live: list[tuple[str, str]] = []
     for name, tip in tips:
@@ -46,13 +54,21 @@ def survey(repo: Repo, base: str, tips: Sequence[tuple[str, str]], predict: bool
         if repo.is_ancestor(b_tip, a_tip):
             result.ancestry.add((b, a))
     footprints = {name: repo.footprint(base, tip) for name, tip in live}
+    total = len(live) + len(live) * (len(live) - 1) // 2 if predict else 0
+    step = 0
     with repo.scratch() as scratch:
         for name, tip in live:
+            if predict:
+                tick(progress, step, total, f"{name} into BASE")
+                step += 1
             human = frozenset(_predict(scratch, base, tip, "BASE", name)[1]) if predict else frozenset()
             result.branches.append(
                 BranchFacts(name=name, tip=tip, footprint=footprints[name], base_conflicts=human)
             )
         for (a, a_tip), (b, b_tip) in combinations(sorted(live), 2):
+            if predict:
+                tick(progress, step, total, f"{a} + {b}")
+                step += 1
             shared = _different(scratch, a_tip, b_tip, footprints[a] & footprints[b])
             if not shared:
                 continue
