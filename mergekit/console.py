@@ -154,9 +154,8 @@ def reporter(label: str, *, enabled: bool = True) -> Iterator[Progress | None]:
     if _UI.verbose:
 
         def line(done: int, total: int, what: str = "") -> None:
-            if what:
-                sys.stderr.write(f"mergekit: {label} {done}/{total}: {what}\n")
-                sys.stderr.flush()
+            sys.stderr.write(f"mergekit: {label} {done}/{total}" + (f": {what}\n" if what else "\n"))
+            sys.stderr.flush()
 
         yield line
         return

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from mergekit import report
+from mergekit import console, report
 from mergekit.check import CheckOptions, check_branches
 from mergekit.cli.options import repo_option
 from mergekit.config import load_settings
@@ -64,15 +64,18 @@ def check_cmd(
       mergekit check HEAD --into origin/main --format github     # in CI
     """
     settings = load_settings(cwd)
-    result = check_branches(
-        CheckOptions(
-            cwd=cwd,
-            into=settings.require("into", into, "--into"),
-            branches=branches,
-            strict=bool(settings.pick("strict", strict)),
-            collisions=bool(settings.pick("collisions", collisions)),
+    into = settings.require("into", into, "--into")
+    with console.reporter("checking", enabled=fmt == "text" and not as_json) as progress:
+        result = check_branches(
+            CheckOptions(
+                cwd=cwd,
+                into=into,
+                branches=branches,
+                strict=bool(settings.pick("strict", strict)),
+                collisions=bool(settings.pick("collisions", collisions)),
+                progress=progress,
+            )
         )
-    )
     fmt = "json" if as_json else fmt
     report.print_check(result, fmt)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import click
 
-from mergekit import report
+from mergekit import console, report
 from mergekit.cli.options import json_option, repo_option
-from mergekit.config import load_settings
+from mergekit.config import Settings, load_settings
 from mergekit.errors import EXIT_OK
 from mergekit.integrate import (
     IntegrateOptions,
@@ -27,6 +27,7 @@ from mergekit.integrate import (
     run_status,
 )
 from mergekit.plan import OrderMode
+from mergekit.progress import Progress
 
 
 @click.command("integrate")
@@ -81,7 +82,43 @@ def integrate_cmd(
     settings = load_settings(cwd)
     order = settings.pick("order", order)
     strategy = settings.pick("strategy", strategy)
-    opts = IntegrateOptions(
+    test_cmd = settings.pick("test", test_cmd)
+    with console.reporter("integrating", enabled=bool(test_cmd) and not as_json) as progress:
+        result = integrate(
+            _options(
+                settings,
+                cwd,
+                into,
+                branches,
+                result_branch,
+                force,
+                order,
+                strategy,
+                test_cmd,
+                skip_conflicting,
+                dry_run,
+                progress,
+            )
+        )
+    report.print_run(result, as_json)
+    return result.exit_code
+
+
+def _options(
+    settings: Settings,
+    cwd: Path,
+    into: str | None,
+    branches: tuple[str, ...],
+    result_branch: str | None,
+    force: bool,
+    order: str,
+    strategy: str,
+    test_cmd: str | None,
+    skip_conflicting: bool,
+    dry_run: bool,
+    progress: Progress | None,
+) -> IntegrateOptions:
+    return IntegrateOptions(
         cwd=cwd,
         into=settings.require("into", into, "--into"),
         branches=branches,
@@ -89,13 +126,11 @@ def integrate_cmd(
         force=force,
         order="given" if order == "given" else "auto",
         strategy="squash" if strategy == "squash" else "merge",
-        test=settings.pick("test", test_cmd),
+        test=test_cmd,
         skip_conflicting=skip_conflicting,
         dry_run=dry_run,
+        progress=progress,
     )
-    result = integrate(opts)
-    report.print_run(result, as_json)
-    return result.exit_code
 
 
 @click.command("continue")
@@ -154,7 +189,9 @@ def plan_cmd(
     settings = load_settings(cwd)
     order = settings.pick("order", order)
     mode: OrderMode = "given" if order == "given" else "auto"
-    result = plan_branches(cwd, branches, settings.require("into", into, "--into"), mode)
+    into = settings.require("into", into, "--into")
+    with console.reporter("planning", enabled=fmt == "text" and not as_json) as progress:
+        result = plan_branches(cwd, branches, into, mode, progress=progress)
     report.print_plan(result, as_json, fmt)
     return EXIT_OK
 

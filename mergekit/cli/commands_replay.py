@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from mergekit import report
+from mergekit import console, report
 from mergekit.cli.options import json_option, repo_option
 from mergekit.errors import EXIT_OK, MergekitError
 from mergekit.replay import replay_cases, replay_history
@@ -68,13 +66,12 @@ def replay_cmd(
     outside the conflicts are left out and counted. With --cases DIR, scores case folders
     (base/ours/theirs/resolved + meta.json) instead.
     """
-    progress = _progress() if sys.stderr.isatty() and not as_json else None
-    if cases is not None:
-        result = replay_cases(cases, jobs=jobs, progress=progress)
-    else:
-        result = replay_history(cwd, rev_range, _since(since), max_merges, jobs, export, progress)
-    if progress is not None:
-        click.echo("", err=True)
+    with console.reporter("replaying", enabled=not as_json) as shown:
+        progress = (lambda done, total: shown(done, total, "")) if shown is not None else None
+        if cases is not None:
+            result = replay_cases(cases, jobs=jobs, progress=progress)
+        else:
+            result = replay_history(cwd, rev_range, _since(since), max_merges, jobs, export, progress)
     if as_json:
         report.emit_json(result.to_json())
         return EXIT_OK
@@ -86,13 +83,6 @@ def replay_cmd(
         lines.append(f"  different: {case}")
     click.echo("\n".join(lines))
     return EXIT_OK
-
-
-def _progress() -> Callable[[int, int], None]:
-    def show(done: int, total: int) -> None:
-        click.echo(f"\rreplaying {done}/{total}", nl=False, err=True)
-
-    return show
 
 
 COMMANDS: list[click.Command] = [replay_cmd]
