@@ -66,6 +66,10 @@ _EPILOG = """\
 exit status: 0 clean, 1 conflicts left (with markers), 2 bad usage or unreadable input,
 129 internal error (OURS untouched; git >= 2.44 reports the driver as crashed).
 MERGEKIT=0 in the environment turns the structural union off (plain line merge).
+
+examples:
+  mergekit install            # git then runs: mergekit merge-file --path %P ... %O %A %B
+  mergekit merge-file --path src/index.ts --explain base.ts ours.ts theirs.ts
 """
 
 

@@ -21,6 +21,17 @@ import click
 from mergekit import console
 
 _MACHINE_FORMATS = ("json", "github", "junit", "mermaid")
+
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "continue": ("cd <the run's worktree> && git add -A && mergekit continue", "mergekit continue --json"),
+    "abort": ("mergekit abort",),
+    "status": ("mergekit status", "mergekit status --json"),
+    "demo": ("mergekit demo", "mergekit demo --keep"),
+    "install": ("mergekit install", "mergekit install --global", "mergekit install --uninstall"),
+    "resolve": ("git merge feature/x; mergekit resolve --add", "mergekit resolve src/index.ts --explain"),
+    "replay": ("mergekit replay --max-merges 200", "mergekit replay origin/main~500..origin/main --json"),
+}
+"""Examples shown at the end of `--help` for commands whose own text has none."""
 _MARK = "_mergekit_common_options"
 
 
@@ -75,6 +86,9 @@ def with_common_options(command: click.Command) -> click.Command:
     setattr(command, _MARK, True)
     taken = {opt for p in command.params for opt in getattr(p, "opts", [])}
     command.params.extend(p for p in common_params() if not set(getattr(p, "opts", [])) & taken)
+    examples = EXAMPLES.get(command.name or "")
+    if examples and not command.epilog:
+        command.epilog = "\b\nExamples:\n" + "\n".join(f"  {e}" for e in examples)
     original = command.callback
     if original is None:
         return command
