@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from mergekit import console, report
 from mergekit.cli.options import json_option, repo_option
-from mergekit.config import Settings, load_settings
+from mergekit.config import load_settings
 from mergekit.errors import EXIT_OK
 from mergekit.integrate import (
     IntegrateOptions,
@@ -27,7 +28,6 @@ from mergekit.integrate import (
     run_status,
 )
 from mergekit.plan import OrderMode
-from mergekit.progress import Progress
 
 
 @click.command("integrate")
@@ -82,43 +82,7 @@ def integrate_cmd(
     settings = load_settings(cwd)
     order = settings.pick("order", order)
     strategy = settings.pick("strategy", strategy)
-    test_cmd = settings.pick("test", test_cmd)
-    with console.reporter("integrating", enabled=bool(test_cmd) and not as_json) as progress:
-        result = integrate(
-            _options(
-                settings,
-                cwd,
-                into,
-                branches,
-                result_branch,
-                force,
-                order,
-                strategy,
-                test_cmd,
-                skip_conflicting,
-                dry_run,
-                progress,
-            )
-        )
-    report.print_run(result, as_json)
-    return result.exit_code
-
-
-def _options(
-    settings: Settings,
-    cwd: Path,
-    into: str | None,
-    branches: tuple[str, ...],
-    result_branch: str | None,
-    force: bool,
-    order: str,
-    strategy: str,
-    test_cmd: str | None,
-    skip_conflicting: bool,
-    dry_run: bool,
-    progress: Progress | None,
-) -> IntegrateOptions:
-    return IntegrateOptions(
+    opts = IntegrateOptions(
         cwd=cwd,
         into=settings.require("into", into, "--into"),
         branches=branches,
@@ -126,11 +90,14 @@ def _options(
         force=force,
         order="given" if order == "given" else "auto",
         strategy="squash" if strategy == "squash" else "merge",
-        test=test_cmd,
+        test=settings.pick("test", test_cmd),
         skip_conflicting=skip_conflicting,
         dry_run=dry_run,
-        progress=progress,
     )
+    with console.reporter("integrating", enabled=bool(opts.test) and not as_json) as progress:
+        result = integrate(replace(opts, progress=progress))
+    report.print_run(result, as_json)
+    return result.exit_code
 
 
 @click.command("continue")
