@@ -150,11 +150,12 @@ def pull_request(tmp_path: Path, git_env: dict[str, str]) -> tuple[Path, Path]:
 
 
 def _action_step() -> dict[str, Any]:
-    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    action: dict[str, Any] = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert action["runs"]["using"] == "composite"
     install = action["runs"]["steps"][0]["run"]
     assert 'pip install --quiet "$GITHUB_ACTION_PATH"' in install  # from the action's own checkout
-    [step] = [s for s in action["runs"]["steps"] if s.get("id") == "check"]
+    steps: list[dict[str, Any]] = [s for s in action["runs"]["steps"] if s.get("id") == "check"]
+    [step] = steps
     assert "${{" not in step["run"], "inputs reach the script through env, never spliced into it"
     inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
     step["inputs"] = inputs
