@@ -154,3 +154,15 @@ def test_text_lists_every_key_with_its_source(capsys: pytest.CaptureFixture[str]
 )
 def test_path_globs(glob: str, path: str, expected: bool) -> None:
     assert matches(glob, path) is expected
+
+
+def test_the_pre_push_example_s_git_keys_are_known(capsys: pytest.CaptureFixture[str], repo: GitRepo) -> None:
+    repo.commit("base", {"a": "1\n"})
+    repo.git("config", "mergekit.prePushBase", "origin/main")
+    repo.git("config", "mergekit.prePushStrict", "true")
+    settings = load_settings(repo.path)
+    assert settings.setting("prePushBase").value == "origin/main"
+    assert settings.setting("prePushStrict").value is True
+    repo.commit("file", {".mergekit.toml": 'prePushBase = "x"\n'})
+    code, _, err = run(capsys, "config", "-C", str(repo.path))
+    assert code == 2 and "unknown key 'prePushBase'" in err

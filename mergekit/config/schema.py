@@ -29,6 +29,8 @@ class Key:
     """The allowed values of a `choice` key."""
     git: bool = True
     """True when `git config mergekit.<name>` may set it (scalar top-level keys)."""
+    file: bool = True
+    """True when `.mergekit.toml` may set it."""
 
 
 KEYS: tuple[Key, ...] = (
@@ -51,6 +53,21 @@ KEYS: tuple[Key, ...] = (
         (),
         "paths never auto-resolved: git's plain line merge, conflicts go to a human",
         git=False,
+    ),
+    Key("prePushBase", "string", None, "BASE of examples/pre-push (default there: origin/main)", file=False),
+    Key(
+        "prePushBranches",
+        "string",
+        None,
+        "branches examples/pre-push checks with (default: origin/feature/*)",
+        file=False,
+    ),
+    Key(
+        "prePushStrict",
+        "bool",
+        False,
+        "examples/pre-push: semantic collisions block the push too",
+        file=False,
     ),
 )
 """Every key, in the order `mergekit config` shows them."""

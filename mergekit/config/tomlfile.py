@@ -118,7 +118,7 @@ def parse_config(path: Path, text: str, shown: str = FILE_NAME) -> ConfigFile:
             continue
         where = f"{shown}:{line_of('', name)}"
         key = BY_NAME.get(name)
-        if key is None or "." in key.name:
+        if key is None or "." in key.name or not key.file:
             raise MergekitError(f"{where}: unknown key {name!r} — {_known('')}")
         result.values[name] = FileValue(_check(key, value, where), line_of("", name))
     return result
@@ -126,7 +126,7 @@ def parse_config(path: Path, text: str, shown: str = FILE_NAME) -> ConfigFile:
 
 def _known(table: str) -> str:
     prefix = f"{table}." if table else ""
-    names = [k.name[len(prefix) :] for k in BY_NAME.values() if k.name.startswith(prefix)]
+    names = [k.name[len(prefix) :] for k in BY_NAME.values() if k.name.startswith(prefix) and k.file]
     names = [n for n in names if "." not in n]
     return f"known keys: {', '.join(names)}"
 
