@@ -164,3 +164,13 @@ def test_the_driver_honours_mergekit_off_and_never_resolve(
     assert merge.returncode == 1
     conflicted = set(appenders.git("diff", "--name-only", "--diff-filter=U").split())
     assert conflicted == {"app.routes", "src/index.ts", "deps.list"}
+
+
+def test_install_routes_repository_profile_globs_to_the_driver(
+    capsys: pytest.CaptureFixture[str], repo: GitRepo
+) -> None:
+    repo.commit("profile", {".mergekit/grammars/routes-txt.toml": ROUTES_PROFILE})
+    code, _, err = run(capsys, "install", "-C", str(repo.path))
+    assert code == 0, err
+    assert "*.routes merge=mergekit" in (repo.path / ".gitattributes").read_text()
+    assert repo.git("check-attr", "merge", "--", "app.routes").strip().endswith("mergekit")
