@@ -135,3 +135,21 @@ def test_a_progress_bar_on_a_terminal_only(two: GitRepo, git_env: dict[str, str]
     assert proc.returncode == 0
     assert b"checking" in shown
     assert b"checking" not in out and b"Result" in out
+
+
+def test_shell_completion_lists_the_new_commands(tmp_path: Path) -> None:
+    """The README's completion set-up: click answers `_MERGEKIT_COMPLETE=bash_complete`."""
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys; from mergekit.entry import main; sys.exit(main())"],
+        env={
+            **os.environ,
+            "_MERGEKIT_COMPLETE": "bash_complete",
+            "COMP_WORDS": "mergekit sy",
+            "COMP_CWORD": "1",
+        },
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "plain,sync" in proc.stdout.splitlines()
