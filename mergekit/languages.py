@@ -17,6 +17,7 @@ Attributes come from `git check-attr` (the git CLI, one long-lived process per r
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import tomllib
@@ -212,6 +213,7 @@ class Attributes:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._proc: subprocess.Popen[bytes] | None = None
+        self._pid = os.getpid()
         self._cache: dict[str, dict[str, str]] = {}
 
     def get(self, path: str) -> dict[str, str]:
@@ -223,6 +225,8 @@ class Attributes:
     def _ask(self, path: str) -> dict[str, str]:
         if "\0" in path:
             return {}
+        if self._pid != os.getpid():  # a forked worker (replay --jobs): never share the parent's pipes
+            self._proc, self._pid = None, os.getpid()
         if self._proc is None:
             try:
                 self._proc = subprocess.Popen(
