@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 ROOT = Path(__file__).resolve().parent.parent
 BARREL = "".join(f"export * from './m{i}';\n" for i in range(3))

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from mergekit.config import load_settings
-from mergekit.config.globs import matches
-from tests.check_helpers import branch, run
-from tests.gitrepo import GitRepo
+from mergekit.resolve.pathglobs import matches
+from tests.helpers.check import branch, run
+from tests.helpers.gitrepo import GitRepo
 
 BARREL = "".join(f"export * from './m{i}';\n" for i in range(3))
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import click
 import pytest
 
-from mergekit.cli import _COMMANDS, main
-from tests.check_helpers import branch, run
-from tests.gitrepo import GitRepo
+from mergekit.cli import COMMANDS
+from mergekit.cli.group import main
+from tests.helpers.check import branch, run
+from tests.helpers.gitrepo import GitRepo
 
 BARREL = "export * from './a';\n"
 
@@ -28,7 +29,7 @@ def two(repo: GitRepo) -> GitRepo:
 
 def test_every_command_accepts_quiet_verbose_and_color() -> None:
     ctx = click.Context(main)
-    for name in _COMMANDS:
+    for name in COMMANDS:
         command = main.get_command(ctx, name)
         assert command is not None, name
         if name == "merge-file":
@@ -88,26 +89,26 @@ def test_verbose_says_each_step_on_stderr(capsys: pytest.CaptureFixture[str], tw
     assert err == ""
 
 
-def _colored(two: GitRepo, git_env: dict[str, str], *args: str, **env: str) -> str:
-    proc = subprocess.run(
-        [sys.executable, "-m", "mergekit", "check", "x", "y", "--into", "main", *args],
-        cwd=two.path,
-        env={k: v for k, v in {**git_env, **env}.items() if v},
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
+def test_color_always_never_no_color_and_color_ui(
+    capsys: pytest.CaptureFixture[str], two: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In process: stdout is captured (not a terminal), git config is the hermetic one."""
+    monkeypatch.delenv("MERGEKIT_NO_COLOR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
 
+    def colored(*args: str) -> bool:
+        code, out, err = run(capsys, "check", "x", "y", "--into", "main", *args, "-C", str(two.path))
+        assert code == 0, err
+        return "\x1b[" in out
 
-def test_color_always_never_no_color_and_color_ui(two: GitRepo, git_env: dict[str, str]) -> None:
-    no_env = {"MERGEKIT_NO_COLOR": "", "NO_COLOR": ""}
-    assert "\x1b[" in _colored(two, git_env, "--color", "always", **no_env)
-    assert "\x1b[" not in _colored(two, git_env, "--color", "never", **no_env)
-    assert "\x1b[" not in _colored(two, git_env, **no_env)  # not a terminal
-    two.git("config", "color.ui", "always")
-    assert "\x1b[" in _colored(two, git_env, **no_env)
-    assert "\x1b[" not in _colored(two, git_env, NO_COLOR="1", MERGEKIT_NO_COLOR="")
+    assert colored("--color", "always")
+    assert not colored("--color", "never")
+    assert not colored()  # not a terminal
+    two.git("config", "--global", "color.ui", "always")
+    assert colored()
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not colored()
+    assert colored("--color", "always")
 
 
 def test_a_progress_bar_on_a_terminal_only(two: GitRepo, git_env: dict[str, str]) -> None:

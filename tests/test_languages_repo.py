@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from tests.check_helpers import branch, run
-from tests.gitrepo import GitRepo
+from tests.helpers.check import branch, run
+from tests.helpers.gitrepo import GitRepo
 
 ROUTES_PROFILE = """\
 name = "routes-txt"

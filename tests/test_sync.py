@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.check_helpers import branch, run
-from tests.gitrepo import GitRepo
+from tests.helpers.check import branch, run
+from tests.helpers.gitrepo import GitRepo
 
 BARREL = "".join(f"export * from './m{i}';\n" for i in range(3))
 

@@ -1,17 +1,17 @@
 """Read the personal overrides: `git config mergekit.<key>` from every scope git reads.
 
-One `git config --show-origin --get-regexp` call (the git CLI: no pygit2 here) gives each value
+One `git config --show-origin --get-regexp` call (`mergekit.engine.gitcli`: no pygit2) gives each value
 with the file it came from; the last one wins, as git's own `--get` does. Unknown
 `mergekit.*` keys are errors that name the file.
 """
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from mergekit.config.schema import BY_NAME, Key
+from mergekit.engine.gitcli import run_git
 from mergekit.errors import MergekitError
 
 _TRUE = ("true", "yes", "on", "1", "")
@@ -48,22 +48,11 @@ def parse_bool(text: str) -> bool | None:
 
 def read_git_config(cwd: Path) -> dict[str, GitValue]:
     """Key name → the effective `mergekit.<key>` value git has for `cwd` (all scopes)."""
-    try:
-        proc = subprocess.run(
-            ["git", "config", "--show-origin", "-z", "--get-regexp", r"^mergekit\."],
-            cwd=cwd,
-            capture_output=True,
-            check=False,
-        )
-    except FileNotFoundError as exc:
-        raise MergekitError("git is not installed or not on PATH: install git 2.39 or newer") from exc
-    except NotADirectoryError as exc:
-        raise MergekitError(f"{cwd} is not a directory: pass an existing directory to -C") from exc
-    if proc.returncode not in (0, 1):  # 1: no such key
-        err = proc.stderr.decode("utf-8", "replace").strip()
-        raise MergekitError(f"git config failed: {err} — fix the git config file it names")
+    result = run_git(["config", "--show-origin", "-z", "--get-regexp", r"^mergekit\."], cwd, check=False)
+    if result.returncode not in (0, 1):  # 1: no such key
+        raise MergekitError(f"git config failed: {result.error} — fix the git config file it names")
     found: dict[str, GitValue] = {}
-    fields = proc.stdout.decode("utf-8", "replace").split("\0")
+    fields = result.text.split("\0")
     # -z with --show-origin: origin NUL name NEWLINE value NUL (the value part absent for `[x] k`)
     for origin, entry in zip(fields[0::2], fields[1::2], strict=False):
         if not entry:

@@ -7,7 +7,6 @@ with the source that set it, for `mergekit config`.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from mergekit.config.gitconfig import GitValue, read_git_config
 from mergekit.config.schema import BY_NAME, KEYS
 from mergekit.config.tomlfile import FILE_NAME, ConfigFile, read_config
+from mergekit.engine.gitcli import toplevel
 from mergekit.errors import MergekitError
 
 Value = str | bool | tuple[str, ...] | None
@@ -76,22 +76,8 @@ class Settings:
         return dict(self.file.foreign.get(name, {})) if self.file is not None else {}
 
 
-def work_tree_root(cwd: Path) -> Path | None:
-    """The top of the work tree containing `cwd`; None in a bare repository or outside any."""
-    if not cwd.is_dir():
-        raise MergekitError(f"{cwd} is not a directory: pass an existing directory to -C")
-    try:
-        proc = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True, check=False
-        )
-    except FileNotFoundError as exc:
-        raise MergekitError("git is not installed or not on PATH: install git 2.39 or newer") from exc
-    top = proc.stdout.strip()
-    return Path(top) if proc.returncode == 0 and top else None
-
-
 def load_settings(cwd: Path) -> Settings:
     """Read `.mergekit.toml` (top of the work tree) and `git config mergekit.*` for `cwd`."""
-    root = work_tree_root(cwd)
+    root = toplevel(cwd)
     file = read_config(root) if root is not None else None
     return Settings(root=root, file=file, git=read_git_config(cwd))

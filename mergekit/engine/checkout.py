@@ -4,17 +4,16 @@ When the branch to move is checked out in some worktree, that worktree's index a
 follow, exactly as `git merge` would have left them: `git read-tree -m -u OLD NEW` (git's own
 two-tree fast-forward of the index and files, which refuses to overwrite local changes). Before
 that, the worktree must be clean and not in the middle of a merge, rebase, cherry-pick or revert.
-`push` runs `git push`; `upstream` reads where a branch pushes to. All through the git CLI,
-hooks disabled except for `push` (the user's pre-push hooks still run).
+`push` runs `git push`; `upstream` reads where a branch pushes to. All through the git CLI
+(`mergekit.engine.gitcli.run_git`), hooks disabled except for `push` (the user's pre-push hooks
+still run).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-from collections.abc import Sequence
 from pathlib import Path
 
+from mergekit.engine.gitcli import run_git
 from mergekit.engine.repo import Repo
 from mergekit.engine.types import WorktreeInfo
 from mergekit.engine.worktree import worktree_git_dir
@@ -28,14 +27,6 @@ _BUSY = {
     "rebase-apply": "a rebase or `git am`",
     "BISECT_LOG": "a bisect",
 }
-
-
-def _run(args: Sequence[str], cwd: Path, hooks: bool = False) -> subprocess.CompletedProcess[str]:
-    cmd = ["git", *([] if hooks else ["-c", "core.hooksPath=" + os.devnull]), *args]
-    try:
-        return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
-    except FileNotFoundError as exc:
-        raise MergekitError("git is not installed or not on PATH: install git 2.39 or newer") from exc
 
 
 def current_branch(repo: Repo) -> str | None:
@@ -61,18 +52,16 @@ def busy_with(path: Path) -> str | None:
 
 def has_local_changes(path: Path) -> bool:
     """True when the worktree's index or tracked files differ from its HEAD."""
-    proc = _run(["status", "--porcelain", "--untracked-files=no"], path)
-    if proc.returncode != 0:
-        raise MergekitError(f"git status failed in {path}: {proc.stderr.strip()}")
-    return bool(proc.stdout.strip())
+    result = run_git(["status", "--porcelain", "--untracked-files=no"], path, hooks=False)
+    return bool(result.text.strip())
 
 
 def follow_checkout(path: Path, old: str, new: str) -> None:
     """Move the index and files of the worktree at `path` from commit `old` to commit `new`."""
-    proc = _run(["read-tree", "-m", "-u", old, new], path)
-    if proc.returncode != 0:
+    result = run_git(["read-tree", "-m", "-u", old, new], path, check=False, hooks=False)
+    if result.returncode != 0:
         raise MergekitError(
-            f"cannot update the checkout in {path}: {proc.stderr.strip()} — move the files it names "
+            f"cannot update the checkout in {path}: {result.error} — move the files it names "
             "out of the way, or run sync while the branch is not checked out"
         )
 
@@ -80,8 +69,8 @@ def follow_checkout(path: Path, old: str, new: str) -> None:
 def upstream(repo: Repo, branch: str) -> tuple[str, str]:
     """(remote, remote branch) `branch` pushes to: its upstream, else `origin` and the same name."""
     cwd = repo.workdir or repo.common_dir
-    remote = _run(["config", "--get", f"branch.{branch}.remote"], cwd).stdout.strip()
-    merge = _run(["config", "--get", f"branch.{branch}.merge"], cwd).stdout.strip()
+    remote = run_git(["config", "--get", f"branch.{branch}.remote"], cwd, check=False).text.strip()
+    merge = run_git(["config", "--get", f"branch.{branch}.merge"], cwd, check=False).text.strip()
     if not remote or remote == ".":
         remote = "origin"
     return remote, merge.removeprefix("refs/heads/") if merge else branch
@@ -90,11 +79,11 @@ def upstream(repo: Repo, branch: str) -> tuple[str, str]:
 def push(repo: Repo, remote: str, branch: str, remote_branch: str) -> None:
     """`git push REMOTE refs/heads/BRANCH:refs/heads/REMOTE_BRANCH` (pre-push hooks run)."""
     cwd = repo.workdir or repo.common_dir
-    proc = _run(
-        ["push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{remote_branch}"], cwd, hooks=True
+    result = run_git(
+        ["push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{remote_branch}"], cwd, check=False
     )
-    if proc.returncode != 0:
+    if result.returncode != 0:
         raise MergekitError(
-            f"git push to {remote} failed: {proc.stderr.strip()} — the merge is on the local branch "
+            f"git push to {remote} failed: {result.error} — the merge is on the local branch "
             f"{branch}; push it yourself once the remote accepts it"
         )

@@ -155,19 +155,11 @@ def _profile_named(text: str) -> Profile:
 
 
 def profile_for(path: str) -> Profile | None:
-    """The profile for a repository path, or None when no profile applies.
-
-    Inside `profile_lookup(lookup)` the answer is `lookup(path)` (a repository's own profiles,
-    its gitattributes overrides and its `never_resolve` policy; see `mergekit.languages`).
-    """
+    """The profile for a repository path, or None when no profile applies (inside
+    `profile_lookup(lookup)`: the lookup's answer — a repository's own choice)."""
     lookup = _LOOKUP.get()
     if lookup is not None:
         return lookup(path)
-    return shipped_profile_for(path)
-
-
-def shipped_profile_for(path: str) -> Profile | None:
-    """The shipped profile whose globs match `path`, or None."""
     for _, globs, text in _glob_index():
         probe = Profile(name="", description="", globs=globs, grammar="", containers=())
         if probe.matches(path):
@@ -175,8 +167,10 @@ def shipped_profile_for(path: str) -> Profile | None:
     return None
 
 
+# -- a repository's own choice (`mergekit.resolve.repository`) ---------------------------------
+
 Lookup = Callable[[str], "Profile | None"]
-"""A path → profile function that replaces the shipped globs (see `profile_lookup`)."""
+"""A path → profile function that answers instead of the shipped globs (see `profile_lookup`)."""
 _LOOKUP: ContextVar[Lookup | None] = ContextVar("mergekit_profile_lookup", default=None)
 
 
@@ -190,6 +184,12 @@ def profile_lookup(lookup: Lookup | None) -> Iterator[None]:
         _LOOKUP.reset(token)
 
 
+def shipped_profile_for(path: str) -> Profile | None:
+    """The shipped profile for `path`, whatever lookup is active (a lookup falls back on it)."""
+    with profile_lookup(None):
+        return profile_for(path)
+
+
 def parse_profile(text: str) -> Profile:
-    """A profile from the text of a profile file (checked by the caller; see `mergekit.languages`)."""
+    """A profile from the text of a profile file (a repository's; checked by its caller)."""
     return _load(text)
