@@ -73,15 +73,38 @@ def _cheap_hook_environment(pre_commit_home: Path, borrowed: Path) -> dict[str, 
     }
 
 
+def _hook_source(env: dict[str, str], tmp: Path) -> tuple[str, str]:
+    """(repository, revision) to install the hook from: this checkout at HEAD, or, when tracked files
+    have uncommitted changes, a clone with them committed (what `pre-commit try-repo` does; it
+    builds a new environment on every call, so the test writes its own config and reuses one)."""
+
+    def git(*args: str, cwd: Path = ROOT, **extra: str) -> str:
+        done = subprocess.run(["git", *args], cwd=cwd, env={**env, **extra}, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    head = git("rev-parse", "HEAD")
+    if not git("status", "--porcelain", "--untracked-files=no"):
+        return str(ROOT), head
+    shadow = tmp / "shadow"
+    git("clone", "-q", str(ROOT), str(shadow))
+    git("checkout", "-q", head, "-b", "uncommitted", cwd=shadow)
+    dotgit = shadow / ".git"
+    git("add", "-u", GIT_INDEX_FILE=str(dotgit / "index"), GIT_OBJECT_DIRECTORY=str(dotgit / "objects"))
+    git("commit", "-q", "-m", "uncommitted changes", cwd=shadow)
+    return str(shadow), git("rev-parse", "HEAD", cwd=shadow)
+
+
 @pytest.mark.slow
 def test_pre_commit_runs_the_hook_on_a_real_repository(repo: GitRepo, tmp_path: Path, borrowed: Path) -> None:
-    """pre-commit installs mergekit from this checkout into its own environment and runs the hook
-    (the dependencies borrowed from this environment: see `_cheap_hook_environment`)."""
+    """pre-commit installs mergekit from this checkout into its own environment (once) and runs the
+    hook, which passes, then fails when a human is needed (dependencies borrowed from this
+    environment: see `_cheap_hook_environment`)."""
     tool = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
     if tool is None:
         pytest.skip("pre-commit is not installed (it is in the test extras: pip install -e '.[test]')")
     if not (ROOT / ".git").exists():
-        pytest.skip("pre-commit try-repo needs this project as a git checkout")
+        pytest.skip("pre-commit installs the hook from this project's git checkout")
     repo.commit(
         "base",
         {
@@ -95,8 +118,12 @@ def test_pre_commit_runs_the_hook_on_a_real_repository(repo: GitRepo, tmp_path: 
     repo.checkout("main")
     repo.commit("main moves", {"src/index.ts": BARREL + "export * from './m';\n"})
     repo.checkout("feature")
+    source, rev = _hook_source(repo.env, tmp_path)
+    config = tmp_path / "pre-commit-config.yaml"
+    hooks = [{"id": "mergekit-check"}]
+    config.write_text(yaml.safe_dump({"repos": [{"repo": source, "rev": rev, "hooks": hooks}]}))
     env = {**repo.env, **_cheap_hook_environment(tmp_path / "pre-commit-home", borrowed)}
-    command = [tool, "try-repo", str(ROOT), "mergekit-check", "--hook-stage", "pre-push", "--all-files"]
+    command = [tool, "run", "-c", str(config), "--hook-stage", "pre-push", "--all-files"]
     passed = subprocess.run(command, cwd=repo.path, env=env, capture_output=True, text=True, timeout=900)
     assert passed.returncode == 0, passed.stdout[-2000:] + passed.stderr[-2000:]
     assert "mergekit check" in passed.stdout and "Passed" in passed.stdout
@@ -107,6 +134,7 @@ def test_pre_commit_runs_the_hook_on_a_real_repository(repo: GitRepo, tmp_path: 
     failed = subprocess.run(command, cwd=repo.path, env=env, capture_output=True, text=True, timeout=900)
     assert failed.returncode == 1, failed.stdout[-2000:]
     assert "Failed" in failed.stdout and "src/config.ts" in failed.stdout
+    assert len(list((tmp_path / "pre-commit-home").glob("repo*"))) == 1, "one environment, built once"
 
 
 # -- the GitHub Action --------------------------------------------------------------------------
