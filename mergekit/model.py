@@ -39,6 +39,8 @@ class ConflictKind(StrEnum):
     """`continue`: the staged file still holds conflict markers."""
     UNDONE = "undone auto-resolution"
     """`undo`: a person took an auto-resolution back; git's conflict is in the work tree again."""
+    PATCH = "patch does not apply"
+    """A patch input whose hunks do not apply (it is left out whole, never half-applied)."""
 
     @property
     def is_content(self) -> bool:
@@ -118,6 +120,24 @@ class SkipReason(StrEnum):
     """An earlier step brought the branch in (it was built on another branch)."""
     CONFLICTS = "conflicts"
     """It needs a human and the run skips such branches (`--skip-conflicting`, or a dry run)."""
+    PATCH = "patch does not apply"
+    """A patch input that does not apply (it needs a human like a conflicting branch)."""
+    FAILS_TEST = "fails the test"
+    """`--drop-failing` left it out: its merge fails `--test` (alone, or together with others)."""
+
+    @property
+    def needs_human(self) -> bool:
+        """True when a person must act before the branch can be merged."""
+        return self in (SkipReason.CONFLICTS, SkipReason.PATCH)
+
+
+class BaseFindingKind(StrEnum):
+    """How a branch is built on the wrong base (`base_findings[].kind`)."""
+
+    MISSING_FOUNDATION = "missing-foundation"
+    """It lacks commits other listed branches build on, and changes files those commits changed."""
+    STALE = "stale"
+    """Its merge base is far behind BASE, and it changes files BASE changed since."""
 
 
 class ResolveStatus(StrEnum):
@@ -187,6 +207,8 @@ class HumanConflict:
     """The file."""
     kind: ConflictKind
     """Why."""
+    detail: str = ""
+    """More about it, when there is more to say (which hunks of a patch do not apply)."""
 
 
 @dataclass(frozen=True)
@@ -198,4 +220,45 @@ class Skipped:
     reason: SkipReason
     """Why."""
     paths: tuple[str, ...] = ()
-    """For `conflicts`: the files that need a human."""
+    """For `conflicts`: the files that need a human (a patch's files; for `fails the test`, the
+    files the culprits share)."""
+    detail: str = ""
+    """More about it, when there is more to say (a patch's hunks, the culprit's partners)."""
+
+
+@dataclass(frozen=True)
+class WrongBase:
+    """A branch built on the wrong base (`base_findings[]`), and how to fix it."""
+
+    branch: str
+    """The branch (or patch input)."""
+    kind: BaseFindingKind
+    """`missing-foundation` or `stale`."""
+    detail: str
+    """One sentence for people: what is missing or how old, which files, the fix."""
+    files: tuple[str, ...] = ()
+    """The files that make it matter (changed by the branch and by what it lacks)."""
+    fix: str = ""
+    """The command that fixes it (`git rebase --onto ...`)."""
+    onto: str = ""
+    """What to rebase it onto, as the user names it (the foundation branch, or BASE)."""
+    rebased: bool = False
+    """True when `--rebase-stale` replayed it onto `onto` in memory for this run."""
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """One test run of the culprit search (`test_runs[]`)."""
+
+    __test__ = False  # not a pytest class
+
+    branches: tuple[str, ...]
+    """The branches merged onto BASE for this run, in merge order."""
+    failed: bool | None
+    """True: the test failed; False: it passed; None: the subset needs a human, not tested."""
+    returncode: int | None = None
+    """The test command's exit code (None when not run)."""
+    log: str | None = None
+    """The file holding the run's whole output (None when not run)."""
+    last_line: str = ""
+    """The last line the test printed."""

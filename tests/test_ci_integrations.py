@@ -74,9 +74,10 @@ def _cheap_hook_environment(pre_commit_home: Path, borrowed: Path) -> dict[str, 
 
 
 def _hook_source(env: dict[str, str], tmp: Path) -> tuple[str, str]:
-    """(repository, revision) to install the hook from: this checkout at HEAD, or, when tracked files
-    have uncommitted changes, a clone with them committed (what `pre-commit try-repo` does; it
-    builds a new environment on every call, so the test writes its own config and reuses one)."""
+    """(repository, revision) to install the hook from: this checkout at HEAD, or, when it has staged
+    or unstaged changes to tracked files, a clone with them committed (what `pre-commit try-repo`
+    does; it builds a new environment on every call, so the test writes its own config and reuses
+    one)."""
 
     def git(*args: str, cwd: Path = ROOT, **extra: str) -> str:
         done = subprocess.run(["git", *args], cwd=cwd, env={**env, **extra}, capture_output=True, text=True)
@@ -90,7 +91,11 @@ def _hook_source(env: dict[str, str], tmp: Path) -> tuple[str, str]:
     git("clone", "-q", str(ROOT), str(shadow))
     git("checkout", "-q", head, "-b", "uncommitted", cwd=shadow)
     dotgit = shadow / ".git"
-    git("add", "-u", GIT_INDEX_FILE=str(dotgit / "index"), GIT_OBJECT_DIRECTORY=str(dotgit / "objects"))
+    into_shadow = {"GIT_INDEX_FILE": str(dotgit / "index"), "GIT_OBJECT_DIRECTORY": str(dotgit / "objects")}
+    staged = git("diff", "--staged", "--name-only", "-z").strip("\0")
+    if staged:
+        git("add", "--", *staged.split("\0"), **into_shadow)
+    git("add", "-u", **into_shadow)
     git("commit", "-q", "-m", "uncommitted changes", cwd=shadow)
     return str(shadow), git("rev-parse", "HEAD", cwd=shadow)
 

@@ -219,6 +219,9 @@ def test_demo_narrates_the_hand_off_and_cleans_up(
     assert code == 0, err
     assert "Needs a human" in out and "src/config.ts" in out
     assert "<<<<<<< integration" in out and "mergekit continue" in out
+    # the second act: the resolution is remembered and the re-run needs no human
+    assert "remembered 1 resolved region in refs/mergekit/memory" in out
+    assert "src/config.ts resolved from memory" in out and "no human needed this time" in out
     assert "cleaned up" in out
     path = next(line.split(" at ", 1)[1] for line in out.splitlines() if "scratch repository at" in line)
     assert not Path(path).exists()

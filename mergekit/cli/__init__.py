@@ -27,5 +27,6 @@ COMMANDS: dict[str, str] = {
     "sync": "sync",
     "review": "review",
     "undo": "undo",
+    "memory": "memory",
 }
 """Command name → the module of `mergekit.cli` that defines it."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from mergekit.app.check import CheckOptions, check_branches
-from mergekit.cli.options import chosen, format_option, repo_option
+from mergekit.cli.options import chosen, format_option, repo_option, stale_after_option
 from mergekit.config import load_settings
 from mergekit.output.check import append_github_summary, show_check
 from mergekit.output.console import reporter
@@ -28,13 +28,16 @@ from mergekit.output.console import reporter
 @format_option("check", "text matrix, one JSON object, GitHub annotations, or JUnit XML.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option(
-    "--strict/--no-strict", default=None, help="Semantic collisions fail the check too [config: strict]."
+    "--strict/--no-strict",
+    default=None,
+    help="Semantic collisions and branches on a wrong base fail it too [config: strict].",
 )
 @click.option(
     "--collisions/--no-collisions",
     default=None,
     help="Look for semantic collisions (default) or not [config: collisions].",
 )
+@stale_after_option
 @repo_option
 def command(
     branches: tuple[str, ...],
@@ -43,13 +46,15 @@ def command(
     as_json: bool,
     strict: bool | None,
     collisions: bool | None,
+    stale_after: int,
     cwd: Path,
 ) -> int:
-    """Predict merging BRANCH|GLOB|REV... into BASE and into each other; write nothing.
+    """Predict merging BRANCH|GLOB|REV|PATCH... into BASE and into each other; write nothing.
 
     Exit 0 when every pair merges cleanly or with auto-resolutions only, 1 when a human will
-    be needed (or a semantic collision with --strict), 2 on bad input. Revisions such as
-    HEAD, origin/feature/x and refs/pull/1/head work in CI checkouts.
+    be needed (or, with --strict, a semantic collision or a branch built on the wrong base),
+    2 on bad input. Revisions such as HEAD, origin/feature/x and refs/pull/1/head work in CI
+    checkouts; a PATCH is a `.patch`/`.diff` file or `-` (standard input).
 
     \b
     Examples:
@@ -66,6 +71,7 @@ def command(
                 branches=branches,
                 strict=bool(settings.pick("strict", strict)),
                 collisions=bool(settings.pick("collisions", collisions)),
+                stale_after=stale_after,
                 progress=progress,
             )
         )

@@ -75,6 +75,9 @@ def with_common_options(command: click.Command) -> click.Command:
     if getattr(command, _MARK, False):
         return command
     setattr(command, _MARK, True)
+    if isinstance(command, click.Group):  # `memory list`: the options work after the subcommand too
+        for sub in command.commands.values():
+            with_common_options(sub)
     taken = {opt for p in command.params for opt in getattr(p, "opts", [])}
     command.params.extend(p for p in common_params() if not set(getattr(p, "opts", [])) & taken)
     original = command.callback

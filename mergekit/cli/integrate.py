@@ -11,7 +11,7 @@ import click
 
 from mergekit.app.integrate.run import integrate
 from mergekit.app.integrate.types import IntegrateOptions
-from mergekit.cli.options import chosen, json_option, repo_option
+from mergekit.cli.options import chosen, json_option, repo_option, stale_after_option
 from mergekit.config import load_settings
 from mergekit.output.console import reporter
 from mergekit.output.run import show_run
@@ -40,6 +40,15 @@ from mergekit.output.run import show_run
     "--skip-conflicting", is_flag=True, help="Merge what merges; report branches that need a human."
 )
 @click.option("--dry-run", is_flag=True, help="Plan and predict the outcome; write nothing.")
+@click.option(
+    "--rebase-stale",
+    is_flag=True,
+    help="Replay branches built on the wrong base onto the right one (in memory) before integrating.",
+)
+@click.option(
+    "--drop-failing", is_flag=True, help="When --test fails, leave the culprit out instead of stopping."
+)
+@stale_after_option
 @json_option
 @repo_option
 def command(
@@ -52,13 +61,17 @@ def command(
     test_cmd: str | None,
     skip_conflicting: bool,
     dry_run: bool,
+    rebase_stale: bool,
+    drop_failing: bool,
+    stale_after: int,
     as_json: bool,
     cwd: Path,
 ) -> int:
-    """Merge BRANCH|GLOB... (default: the branches of the linked worktrees) into a result branch.
+    """Merge BRANCH|GLOB|PATCH... (default: the branches of the linked worktrees) into a result branch.
 
     The order is planned (dependencies first, least contested next); append-only conflicts
-    are resolved structurally; a genuine conflict pauses the run in a dedicated worktree.
+    are resolved structurally (or from the resolution memory); a genuine conflict pauses the
+    run in a dedicated worktree. A PATCH is a `.patch`/`.diff` file or `-` (standard input).
 
     \b
     Examples:
@@ -81,6 +94,9 @@ def command(
                 test=test,
                 skip_conflicting=skip_conflicting,
                 dry_run=dry_run,
+                rebase_stale=rebase_stale,
+                drop_failing=drop_failing,
+                stale_after=stale_after,
                 progress=progress,
             )
         )

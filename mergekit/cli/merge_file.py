@@ -196,7 +196,10 @@ def main(args: list[str]) -> int:
             style=opts.style,
             write_ours=not opts.stdout,
         )
-        resolution = merge_file(request, warn=out.warning)
+        result = merge_file(request, warn=out.warning)
+        resolution = result.resolution
+        if result.lockfile_hint is not None:
+            out.show_lockfile_hint(result.lockfile_hint)
         if opts.explain:
             out.show_explanation(resolution, opts.path)
         if opts.stdout:

@@ -2,11 +2,12 @@
 
 Use cases return values; the command modules (`mergekit.cli`) hand them to the module here that
 shows that command's values: `run` (integrate, continue, status, abort), `plan`, `check`,
-`resolve`, `install`, `languages`, `replay`, `demo`, `config`, `sync`, `review`, `undo`,
-`merge_file` (the driver's messages) and `github_action` (the GitHub Action's lines and pull
-request comment), with `explain` (what the resolver did, hunk by hunk), `collisions`, `words`
-(how each status is shown), `commit` (the texts written into commit messages) and `console`
-(--quiet, --verbose, --color and the progress display) shared between them.
+`resolve`, `install`, `languages`, `replay`, `demo`, `memory`, `config`, `sync`, `review`,
+`undo`, `merge_file` (the driver's messages) and `github_action` (the GitHub Action's lines and
+pull request comment), with `explain` (what the resolver did, hunk by hunk), `collisions`,
+`workflow` (patch inputs, wrong bases, test culprits), `words` (how each status is shown),
+`commit` (the texts written into commit messages) and `console` (--quiet, --verbose, --color and
+the progress display) shared between them.
 
 `FORMATS` is the registry of formats per command; `--format` choices come from it. This module
 and the driver's modules import neither click nor rich (the merge driver loads them): rich is
@@ -36,6 +37,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "sync": ("text", "json"),
     "review": ("text", "json"),
     "undo": ("text", "json"),
+    "memory": ("text", "json"),
 }
 """Command → the output formats it offers (the first is the default)."""
 

@@ -7,7 +7,9 @@ each result branch, so a later run may rebuild that branch without `--force`.
 
 Format version 2 (written now) holds the same object as version 1, read back as typed rows
 (`mergekit.model`); a duplicate key is recorded with kind `duplicate-key` (version 1 said
-`content`). Version 1 files are still read.
+`content`). Version 1 files are still read. The agent-workflow fields (`drop_failing`,
+`base_findings`, `culprits`, `dropped`, `test_runs`, and a row's `detail`) are optional: a file
+without them — written before they existed — reads as a run that has none.
 """
 
 from __future__ import annotations
@@ -18,7 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from mergekit.errors import MergekitError
-from mergekit.model import AutoResolved, ConflictKind, HumanConflict, RunStatus, Skipped, SkipReason
+from mergekit.model import (
+    AutoResolved,
+    BaseFindingKind,
+    ConflictKind,
+    HumanConflict,
+    RunStatus,
+    Skipped,
+    SkipReason,
+    TestRun,
+    WrongBase,
+)
 from mergekit.state.atomic import write_json
 
 STATE_VERSION = 2
@@ -83,6 +95,16 @@ class RunState:
     """The linked worktree mergekit made (hand-off and tests), if any."""
     paused: Paused | None = None
     """Where the run stopped, when it did."""
+    drop_failing: bool = False
+    """Leave out the culprit of a failing `--test` instead of stopping."""
+    base_findings: list[WrongBase] = field(default_factory=list)
+    """Branches built on the wrong base (`base_findings` of the report)."""
+    culprits: list[str] = field(default_factory=list)
+    """The smallest set of branches whose merge fails the test (after a test failure)."""
+    dropped: list[str] = field(default_factory=list)
+    """Branches left out by `--drop-failing`."""
+    test_runs: list[TestRun] = field(default_factory=list)
+    """The culprit search's test runs (branches, outcome, log file)."""
     version: int = STATE_VERSION
     """File format version."""
 
@@ -110,13 +132,17 @@ def to_json(state: RunState) -> dict[str, Any]:
         "status": str(state.status),
         "merged": list(state.merged),
         "skipped": [
-            {"branch": s.branch, "reason": str(s.reason), "paths": list(s.paths)} for s in state.skipped
+            _detailed({"branch": s.branch, "reason": str(s.reason), "paths": list(s.paths)}, s.detail)
+            for s in state.skipped
         ],
         "auto_resolved": [
             {"branch": a.branch, "path": a.path, "rule": a.rule, "detail": a.detail}
             for a in state.auto_resolved
         ],
-        "conflicts": [{"branch": c.branch, "path": c.path, "kind": str(c.kind)} for c in state.conflicts],
+        "conflicts": [
+            _detailed({"branch": c.branch, "path": c.path, "kind": str(c.kind)}, c.detail)
+            for c in state.conflicts
+        ],
         "worktree": state.worktree,
         "paused": None
         if paused is None
@@ -128,8 +154,40 @@ def to_json(state: RunState) -> dict[str, Any]:
             "conflicts": list(paused.conflicts),
             "candidate": paused.candidate,
         },
+        "drop_failing": state.drop_failing,
+        "base_findings": [
+            {
+                "branch": f.branch,
+                "kind": str(f.kind),
+                "detail": f.detail,
+                "files": list(f.files),
+                "fix": f.fix,
+                "onto": f.onto,
+                "rebased": f.rebased,
+            }
+            for f in state.base_findings
+        ],
+        "culprits": list(state.culprits),
+        "dropped": list(state.dropped),
+        "test_runs": [
+            {
+                "branches": list(r.branches),
+                "failed": r.failed,
+                "returncode": r.returncode,
+                "log": r.log,
+                "last_line": r.last_line,
+            }
+            for r in state.test_runs
+        ],
         "version": STATE_VERSION,
     }
+
+
+def _detailed(row: dict[str, Any], detail: str) -> dict[str, Any]:
+    """`row` with its `detail` when it has one (rows without keep the format of earlier files)."""
+    if detail:
+        row["detail"] = detail
+    return row
 
 
 def from_json(data: dict[str, Any]) -> RunState:
@@ -149,7 +207,12 @@ def from_json(data: dict[str, Any]) -> RunState:
         status=RunStatus.read(str(data.get("status", "running"))),
         merged=[str(b) for b in data.get("merged", [])],
         skipped=[
-            Skipped(str(s["branch"]), SkipReason(s["reason"]), tuple(str(p) for p in s.get("paths", [])))
+            Skipped(
+                str(s["branch"]),
+                SkipReason(s["reason"]),
+                tuple(str(p) for p in s.get("paths", [])),
+                str(s.get("detail", "")),
+            )
             for s in data.get("skipped", [])
         ],
         auto_resolved=[
@@ -159,6 +222,11 @@ def from_json(data: dict[str, Any]) -> RunState:
         conflicts=[_conflict(c) for c in data.get("conflicts", [])],
         worktree=data.get("worktree"),
         paused=Paused(**paused) if paused else None,
+        drop_failing=bool(data.get("drop_failing", False)),
+        base_findings=[_wrong_base(f) for f in data.get("base_findings", [])],
+        culprits=[str(b) for b in data.get("culprits", [])],
+        dropped=[str(b) for b in data.get("dropped", [])],
+        test_runs=[_test_run(r) for r in data.get("test_runs", [])],
     )
 
 
@@ -167,7 +235,32 @@ def _conflict(row: dict[str, Any]) -> HumanConflict:
         kind = ConflictKind(row["kind"])
     except ValueError as exc:
         raise ValueError(f"unknown conflict kind {row['kind']!r}") from exc
-    return HumanConflict(str(row["branch"]), str(row["path"]), kind)
+    return HumanConflict(str(row["branch"]), str(row["path"]), kind, str(row.get("detail", "")))
+
+
+def _wrong_base(row: dict[str, Any]) -> WrongBase:
+    return WrongBase(
+        branch=str(row["branch"]),
+        kind=BaseFindingKind(row["kind"]),
+        detail=str(row["detail"]),
+        files=tuple(str(p) for p in row.get("files", [])),
+        fix=str(row.get("fix", "")),
+        onto=str(row.get("onto", "")),
+        rebased=bool(row.get("rebased", False)),
+    )
+
+
+def _test_run(row: dict[str, Any]) -> TestRun:
+    failed = row.get("failed")
+    code = row.get("returncode")
+    log = row.get("log")
+    return TestRun(
+        branches=tuple(str(b) for b in row["branches"]),
+        failed=None if failed is None else bool(failed),
+        returncode=None if code is None else int(code),
+        log=None if log is None else str(log),
+        last_line=str(row.get("last_line", "")),
+    )
 
 
 def state_dir(common_dir: Path) -> Path:

@@ -4,9 +4,14 @@
 state after every step, so a pause (conflicts, a failed `--test`) or a crash can be picked up
 by `continue`. Each step asks `mergekit.merging.Merger` what merging the branch gives, then
 either commits the result and moves the result branch by compare-and-swap, or lays the paused
-merge out in the run's own worktree for a human. In a dry run (in a scratch repository) it
-writes nothing and steps over branches that need a human, which is how `integrate --dry-run`
-and `plan` predict the outcome in order.
+merge out in the run's own worktree for a human. Derived files (lockfiles) the merger handed to
+the project's tools are regenerated before the commit (`mergekit.app.integrate.derived`). In a
+dry run (in a scratch repository) it writes nothing and steps over branches that need a human,
+which is how `integrate --dry-run` and `plan` predict the outcome in order.
+
+When a person settles a hand-off, `continue` remembers the resolution (`mergekit.app.memory`);
+when `--test` fails, the culprit search (`mergekit.app.integrate.culprits`) names the branches
+that fail together and, with `--drop-failing`, leaves the culprit out and goes on.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from mergekit.app import memory as resolution_memory
+from mergekit.app.integrate.culprits import investigate_failure
+from mergekit.app.integrate.derived import regenerate
 from mergekit.app.integrate.testrun import run_test
 from mergekit.app.integrate.types import RunReport
 from mergekit.app.progress import Progress, tick
@@ -29,9 +37,10 @@ from mergekit.engine.worktree import (
     remove_worktree,
 )
 from mergekit.errors import MergekitError
-from mergekit.merging import LINE_MERGE_RULE, Merger
+from mergekit.merging import LINE_MERGE_RULE, Merger, derived_config
 from mergekit.model import AutoResolved, ConflictKind, HumanConflict, RunStatus, Skipped, SkipReason
-from mergekit.output.commit import describe, step_message
+from mergekit.output.commit import describe, regenerated_message, step_message
+from mergekit.output.derived import failed_notes, stale_notes
 from mergekit.resolve import Labels
 from mergekit.resolve.markers import has_conflict
 from mergekit.state import run as run_state
@@ -57,7 +66,9 @@ class Runner:
         self.repo = repo
         self.st = st
         self.dry_run = dry_run
-        self.merger = merger if merger is not None else Merger(repo)
+        if merger is None:
+            merger = resolution_memory.merger_with_memory(repo, derived_config(repo, st.base_commit))
+        self.merger = merger
         self.progress = progress
         self.ref = HEADS + st.result_branch
         self.notes: list[str] = []
@@ -78,6 +89,7 @@ class Runner:
         if st.status is RunStatus.CONFLICT and st.paused is not None:
             stopped = self._accept_resolution(st.paused)
         elif st.status is RunStatus.TEST_FAILED and st.paused is not None:
+            st.culprits, st.test_runs = [], []  # they described the failure being fixed
             stopped = self._accept_fix(st.paused)
         else:
             stopped = None
@@ -96,10 +108,20 @@ class Runner:
             return None
         settled = self.merger.settle(ours, theirs, Labels(ours=st.result_branch, base="base", theirs=branch))
         verdict = settled.prediction
+        self.notes.extend(stale_notes(verdict.regeneration))
+        tree: str | None = None
+        written: list[AutoResolved] = []
+        regenerated = ""
+        if verdict.regeneration.jobs and not self.dry_run and not (verdict.human and st.skip_conflicting):
+            done = regenerate(repo, settled)  # the lockfiles, by the project's own tools
+            tree, verdict = done.tree, done.prediction
+            written = [AutoResolved(branch, path, rule) for path, rule in done.written]
+            regenerated = regenerated_message(done.results)
+            self.notes.extend(failed_notes(done.results))
         auto = [
-            AutoResolved(branch, f.path, f.rule or LINE_MERGE_RULE, describe(f.hunks))
+            AutoResolved(branch, f.path, f.rule or LINE_MERGE_RULE, f.recalled or describe(f.hunks))
             for f in verdict.auto_resolved
-        ]
+        ] + written
         human = [HumanConflict(branch, f.path, f.kind) for f in verdict.human]
         if human and (st.skip_conflicting or self.dry_run):
             st.skipped.append(Skipped(branch, SkipReason.CONFLICTS, tuple(c.path for c in human)))
@@ -109,9 +131,9 @@ class Runner:
             st.conflicts.extend(human)
             self._save()
             return None
-        message = self._message(branch, ours, theirs, auto)
+        message = self._message(branch, ours, theirs, auto) + regenerated
         if human:
-            partial = settled.merge.write_tree(verdict.resolutions, leftover="ours")
+            partial = tree or settled.merge.write_tree(verdict.resolutions, leftover="ours")
             wt = self._worktree(ours)
             files = [PausedFile(f.conflict, f.content) for f in verdict.human]
             materialize_merge(wt, ours, partial, files, theirs, message)
@@ -122,7 +144,7 @@ class Runner:
             self._save()
             self.notes.append(f"resolve the conflicts in {wt}, `git add` them, then run `mergekit continue`")
             return self._report(RunStatus.CONFLICT)
-        tree = settled.merge.write_tree(verdict.resolutions)
+        tree = tree or settled.merge.write_tree(verdict.resolutions)
         commit = repo.create_commit(tree, self._parents(ours, theirs), message)
         st.auto_resolved.extend(auto)
         return self._commit_step(branch, ours, theirs, message, commit)
@@ -136,6 +158,8 @@ class Runner:
             failed = self._test(commit, Paused(branch, ours, theirs, message, candidate=commit))
             if failed is not None:
                 return failed
+            if branch in st.dropped:  # --drop-failing left it out: the result branch stays
+                return None
         if not self.dry_run:
             self.repo.update_ref(self.ref, commit, ours, f"mergekit: merge {branch}")
         st.result_commit = commit
@@ -154,6 +178,8 @@ class Runner:
         outcome = run_test(st.test, wt)
         if outcome.passed:
             return None
+        if self._culprits(paused, final):
+            return None
         st.status, st.paused = RunStatus.TEST_FAILED, paused
         self._save()
         report = self._report(RunStatus.TEST_FAILED)
@@ -166,6 +192,50 @@ class Runner:
         )
         report.notes = self.notes
         return report
+
+    def _culprits(self, paused: Paused, final: bool) -> bool:
+        """Find which branches fail the test together; True when `--drop-failing` left one out."""
+        st, repo = self.st, self.repo
+        assert st.test is not None
+        merged = [(b, st.tips[b]) for b in st.merged] + ([] if final else [(paused.branch, paused.theirs)])
+        if not merged:
+            return False
+        work = run_state.state_dir(repo.common_dir)
+        verdict = investigate_failure(
+            self.merger,
+            st.base_commit,
+            merged,
+            st.test,
+            work / "worktrees" / (_slug(st.result_branch) + "-culprits"),
+            work / "test-runs" / _slug(st.result_branch),
+            step=not final,
+            drop_failing=st.drop_failing,
+            label=st.result_branch,
+            squash=st.strategy == "squash",
+        )
+        found = verdict.report
+        st.culprits, st.test_runs = found.culprits, found.runs
+        self.notes.append(found.summary)
+        if verdict.drop is None:
+            return False
+        dropped = verdict.drop
+        partners = [c for c in found.culprits if c != dropped]
+        why = f"together with {', '.join(partners)}" if partners else ""
+        st.skipped.append(Skipped(dropped, SkipReason.FAILS_TEST, tuple(found.shared_files), why))
+        st.dropped.append(dropped)
+        st.conflicts = [c for c in st.conflicts if c.branch != dropped]
+        st.auto_resolved = [a for a in st.auto_resolved if a.branch != dropped]
+        st.status, st.paused = RunStatus.RUNNING, None
+        if verdict.rebuilt is not None:
+            repo.update_ref(self.ref, verdict.rebuilt, st.result_commit, f"mergekit: drop {dropped}")
+            st.result_commit = verdict.rebuilt
+            st.merged.remove(dropped)
+        self.notes.append(
+            f"--drop-failing: left out {dropped} (fails the test{' ' + why if why else ''}); "
+            "the integration goes on without it"
+        )
+        self._save()
+        return True
 
     # resuming ------------------------------------------------------------------------------
 
@@ -202,6 +272,9 @@ class Runner:
                 commit = repo.create_commit(
                     tree, self._parents(paused.ours, paused.theirs), repo.commit_message(ws.head)
                 )
+        self.notes += resolution_memory.remember_handoff(
+            repo, paused.ours, paused.theirs, commit, paused.conflicts, st.result_branch, paused.branch
+        )
         return self._commit_step(paused.branch, paused.ours, paused.theirs, paused.message, commit)
 
     def _accept_fix(self, paused: Paused) -> RunReport | None:
@@ -248,7 +321,7 @@ class Runner:
             if failed is not None:
                 failed.failed_branch = last if last != FINAL else None
                 return failed
-        report = self._report(RunStatus.DONE)
+        report = self._report(RunStatus.TEST_FAILED if st.dropped else RunStatus.DONE)
         if not self.dry_run:
             if st.worktree is not None:
                 remove_worktree(self.repo, Path(st.worktree))
@@ -310,6 +383,10 @@ def report_of(st: RunState, status: RunStatus) -> RunReport:
         result_commit=st.result_commit,
         strategy=st.strategy,
         failed_branch=paused.branch if paused is not None and st.status is RunStatus.TEST_FAILED else None,
+        base_findings=list(st.base_findings),
+        culprits=list(st.culprits),
+        dropped=list(st.dropped),
+        test_runs=list(st.test_runs),
     )
 
 
