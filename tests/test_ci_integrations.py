@@ -79,8 +79,10 @@ def _hook_source(env: dict[str, str], tmp: Path) -> tuple[str, str]:
     does; it builds a new environment on every call, so the test writes its own config and reuses
     one)."""
 
-    def git(*args: str, cwd: Path = ROOT, **extra: str) -> str:
-        done = subprocess.run(["git", *args], cwd=cwd, env={**env, **extra}, capture_output=True, text=True)
+    def git(*args: str, cwd: Path = ROOT, extra: dict[str, str] | None = None) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, env={**env, **(extra or {})}, capture_output=True, text=True
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout.strip()
 
@@ -94,8 +96,8 @@ def _hook_source(env: dict[str, str], tmp: Path) -> tuple[str, str]:
     into_shadow = {"GIT_INDEX_FILE": str(dotgit / "index"), "GIT_OBJECT_DIRECTORY": str(dotgit / "objects")}
     staged = git("diff", "--staged", "--name-only", "-z").strip("\0")
     if staged:
-        git("add", "--", *staged.split("\0"), **into_shadow)
-    git("add", "-u", **into_shadow)
+        git("add", "--", *staged.split("\0"), extra=into_shadow)
+    git("add", "-u", extra=into_shadow)
     git("commit", "-q", "-m", "uncommitted changes", cwd=shadow)
     return str(shadow), git("rev-parse", "HEAD", cwd=shadow)
 
