@@ -174,3 +174,13 @@ def test_install_routes_repository_profile_globs_to_the_driver(
     assert code == 0, err
     assert "*.routes merge=mergekit" in (repo.path / ".gitattributes").read_text()
     assert repo.git("check-attr", "merge", "--", "app.routes").strip().endswith("mergekit")
+
+
+def test_every_shipped_profile_passes_the_repository_checks() -> None:
+    """A copy of a shipped profile in `.mergekit/grammars/` is accepted as it is (the checks know
+    every key and type the loader reads, and stay in step with it)."""
+    from mergekit.resolve.profiles import _texts, all_profiles
+    from mergekit.resolve.repository import check_profile_text
+
+    checked = [check_profile_text(text, "copy.toml") for text in _texts()]
+    assert [p.name for p in sorted(checked, key=lambda p: p.name)] == [p.name for p in all_profiles()]

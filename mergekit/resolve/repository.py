@@ -42,8 +42,10 @@ ORDERS = ("append", "sorted-if-sorted")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _TOP_KEYS = ("name", "description", "globs", "grammar", "container")
 _CONTAINER_KEYS = tuple(f.name for f in fields(Container))
-_LIST_KEYS = ("node", "children", "signature", "parent", "header", "attach")
-_REGEX_KEYS = ("anchor", "item_pattern", "sig_pattern")
+_LIST_KEYS = tuple(f.name for f in fields(Container) if str(f.type).startswith("tuple"))
+"""Container keys that take a string or a list of strings (the rest take a string)."""
+_REGEX_KEYS = tuple(k for k in _CONTAINER_KEYS if k == "anchor" or k.endswith("_pattern"))
+"""Container keys holding a regular expression."""
 _LINGUIST = {
     "go module": "gomod",
     "pip requirements": "requirements",
