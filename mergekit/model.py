@@ -37,6 +37,8 @@ class ConflictKind(StrEnum):
     """`continue`: the file still has conflict stages in the hand-off worktree's index."""
     MARKERS_LEFT = "still has conflict markers"
     """`continue`: the staged file still holds conflict markers."""
+    UNDONE = "undone auto-resolution"
+    """`undo`: a person took an auto-resolution back; git's conflict is in the work tree again."""
     PATCH = "patch does not apply"
     """A patch input whose hunks do not apply (it is left out whole, never half-applied)."""
 
@@ -231,6 +233,19 @@ class BypassReason(StrEnum):
     """The driver is configured, but no attribute routes the path to it."""
     NOT_CONFIGURED = "not-configured"
     """Attributes route the path to the driver, but this clone's git config does not define it."""
+
+
+class SyncStatus(StrEnum):
+    """What `mergekit sync` did to the branch (`status` in its JSON)."""
+
+    MERGED = "merged"
+    """BASE merged in: a new merge commit on the branch."""
+    FAST_FORWARD = "fast-forward"
+    """The branch had nothing of its own: it now points at BASE."""
+    UP_TO_DATE = "up-to-date"
+    """The branch already contains BASE: nothing done."""
+    CONFLICT = "conflict"
+    """A human is needed: nothing written."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from mergekit.app.branches import resolve_base, revision_tips
 from mergekit.app.inputs import Prepared, prepare_inputs
 from mergekit.app.memory import merger_with_memory
 from mergekit.app.patches import UnappliedPatch
+from mergekit.app.progress import Progress, tick
 from mergekit.collisions.finder import Finder
 from mergekit.collisions.types import Collision
 from mergekit.engine.repo import open_repo
@@ -175,6 +176,8 @@ class CheckOptions:
     """Look for semantic collisions at all."""
     stale_after: int = DEFAULT_STALE_AFTER
     """A branch this many commits behind BASE (touching what changed since) is stale."""
+    progress: Progress | None = None
+    """Told before each pair: (pairs done, pairs in all, `ours + theirs`)."""
 
 
 def check_branches(opts: CheckOptions) -> CheckReport:
@@ -195,10 +198,14 @@ def check_branches(opts: CheckOptions) -> CheckReport:
         report.pairs += [_unapplied_pair(opts.into, base_commit, u) for u in inputs.unapplied]
         finder = Finder(scratch, changed=merger.changed) if opts.collisions else None
         checker = _PairChecker(merger, finder, repo.is_shallow)
+        total = len(tips) + len(tips) * (len(tips) - 1) // 2
         for name, tip in tips:
+            tick(opts.progress, len(report.pairs), total, f"{name} into {opts.into}")
             report.pairs.append(checker.check(opts.into, base_commit, name, tip, with_base=True))
         for (a, a_tip), (b, b_tip) in combinations(tips, 2):
+            tick(opts.progress, len(report.pairs), total, f"{a} + {b}")
             report.pairs.append(checker.check(a, a_tip, b, b_tip))
+        tick(opts.progress, total, total)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -138,12 +138,13 @@ def driver_line(program: str | None = None) -> str:
     return f"{program or driver_program()} {DRIVER_ARGS}"
 
 
-def profile_globs() -> tuple[str, ...]:
-    """Every glob of every shipped profile, in profile order, without duplicates."""
-    from mergekit.resolve.profiles import all_profiles
+def profile_globs(root: Path | None = None) -> tuple[str, ...]:
+    """Every glob of every shipped profile (and of the repository's own profiles in
+    `<root>/.mergekit/grammars/`), in profile order, without duplicates."""
+    from mergekit.resolve.repository import every_profile
 
     seen: dict[str, None] = {}
-    for profile in all_profiles():
+    for profile in (s.profile for s in every_profile(root)):
         for glob in profile.globs:
             if glob.strip() and not any(c.isspace() for c in glob):
                 seen.setdefault(glob, None)
@@ -351,7 +352,7 @@ def install(cwd: Path, *, scope: InstallScope = InstallScope.CLONE, uninstall: b
     else:
         if scope is InstallScope.CLONE and root is not None:
             own = own_merge_lines(root)
-        new_text, used, kept = with_block(text, profile_globs(), attributes, own)
+        new_text, used, kept = with_block(text, profile_globs(root), attributes, own)
         config_changed = _config_set(cwd, flag, f"merge.{DRIVER}.name", DRIVER_NAME)
         config_changed = _config_set(cwd, flag, f"merge.{DRIVER}.driver", line) or config_changed
     attributes_changed = new_text != text

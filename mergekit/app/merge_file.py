@@ -3,9 +3,11 @@
 The protocol (gitattributes(5), "Defining a custom merge driver"): BASE, OURS and THEIRS are
 temporary files; the result is left in OURS. OURS is replaced atomically (`mergekit.state.atomic`:
 a temporary file in the same directory, renamed over it, with OURS' permission bits), so it is
-either the old content or the full result, never half. The command line is parsed in
-`mergekit.cli.merge_file`; this module imports only the standard library at start-up (never
-click, rich or pygit2) and loads the resolver when it merges.
+either the old content or the full result, never half. The repository's own language setup
+(`.mergekit/grammars/`, gitattributes overrides, `never_resolve`: `mergekit.app.languages`)
+picks the profile. The command line is parsed in `mergekit.cli.merge_file`; this module imports
+only the standard library at start-up (never click, rich or pygit2) and loads the resolver when
+it merges.
 
 A lockfile (`mergekit.derived.recipes`, by file name) is never unioned: a driver sees one file,
 in no fixed order, without a work tree, so it cannot run the package manager. It gets git's own
@@ -15,6 +17,7 @@ or `mergekit resolve`). `go.sum`, a plain set of lines, is merged like any other
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,13 +74,19 @@ def _read(role: str, path: Path) -> bytes:
         raise UnreadableInput(f"cannot read {role} file {str(path)!r}: {exc.strerror or exc}") from exc
 
 
-def merge_file(request: MergeFileRequest) -> MergeFileResult:
-    """Merge the three files; write OURS when asked and the result differs; return the resolution."""
+def merge_file(request: MergeFileRequest, warn: Callable[[str], None] | None = None) -> MergeFileResult:
+    """Merge the three files; write OURS when asked and the result differs; return the resolution.
+
+    `warn` is told when the repository's configuration cannot be read (the file then gets git's
+    plain line merge).
+    """
     base = _read("BASE", request.base)
     ours = _read("OURS", request.ours)
     theirs = _read("THEIRS", request.theirs)
+    from mergekit.app.languages import driver_lookup
     from mergekit.derived.recipes import driver_hint
     from mergekit.resolve import Labels, resolve_file
+    from mergekit.resolve.profiles import profile_lookup
 
     labels = Labels(ours=request.labels[0], base=request.labels[1], theirs=request.labels[2])
     style = request.style or conflict_style()
@@ -85,9 +94,13 @@ def merge_file(request: MergeFileRequest) -> MergeFileResult:
     if hint is not None:  # never union a lockfile: git's own line merge, and what settles it
         resolution = _line_merge_only(base, ours, theirs, labels, request.marker_size, style)
     else:
-        resolution = resolve_file(
-            base, ours, theirs, request.path, labels=labels, marker_size=request.marker_size, style=style
-        )
+        chosen = driver_lookup(request.path)
+        if chosen.warning is not None and warn is not None:
+            warn(chosen.warning)
+        with profile_lookup(chosen.lookup):
+            resolution = resolve_file(
+                base, ours, theirs, request.path, labels=labels, marker_size=request.marker_size, style=style
+            )
     if request.write_ours and resolution.merged != ours:
         write_atomically(request.ours, resolution.merged)
     return MergeFileResult(resolution, hint if not resolution.clean else None)

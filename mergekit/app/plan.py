@@ -21,6 +21,7 @@ from mergekit.app.branches import branch_tips, resolve_base
 from mergekit.app.inputs import Prepared, prepare_inputs
 from mergekit.app.integrate.runner import Runner
 from mergekit.app.memory import merger_with_memory
+from mergekit.app.progress import Progress, tick
 from mergekit.collisions.finder import Finder
 from mergekit.collisions.types import Collision
 from mergekit.engine.repo import Repo, open_repo
@@ -81,10 +82,17 @@ class PlanReport:
     """Patch inputs and branches built on the wrong base."""
 
 
-def survey(merger: Merger, base: str, tips: Sequence[tuple[str, str]], predict: bool = True) -> Survey:
+def survey(
+    merger: Merger,
+    base: str,
+    tips: Sequence[tuple[str, str]],
+    predict: bool = True,
+    progress: Progress | None = None,
+) -> Survey:
     """Facts for branches `tips` = [(name, tip)] against the BASE commit `base` (`merger` on a scratch view).
 
-    Without `predict` no merge is done: pairs get their shared paths only.
+    Without `predict` no merge is done: pairs get their shared paths only. `progress` is told
+    before each predicted merge.
     """
     repo = merger.repo
     result = Survey()
@@ -100,15 +108,22 @@ def survey(merger: Merger, base: str, tips: Sequence[tuple[str, str]], predict: 
         if repo.is_ancestor(b_tip, a_tip):
             result.ancestry.add((b, a))
     footprints = {name: repo.footprint(base, tip) for name, tip in live}
+    total = len(live) + len(live) * (len(live) - 1) // 2 if predict else 0
+    step = 0
     for name, tip in live:
         human: frozenset[str] = frozenset()
         if predict:
+            tick(progress, step, total, f"{name} into BASE")
+            step += 1
             verdict = merger.predict(base, tip, Labels(ours="BASE", theirs=name))
             human = frozenset(f.path for f in verdict.human)
         result.branches.append(
             BranchFacts(name=name, tip=tip, footprint=footprints[name], base_conflicts=human)
         )
     for (a, a_tip), (b, b_tip) in combinations(sorted(live), 2):
+        if predict:
+            tick(progress, step, total, f"{a} + {b}")
+            step += 1
         shared = _different(repo, a_tip, b_tip, footprints[a] & footprints[b])
         if not shared:
             continue
@@ -129,11 +144,13 @@ def plan_branches(
     order: OrderMode = "auto",
     predict: bool = True,
     stale_after: int = DEFAULT_STALE_AFTER,
+    progress: Progress | None = None,
 ) -> PlanReport:
     """Plan the integration of `patterns` into `into` without writing anything.
 
     With `predict`, also merge in memory in the planned order (which merges auto-resolve, which
-    need a human) and look for semantic collisions between the branches.
+    need a human) and look for semantic collisions between the branches. `progress` is told
+    before each merge of the survey.
     """
     repo = open_repo(cwd)
     base_commit = resolve_base(repo, into)
@@ -142,7 +159,7 @@ def plan_branches(
         expand = partial(branch_tips, scratch)
         inputs = prepare_inputs(merger, into, base_commit, patterns, cwd, expand, stale_after)
         tips = inputs.tips
-        facts = survey(merger, base_commit, tips)
+        facts = survey(merger, base_commit, tips, progress=progress)
         plan = make_plan(facts.branches, facts.ancestry, facts.pairs, order)
         report = PlanReport(base=into, base_commit=base_commit, plan=plan, empty=facts.empty, inputs=inputs)
         if predict:

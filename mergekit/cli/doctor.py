@@ -27,6 +27,12 @@ def command(paths: tuple[str, ...], as_json: bool, cwd: Path) -> int:
     progress, else those both sides changed in the last merge, else a sample per profile.
 
     Exit codes: 0 all good (warnings allowed), 1 something will not work as you expect, 2 bad input.
+
+    \b
+    Examples:
+      mergekit doctor
+      mergekit doctor src/index.ts package.json
+      mergekit doctor --json
     """
     from mergekit.app.doctor import doctor
     from mergekit.output.doctor import show_doctor

@@ -36,6 +36,14 @@ def command(shared: bool, global_: bool, uninstall: bool, cwd: Path, as_json: bo
     keep precedence (in .git/info/attributes the block repeats the merge attributes your
     .gitattributes set, for the same reason). Running it again changes nothing; --uninstall
     removes the block and the config keys. `mergekit doctor` checks that the driver will fire.
+    The globs of the repository's own profiles (.mergekit/grammars/*.toml) are routed too.
+
+    \b
+    Examples:
+      mergekit install
+      mergekit install --shared
+      mergekit install --global
+      mergekit install --uninstall
     """
     from mergekit.app.install import install
     from mergekit.output.install import show_install

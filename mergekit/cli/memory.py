@@ -21,6 +21,11 @@ def command() -> None:
 
     Stored in the repository under refs/mergekit/memory; share it with
     `git push origin refs/mergekit/memory`.
+
+    \b
+    Examples:
+      mergekit memory list
+      mergekit memory forget --path src/index.ts
     """
 
 

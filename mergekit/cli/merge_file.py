@@ -46,6 +46,10 @@ _EPILOG = """\
 exit status: 0 clean, 1 conflicts left (with markers), 2 bad usage or unreadable input,
 129 internal error (OURS untouched; git >= 2.44 reports the driver as crashed).
 MERGEKIT=0 in the environment turns the structural union off (plain line merge).
+
+examples:
+  mergekit install            # git then runs: mergekit merge-file --path %P ... %O %A %B
+  mergekit merge-file --path src/index.ts --explain base.ts ours.ts theirs.ts
 """
 
 
@@ -98,6 +102,13 @@ def _parser() -> _Parser:
         help="accepted like git merge-file's -q (no warnings without --explain)",
     )
     p.add_argument("--explain", action="store_true", help="say on stderr what was unioned, hunk by hunk")
+    p.add_argument("--verbose", dest="explain", action="store_true", help="the same as --explain")
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="accepted like every mergekit command (the driver prints no colours)",
+    )
     p.add_argument("base", metavar="BASE", help="the common ancestor's version (git's %%O)")
     p.add_argument("ours", metavar="OURS", help="our version; receives the result (git's %%A)")
     p.add_argument("theirs", metavar="THEIRS", help="their version (git's %%B)")
@@ -185,7 +196,7 @@ def main(args: list[str]) -> int:
             style=opts.style,
             write_ours=not opts.stdout,
         )
-        result = merge_file(request)
+        result = merge_file(request, warn=out.warning)
         resolution = result.resolution
         if result.lockfile_hint is not None:
             out.show_lockfile_hint(result.lockfile_hint)

@@ -28,6 +28,11 @@ def command(paths: tuple[str, ...], add: bool, explain: bool, as_json: bool, cwd
     not touched. PATHS (default: every conflicted file) are relative to the current directory.
 
     Exit codes: 0 every file resolved, 1 some files still need a human, 2 bad input.
+
+    \b
+    Examples:
+      git merge feature/x; mergekit resolve --add
+      mergekit resolve src/index.ts --explain
     """
     from mergekit.app.resolve_worktree import RepositoryMemory, resolve_worktree
     from mergekit.output.resolve import show_resolve

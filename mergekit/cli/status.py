@@ -21,6 +21,11 @@ def command(as_json: bool, cwd: Path) -> int:
 
     When git merged some of those files without mergekit's installed merge driver (the
     attributes did not route them to it), it says so: `mergekit doctor` tells why.
+
+    \b
+    Examples:
+      mergekit status
+      mergekit status --json
     """
     show_status(run_status(cwd), chosen("text", as_json), worktree=worktree_conflicts(cwd))
     return EXIT_OK

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from mergekit.derived.run import JobResult
 
 _SEPARATOR = " | "
+AUTO_RESOLVED_HEADER = "mergekit auto-resolved:"
+"""The line that opens the audit trail in a merge commit's message (`mergekit review` reads it)."""
 
 
 def describe(hunks: Sequence[HunkReport]) -> str:
@@ -44,7 +46,7 @@ def step_message(
     else:
         lines = [f"Merge branch '{branch}' into {result_branch}"]
     if auto:
-        lines += ["", "mergekit auto-resolved:"]
+        lines += ["", AUTO_RESOLVED_HEADER]
         for row in auto:
             lines.append(f"  {row.path} ({row.rule})")
             lines += [f"    {part}" for part in row.detail.split(_SEPARATOR) if part]

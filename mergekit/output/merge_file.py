@@ -27,6 +27,11 @@ def show_explanation(resolution: FileResolution, path: str) -> None:
     write("\n".join(explain_lines(resolution, path)) + "\n", err=True)
 
 
+def warning(message: str) -> None:
+    """Something the user should know that did not stop the merge (a broken configuration)."""
+    write(f"{PROG}: {message}\n", err=True)
+
+
 def show_lockfile_hint(hint: str) -> None:
     """A lockfile left conflicted: on stderr, what settles it (git prints its own CONFLICT line)."""
     write(f"mergekit: {hint}\n", err=True)

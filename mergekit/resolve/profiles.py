@@ -29,6 +29,9 @@ import fnmatch
 import os
 import re
 import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -199,9 +202,41 @@ def _profile_named(text: str) -> Profile:
 
 
 def profile_for(path: str) -> Profile | None:
-    """The profile for a repository path, or None when no profile applies."""
+    """The profile for a repository path, or None when no profile applies (inside
+    `profile_lookup(lookup)`: the lookup's answer — a repository's own choice)."""
+    lookup = _LOOKUP.get()
+    if lookup is not None:
+        return lookup(path)
     for _, globs, text in _glob_index():
         probe = Profile(name="", description="", globs=globs, grammar="", containers=())
         if probe.matches(path):
             return _profile_named(text)
     return None
+
+
+# -- a repository's own choice (`mergekit.resolve.repository`) ---------------------------------
+
+Lookup = Callable[[str], "Profile | None"]
+"""A path → profile function that answers instead of the shipped globs (see `profile_lookup`)."""
+_LOOKUP: ContextVar[Lookup | None] = ContextVar("mergekit_profile_lookup", default=None)
+
+
+@contextmanager
+def profile_lookup(lookup: Lookup | None) -> Iterator[None]:
+    """Within this block `profile_for` answers with `lookup` (None: the shipped profiles)."""
+    token = _LOOKUP.set(lookup)
+    try:
+        yield
+    finally:
+        _LOOKUP.reset(token)
+
+
+def shipped_profile_for(path: str) -> Profile | None:
+    """The shipped profile for `path`, whatever lookup is active (a lookup falls back on it)."""
+    with profile_lookup(None):
+        return profile_for(path)
+
+
+def parse_profile(text: str) -> Profile:
+    """A profile from the text of a profile file (a repository's; checked by its caller)."""
+    return _load(text)

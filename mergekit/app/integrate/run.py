@@ -65,7 +65,9 @@ def integrate(opts: IntegrateOptions) -> RunReport:
             merger = merger_with_memory(scratch, derived)
             inputs = _prepare(merger, opts, base_commit)
             # with --order given nothing depends on the pairwise predictions: skip those merges
-            facts = survey(merger, base_commit, inputs.tips, predict=opts.order != "given")
+            facts = survey(
+                merger, base_commit, inputs.tips, predict=opts.order != "given", progress=opts.progress
+            )
             plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
             _start(st, plan, facts.empty, inputs)
             report = Runner(scratch, st, dry_run=True, merger=merger).advance()
@@ -86,6 +88,7 @@ def integrate(opts: IntegrateOptions) -> RunReport:
             base_commit,
             inputs.tips,
             predict=opts.order != "given",
+            progress=opts.progress,
         )
     plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
     _start(st, plan, facts.empty, inputs)
@@ -99,7 +102,7 @@ def integrate(opts: IntegrateOptions) -> RunReport:
     except BaseException:
         _rollback_start(repo, st)
         raise
-    report = Runner(repo, st, merger=merger).advance()
+    report = Runner(repo, st, merger=merger, progress=opts.progress).advance()
     report.plan = plan
     report.notes = list(plan.warnings) + inputs.notes + report.notes
     return report

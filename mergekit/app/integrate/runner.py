@@ -24,6 +24,7 @@ from mergekit.app.integrate.culprits import investigate_failure
 from mergekit.app.integrate.derived import regenerate
 from mergekit.app.integrate.testrun import run_test
 from mergekit.app.integrate.types import RunReport
+from mergekit.app.progress import Progress, tick
 from mergekit.engine.repo import Repo
 from mergekit.engine.worktree import (
     PausedFile,
@@ -54,19 +55,29 @@ FINAL = "(final test)"
 class Runner:
     """Moves a run forward one branch at a time; persists the state after every step."""
 
-    def __init__(self, repo: Repo, st: RunState, dry_run: bool = False, merger: Merger | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repo,
+        st: RunState,
+        dry_run: bool = False,
+        merger: Merger | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         self.repo = repo
         self.st = st
         self.dry_run = dry_run
         if merger is None:
             merger = resolution_memory.merger_with_memory(repo, derived_config(repo, st.base_commit))
         self.merger = merger
+        self.progress = progress
         self.ref = HEADS + st.result_branch
         self.notes: list[str] = []
 
     def advance(self) -> RunReport:
         """Merge every pending branch, then run the final test and finish."""
         for branch in self.st.pending:
+            done = len(self.st.merged) + len(self.st.skipped)
+            tick(self.progress, done, len(self.st.order), f"merging {branch}")
             stopped = self._step(branch)
             if stopped is not None:
                 return stopped
@@ -163,6 +174,7 @@ class Runner:
         assert st.test is not None
         wt = self._worktree(commit)
         checkout_commit(wt, commit)
+        tick(self.progress, len(st.merged), len(st.order), f"testing {paused.branch}")
         outcome = run_test(st.test, wt)
         if outcome.passed:
             return None

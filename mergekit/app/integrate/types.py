@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from mergekit.app.progress import Progress
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK
 from mergekit.model import AutoResolved, HumanConflict, RunStatus, Skipped, TestRun, WrongBase
 from mergekit.plan import OrderMode, Plan
@@ -45,6 +46,8 @@ class IntegrateOptions:
     """When `--test` fails, leave the culprit out instead of stopping."""
     stale_after: int = DEFAULT_STALE_AFTER
     """A branch this many commits behind BASE (touching what changed since) is stale."""
+    progress: Progress | None = None
+    """Told before each survey merge and each step (merge, test) of the run."""
 
 
 @dataclass
