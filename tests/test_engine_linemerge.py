@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
-import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mergekit.engine.linemerge import merge_texts
 from mergekit.resolve import Labels, line_merge, resolve_file
+from tests.helpers.gitmerge import git_merge_file
 
 
 def _variants(seed: int) -> tuple[bytes, bytes, bytes]:
@@ -34,37 +35,42 @@ def _variants(seed: int) -> tuple[bytes, bytes, bytes]:
 @pytest.mark.parametrize("seed", range(60))
 def test_same_output_as_git_merge_file(seed: int, tmp_path: Path, git_env: dict[str, str]) -> None:
     base, ours, theirs = _variants(seed)
-    for name, data in (("o", ours), ("b", base), ("t", theirs)):
-        (tmp_path / name).write_bytes(data)
     marker = 7 + seed % 3
-    cmd = ["git", "merge-file", "-p", f"--marker-size={marker}", "-L", "mine", "-L", "old", "-L", "yours"]
-    git = subprocess.run([*cmd, "o", "b", "t"], cwd=tmp_path, env=git_env, capture_output=True, check=False)
+    opts = (f"--marker-size={marker}", "-L", "mine", "-L", "old", "-L", "yours")
+    code, git = git_merge_file(tmp_path, git_env, base, ours, theirs, *opts)
     merged, clean = merge_texts(base, ours, theirs, "mine", "old", "yours", marker)
-    assert merged == git.stdout
-    assert clean == (git.returncode == 0)
+    assert merged == git
+    assert clean == (code == 0)
 
 
-def test_resolver_uses_the_backend_with_the_same_result() -> None:
+def test_line_merge_uses_the_line_merger_with_the_same_result() -> None:
     base, ours, theirs = b"a\nb\nc\n", b"a\nx\nb\nc\n", b"a\ny\nb\nc\n"
     labels = Labels("ours", "base", "theirs")
+    calls: list[bytes] = []
+
+    def counting(*args: Any) -> tuple[bytes, bool]:
+        calls.append(args[1])
+        return merge_texts(*args)
+
     by_process = line_merge(base, ours, theirs, labels=labels)
-    in_process = line_merge(base, ours, theirs, labels=labels, backend=merge_texts)
+    in_process = line_merge(base, ours, theirs, labels=labels, line_merger=counting)
     assert in_process == by_process
     assert in_process.conflicts == 1
+    assert calls == [ours]  # the line merger ran, once; no other call used it
+    assert line_merge(base, ours, theirs, labels=labels) == by_process and calls == [ours]
 
 
-def test_resolve_file_takes_the_backend_as_an_argument() -> None:
-    """The backend is an explicit argument: the call with it and the call without agree."""
+def test_resolve_file_passes_its_line_merger_down() -> None:
+    """`resolve_file(line_merger=...)` merges with that line merger, and leaves no switch behind."""
     base = b"export * from './a';\n"
     ours, theirs = base + b"export * from './b';\n", base + b"export * from './c';\n"
     calls: list[bytes] = []
 
-    def counting(b: bytes, o: bytes, t: bytes, lo: str, lb: str, lt: str, size: int) -> tuple[bytes, bool]:
-        calls.append(o)
-        return merge_texts(b, o, t, lo, lb, lt, size)
+    def counting(*args: Any) -> tuple[bytes, bool]:
+        calls.append(args[1])
+        return merge_texts(*args)
 
-    with_backend = resolve_file(base, ours, theirs, "src/index.ts", line_merger=counting)
-    without = resolve_file(base, ours, theirs, "src/index.ts")
-    assert calls, "the backend was not used"
-    assert with_backend == without
-    assert with_backend.clean and b"./b" in with_backend.merged and b"./c" in with_backend.merged
+    result = resolve_file(base, ours, theirs, "src/index.ts", line_merger=counting)
+    assert result.clean and calls
+    count = len(calls)
+    assert resolve_file(base, ours, theirs, "src/index.ts") == result and len(calls) == count

@@ -1,38 +1,44 @@
 """The pre-merge check: every branch against BASE and against every other branch, in memory.
 
-`check_branches` merges each pair in a scratch view of the repository (nothing is written:
-no object, no ref), settles the conflicts with the resolver, and classifies each pair as
-merging cleanly, with auto-resolutions only, or needing a human (which files, which hunks,
-with line numbers on both sides). It also looks for semantic collisions (`mergekit.collisions`).
-It returns a `CheckReport`; `mergekit.report` formats it (text, JSON, GitHub, JUnit).
+`check_branches` asks `mergekit.merging.Merger` about each pair in a scratch view of the
+repository (nothing is written: no object, no ref) and classifies each pair as merging cleanly,
+with auto-resolutions only, or needing a human (which files, which hunks, with line numbers on
+both sides). It also looks for semantic collisions (`mergekit.collisions`). It returns a
+`CheckReport`; `mergekit.output.check` shows it (text, JSON, GitHub, JUnit).
 
 Branches may be local branches, remote-tracking branches (`origin/feature/x`), globs, or any
-revision a CI checkout has (`HEAD`, `refs/pull/1/head`, a commit id). A pair whose merge base
-is missing in a shallow clone is an error that says how to fetch more history.
+revision a CI checkout has (`HEAD`, `refs/pull/1/head`, a commit id), and patch files
+(`mergekit.app.inputs`: a patch that does not apply is a pair with BASE that needs a human).
+Branches built on the wrong base are reported (they fail the check with `strict`). The merger
+settles from the resolution memory what a run would. A pair whose merge base is missing in a
+shallow clone is an error that says how to fetch more history.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 from typing import Literal
 
-from mergekit.collisions.finder import Collision, Finder
-from mergekit.engine import Conflict, ConflictKind, Repo, merge_commits, open_repo
+from mergekit.app.branches import resolve_base, revision_tips
+from mergekit.app.inputs import Prepared, prepare_inputs
+from mergekit.app.memory import merger_with_memory
+from mergekit.app.patches import UnappliedPatch
+from mergekit.app.progress import Progress, tick
+from mergekit.collisions.finder import Finder
+from mergekit.collisions.types import Collision
+from mergekit.engine.repo import open_repo
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
-from mergekit.merging import clash_candidates, clashes, settle
-from mergekit.plan import is_glob, select_branches
+from mergekit.merging import FileVerdict, Merger, derived_config
+from mergekit.model import ConflictKind, Outcome, Shortcut
 from mergekit.resolve import Labels
-
-PairStatus = Literal["clean", "auto_resolved", "needs_human"]
-_STATUSES: tuple[PairStatus, ...] = ("clean", "auto_resolved", "needs_human")
-_RANK: dict[str, int] = {s: i for i, s in enumerate(_STATUSES)}
-_HEADS = "refs/heads/"
+from mergekit.resolve.markers import Block, parse, split_lines
+from mergekit.workflow.wrongbase import DEFAULT_STALE_AFTER
 
 
 @dataclass(frozen=True)
@@ -55,9 +61,9 @@ class FileCheck:
 
     path: str
     """The file."""
-    status: Literal["auto_resolved", "needs_human"]
-    """Settled by the resolver, or left for a human."""
-    kind: str
+    status: Outcome
+    """`auto_resolved` (settled by the resolver) or `needs_human`."""
+    kind: ConflictKind
     """The conflict kind (`content`, `add/add`, `modify/delete`...; `duplicate-key` for a clean
     merge that gives one key two values)."""
     rule: str | None = None
@@ -80,28 +86,30 @@ class PairCheck:
     """Theirs' commit."""
     merge_base: str | None
     """Their merge base."""
-    status: PairStatus
+    status: Outcome
     """`clean`, `auto_resolved` or `needs_human`."""
     files: tuple[FileCheck, ...] = ()
     """The files that conflicted at the line level (or clashed), in path order."""
     collisions: tuple[Collision, ...] = ()
     """Semantic collisions between the two."""
-    note: str = ""
-    """Why the pair is trivially clean (built on one another, same commit), if it is."""
+    shortcut: Shortcut | None = None
+    """Why the pair was known clean without merging (same commit, built on one another...), if it was."""
     with_base: bool = False
     """True when ours is BASE."""
     seconds: float = 0.0
     """Time spent on the pair."""
+    note: str = ""
+    """Why the pair could not be merged at all, when it could not (a patch that does not apply)."""
 
     @property
     def auto_resolved(self) -> list[FileCheck]:
         """Files the resolver settles."""
-        return [f for f in self.files if f.status == "auto_resolved"]
+        return [f for f in self.files if f.status is Outcome.AUTO_RESOLVED]
 
     @property
     def human(self) -> list[FileCheck]:
         """Files a human must settle."""
-        return [f for f in self.files if f.status == "needs_human"]
+        return [f for f in self.files if f.status is Outcome.NEEDS_HUMAN]
 
     @property
     def annotated_side(self) -> Literal["ours", "theirs"]:
@@ -122,9 +130,11 @@ class CheckReport:
     pairs: list[PairCheck] = field(default_factory=list)
     """BASE pairs first (in branch order), then branch pairs (earlier listed branch as ours)."""
     strict: bool = False
-    """Collisions fail the check."""
+    """Collisions and branches built on the wrong base fail the check."""
     seconds: float = 0.0
     """Wall time of the whole check."""
+    inputs: Prepared = field(default_factory=Prepared)
+    """Patch inputs and branches built on the wrong base."""
 
     @property
     def collisions(self) -> list[Collision]:
@@ -132,15 +142,17 @@ class CheckReport:
         return [c for p in self.pairs for c in p.collisions]
 
     @property
-    def status(self) -> PairStatus:
+    def status(self) -> Outcome:
         """The worst pair status."""
-        worst = max((_RANK[p.status] for p in self.pairs), default=0)
-        return _STATUSES[worst]
+        return Outcome.worst([p.status for p in self.pairs])
 
     @property
     def passed(self) -> bool:
-        """True when no human is needed (and, with `strict`, nothing collides)."""
-        return self.status != "needs_human" and not (self.strict and self.collisions)
+        """True when no human is needed (and, with `strict`, nothing collides and no base is wrong)."""
+        wrong_base = bool(self.inputs.findings)
+        return self.status is not Outcome.NEEDS_HUMAN and not (
+            self.strict and (self.collisions or wrong_base)
+        )
 
     @property
     def exit_code(self) -> int:
@@ -162,75 +174,47 @@ class CheckOptions:
     """Fail on semantic collisions too."""
     collisions: bool = True
     """Look for semantic collisions at all."""
+    stale_after: int = DEFAULT_STALE_AFTER
+    """A branch this many commits behind BASE (touching what changed since) is stale."""
+    progress: Progress | None = None
+    """Told before each pair: (pairs done, pairs in all, `ours + theirs`)."""
 
 
 def check_branches(opts: CheckOptions) -> CheckReport:
     """Check every branch against BASE and every other branch; write nothing."""
     started = time.perf_counter()
     repo = open_repo(opts.cwd)
-    base_commit = repo.resolve_commit(opts.into)
-    if base_commit is None:
-        raise MergekitError(
-            f"BASE {opts.into!r} not found — pass an existing branch, tag or commit to --into "
-            "(in CI, fetch it first: `git fetch origin <base>` and use `origin/<base>`)"
+    base_commit = resolve_base(repo, opts.into)
+    with repo.scratch() as scratch:  # patch inputs become commits here only
+        merger = merger_with_memory(scratch, derived_config(scratch, base_commit))
+        expand = partial(revision_tips, scratch)
+        inputs = prepare_inputs(
+            merger, opts.into, base_commit, opts.branches, opts.cwd, expand, opts.stale_after
         )
-    tips = select_revisions(repo, opts.branches)
-    report = CheckReport(base=opts.into, base_commit=base_commit, branches=tips, strict=opts.strict)
-    shallow = (repo.common_dir / "shallow").is_file()
-    with repo.scratch() as scratch:
-        finder = Finder(scratch) if opts.collisions else None
-        checker = _PairChecker(scratch, finder, shallow)
+        tips = inputs.tips
+        report = CheckReport(
+            base=opts.into, base_commit=base_commit, branches=tips, strict=opts.strict, inputs=inputs
+        )
+        report.pairs += [_unapplied_pair(opts.into, base_commit, u) for u in inputs.unapplied]
+        finder = Finder(scratch, changed=merger.changed) if opts.collisions else None
+        checker = _PairChecker(merger, finder, repo.is_shallow)
+        total = len(tips) + len(tips) * (len(tips) - 1) // 2
         for name, tip in tips:
+            tick(opts.progress, len(report.pairs), total, f"{name} into {opts.into}")
             report.pairs.append(checker.check(opts.into, base_commit, name, tip, with_base=True))
         for (a, a_tip), (b, b_tip) in combinations(tips, 2):
+            tick(opts.progress, len(report.pairs), total, f"{a} + {b}")
             report.pairs.append(checker.check(a, a_tip, b, b_tip))
+        tick(opts.progress, total, total)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def select_revisions(repo: Repo, patterns: Sequence[str]) -> list[tuple[str, str]]:
-    """(name, commit) for branch names, globs and plain revisions (`HEAD`, `refs/pull/1/head`)."""
-    local, remote = repo.branch_names()
-    if not patterns:
-        names = [
-            wt.branch[len(_HEADS) :]
-            for wt in repo.worktrees()
-            if not wt.is_main and wt.branch and wt.branch.startswith(_HEADS)
-        ]
-        if not names:
-            raise MergekitError(
-                "no branches given and no linked worktree has a branch checked out — name the branches"
-            )
-        patterns = names
-    known = set(local) | set(remote)
-    result: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for pattern in patterns:
-        if is_glob(pattern) or pattern in known:
-            names = select_branches([pattern], local, remote)
-        else:
-            names = [pattern]
-        for name in names:
-            if name in seen:
-                continue
-            tip = repo.resolve_commit(name)
-            if tip is None:
-                raise MergekitError(
-                    f"branch or revision {name!r} not found — run `git fetch` (in CI: "
-                    "`git fetch origin '+refs/heads/*:refs/remotes/origin/*'`) or check the name"
-                )
-            seen.add(name)
-            result.append((name, tip))
-    if not result:
-        raise MergekitError("no branches to check — name at least one branch")
-    return result
-
-
 class _PairChecker:
-    """Checks pairs in a scratch repository; collisions through a shared, caching finder."""
+    """Checks pairs through one merger; collisions through a shared, caching finder."""
 
-    def __init__(self, repo: Repo, finder: Finder | None, shallow: bool) -> None:
-        self.repo = repo
+    def __init__(self, merger: Merger, finder: Finder | None, shallow: bool) -> None:
+        self.merger = merger
         self.finder = finder
         self.shallow = shallow
 
@@ -239,8 +223,7 @@ class _PairChecker:
     ) -> PairCheck:
         """Predict merging `theirs` into `ours`."""
         started = time.perf_counter()
-        repo = self.repo
-        base = repo.merge_base(ours_tip, theirs_tip)
+        base = self.merger.repo.merge_base(ours_tip, theirs_tip)
         if base is None:
             if self.shallow:
                 raise MergekitError(
@@ -251,116 +234,77 @@ class _PairChecker:
             raise MergekitError(
                 f"{ours} and {theirs} share no history — they cannot be merged; check the names"
             )
-
-        def done(status: PairStatus, files: tuple[FileCheck, ...] = (), note: str = "") -> PairCheck:
-            found: tuple[Collision, ...] = ()
-            if self.finder is not None and not note:
-                found = tuple(self.finder.between(ours, ours_tip, theirs, theirs_tip, base))
-            return PairCheck(
-                ours=ours,
-                theirs=theirs,
-                ours_commit=ours_tip,
-                theirs_commit=theirs_tip,
-                merge_base=base,
-                status=status,
-                files=files,
-                collisions=found,
-                note=note,
-                with_base=with_base,
-                seconds=time.perf_counter() - started,
-            )
-
-        if ours_tip == theirs_tip:
-            return done("clean", note="same commit")
-        if base == theirs_tip:
-            return done("clean", note=f"{theirs} is already in {ours}")
-        if base == ours_tip:
-            return done("clean", note=f"{theirs} is built on {ours} (fast-forward)")
-        finder = self.finder or Finder(repo)
-        ours_changed = finder.changed(base, ours_tip)
-        theirs_changed = finder.changed(base, theirs_tip)
-        both = ours_changed & theirs_changed
-        if not both and not _dir_file_clash(ours_changed, theirs_changed):
-            return done("clean")  # disjoint changes: git's merge is the union of both sides
-        merge = merge_commits(repo, ours_tip, theirs_tip)
-        labels = Labels(ours=ours, base="base", theirs=theirs)
-        settled = settle(merge.conflicts, labels)
-        conflicted = {c.path for c in merge.conflicts}
-        clash = clashes(clash_candidates(repo, base, ours_tip, theirs_tip, both - conflicted), labels)
-        files: list[FileCheck] = [
-            FileCheck(path=p, status="auto_resolved", kind=ConflictKind.CONTENT, rule=r)
-            for p, r in settled.auto_resolved
-        ]
-        for conflict in settled.human:
-            files.append(
-                FileCheck(
-                    path=conflict.path,
-                    status="needs_human",
-                    kind=conflict.kind,
-                    hunks=_hunks(conflict, settled.contents.get(conflict.path)),
-                )
-            )
-        for conflict in clash.human:
-            files.append(
-                FileCheck(
-                    path=conflict.path,
-                    status="needs_human",
-                    kind="duplicate-key",
-                    hunks=_hunks(conflict, clash.contents.get(conflict.path)),
-                )
-            )
-        files.sort(key=lambda f: f.path)
-        if any(f.status == "needs_human" for f in files):
-            status: PairStatus = "needs_human"
-        elif files:
-            status = "auto_resolved"
-        else:
-            status = "clean"
-        return done(status, tuple(files))
+        prediction = self.merger.predict(
+            ours_tip, theirs_tip, Labels(ours=ours, base="base", theirs=theirs), base
+        )
+        found: tuple[Collision, ...] = ()
+        trivial = prediction.shortcut not in (None, Shortcut.DISJOINT)
+        if self.finder is not None and not trivial:
+            found = tuple(self.finder.between(ours, ours_tip, theirs, theirs_tip, base))
+        files = tuple(
+            FileCheck(path=f.path, status=f.outcome, kind=f.kind, rule=f.rule, hunks=_hunks(f))
+            for f in prediction.files
+        )
+        return PairCheck(
+            ours=ours,
+            theirs=theirs,
+            ours_commit=ours_tip,
+            theirs_commit=theirs_tip,
+            merge_base=base,
+            status=prediction.outcome,
+            files=files,
+            collisions=found,
+            shortcut=prediction.shortcut,
+            with_base=with_base,
+            seconds=time.perf_counter() - started,
+        )
 
 
-def _dir_file_clash(a: frozenset[str], b: frozenset[str]) -> bool:
-    """True when one side's path is a directory prefix of the other's (a file/directory conflict)."""
-    dirs_a = {p.rsplit("/", i)[0] for p in a for i in range(1, p.count("/") + 1)}
-    dirs_b = {p.rsplit("/", i)[0] for p in b for i in range(1, p.count("/") + 1)}
-    return bool(dirs_a & b) or bool(dirs_b & a)
+def _unapplied_pair(base: str, base_commit: str, patch: UnappliedPatch) -> PairCheck:
+    """A patch input that does not apply, as a pair with BASE that needs a human."""
+    files = tuple(
+        FileCheck(
+            path=f.path,
+            status=Outcome.NEEDS_HUMAN,
+            kind=ConflictKind.PATCH,
+            hunks=tuple(Hunk(h.old_start, h.old_lines, h.new_start, h.new_lines) for h in f.hunks),
+        )
+        for f in patch.files
+    )
+    return PairCheck(
+        ours=base,
+        theirs=patch.name,
+        ours_commit=base_commit,
+        theirs_commit="",
+        merge_base=None,
+        status=Outcome.NEEDS_HUMAN,
+        files=files,
+        with_base=True,
+        note=f"commit {patch.commit} of the patch does not apply",
+    )
 
 
 # -- locating conflict hunks ------------------------------------------------------------------
 
-_OPEN = re.compile(r"^<{7}(?: |$)")
-_BASE = re.compile(r"^\|{7}(?: |$)")
-_MID = re.compile(r"^={7}$")
-_CLOSE = re.compile(r"^>{7}(?: |$)")
 
-
-def _hunks(conflict: Conflict, merged: bytes | None) -> tuple[Hunk, ...]:
-    """Locate each marker block of `merged` in ours' and theirs' versions of the file."""
-    if merged is None or conflict.ours is None or conflict.theirs is None:
+def _hunks(verdict: FileVerdict) -> tuple[Hunk, ...]:
+    """Locate each conflict block of what a human is shown in ours' and theirs' versions of the file."""
+    conflict, merged = verdict.conflict, verdict.content
+    if verdict.outcome is not Outcome.NEEDS_HUMAN or merged is None:
         return ()
-    text = merged.decode("utf-8", "replace").splitlines()
-    take_ours: list[str] = []
-    take_theirs: list[str] = []
+    if conflict.ours is None or conflict.theirs is None:
+        return ()
+    take_ours: list[bytes] = []
+    take_theirs: list[bytes] = []
     blocks: list[tuple[int, int, int, int]] = []  # start index and length in take_ours / take_theirs
-    state = "out"
-    o_start = t_start = 0
-    for line in text:
-        if state == "out" and _OPEN.match(line):
-            state, o_start, t_start = "ours", len(take_ours), len(take_theirs)
-        elif state == "ours" and _BASE.match(line):
-            state = "base"
-        elif state in ("ours", "base") and _MID.match(line):
-            state = "theirs"
-        elif state == "theirs" and _CLOSE.match(line):
-            state = "out"
-            blocks.append((o_start, len(take_ours) - o_start, t_start, len(take_theirs) - t_start))
-        elif state == "out":
-            take_ours.append(line)
-            take_theirs.append(line)
-        elif state == "ours":
-            take_ours.append(line)
-        elif state == "theirs":
-            take_theirs.append(line)
+    for part in parse(merged):
+        if isinstance(part, Block):
+            blocks.append((len(take_ours), len(part.ours), len(take_theirs), len(part.theirs)))
+            take_ours += part.ours
+            take_theirs += part.theirs
+        else:
+            take_ours.append(part)
+            take_theirs.append(part)
     if not blocks:
         return ()
     ours_map = _line_map(take_ours, conflict.ours.data)
@@ -368,10 +312,14 @@ def _hunks(conflict: Conflict, merged: bytes | None) -> tuple[Hunk, ...]:
     return tuple(Hunk(ours_map(o) + 1, on, theirs_map(t) + 1, tn) for o, on, t, tn in blocks)
 
 
-def _line_map(merged: list[str], side: bytes) -> _IndexMap:
+def _bare(lines: list[bytes]) -> list[bytes]:
+    return [line.rstrip(b"\r\n") for line in lines]
+
+
+def _line_map(merged: list[bytes], side: bytes) -> _IndexMap:
     """A function from a line index of `merged` to the matching line index in `side`."""
-    lines = side.decode("utf-8", "replace").splitlines()
-    ops = difflib.SequenceMatcher(None, merged, lines, autojunk=False).get_opcodes()
+    lines = _bare(split_lines(side))
+    ops = difflib.SequenceMatcher(None, _bare(merged), lines, autojunk=False).get_opcodes()
     return _IndexMap(ops, len(lines))
 
 

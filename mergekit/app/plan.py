@@ -1,20 +1,36 @@
-"""Gather the facts planning needs from the repository: tips, footprints, ancestry, predicted conflicts.
+"""`mergekit plan`: gather the facts planning needs, order the branches, predict each merge in that order.
 
-Predictions are in-memory merges done in a scratch view of the repository, so surveying
-writes nothing: not a ref, not an object. The resolver classifies each predicted conflict
-as auto-resolvable or human.
+`survey` gathers tips, footprints, ancestry and the predicted conflicts of every pair of
+branches (and of each branch with BASE) through `mergekit.merging.Merger`, in a scratch view of
+the repository, so it writes nothing: not a ref, not an object. `mergekit.plan.make_plan`
+orders the branches from those facts (pure). `plan_branches` adds the predicted outcome of each
+merge in the planned order (a dry run of `integrate`) and the semantic collisions; like
+`integrate`, it takes patch files as inputs and reports branches built on the wrong base
+(`mergekit.app.inputs`), and its merger settles from the resolution memory what a run would.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
+from pathlib import Path
 
-from mergekit.engine import Repo, merge_commits
-from mergekit.merging import settle
-from mergekit.plan import BranchFacts, PairPrediction
+from mergekit.app.branches import branch_tips, resolve_base
+from mergekit.app.inputs import Prepared, prepare_inputs
+from mergekit.app.integrate.runner import Runner
+from mergekit.app.memory import merger_with_memory
+from mergekit.app.progress import Progress, tick
+from mergekit.collisions.finder import Finder
+from mergekit.collisions.types import Collision
+from mergekit.engine.repo import Repo, open_repo
+from mergekit.merging import Merger, derived_config
+from mergekit.model import AutoResolved, HumanConflict, Outcome, SkipReason
+from mergekit.plan import BranchFacts, OrderMode, PairPrediction, Plan, make_plan
 from mergekit.resolve import Labels
+from mergekit.state.run import RunState
+from mergekit.workflow.wrongbase import DEFAULT_STALE_AFTER
 
 
 @dataclass
@@ -31,8 +47,54 @@ class Survey:
     """Branches whose tip is already in BASE (nothing to merge)."""
 
 
-def survey(repo: Repo, base: str, tips: Sequence[tuple[str, str]], predict: bool = True) -> Survey:
-    """Facts for branches `tips` = [(name, tip)] against the BASE commit `base`."""
+@dataclass(frozen=True)
+class PredictedStep:
+    """The predicted outcome of one merge of a run, in the planned order."""
+
+    branch: str
+    """The branch merged at this step."""
+    outcome: Outcome
+    """`clean`, `auto_resolved`, `needs_human` or `already merged`."""
+    auto_resolved: tuple[AutoResolved, ...] = ()
+    """Files the resolver would settle."""
+    conflicts: tuple[HumanConflict, ...] = ()
+    """Files a human would have to settle."""
+
+
+@dataclass
+class PlanReport:
+    """The answer of `mergekit plan`."""
+
+    base: str
+    """BASE as named by the user."""
+    base_commit: str
+    """The BASE commit."""
+    plan: Plan
+    """The order, reasons, matrix and dependencies."""
+    empty: list[str] = field(default_factory=list)
+    """Branches with nothing beyond BASE (they would be skipped)."""
+    predicted: list[PredictedStep] = field(default_factory=list)
+    """Per branch in order, what its merge would give (a branch that needs a human is left out of
+    the merges after it: a real run pauses there, and the human's resolution is not known)."""
+    collisions: list[Collision] = field(default_factory=list)
+    """Semantic collisions between pairs of branches (warnings)."""
+    inputs: Prepared = field(default_factory=Prepared)
+    """Patch inputs and branches built on the wrong base."""
+
+
+def survey(
+    merger: Merger,
+    base: str,
+    tips: Sequence[tuple[str, str]],
+    predict: bool = True,
+    progress: Progress | None = None,
+) -> Survey:
+    """Facts for branches `tips` = [(name, tip)] against the BASE commit `base` (`merger` on a scratch view).
+
+    Without `predict` no merge is done: pairs get their shared paths only. `progress` is told
+    before each predicted merge.
+    """
+    repo = merger.repo
     result = Survey()
     live: list[tuple[str, str]] = []
     for name, tip in tips:
@@ -46,33 +108,109 @@ def survey(repo: Repo, base: str, tips: Sequence[tuple[str, str]], predict: bool
         if repo.is_ancestor(b_tip, a_tip):
             result.ancestry.add((b, a))
     footprints = {name: repo.footprint(base, tip) for name, tip in live}
-    with repo.scratch() as scratch:
-        for name, tip in live:
-            human = frozenset(_predict(scratch, base, tip, "BASE", name)[1]) if predict else frozenset()
-            result.branches.append(
-                BranchFacts(name=name, tip=tip, footprint=footprints[name], base_conflicts=human)
-            )
-        for (a, a_tip), (b, b_tip) in combinations(sorted(live), 2):
-            shared = _different(scratch, a_tip, b_tip, footprints[a] & footprints[b])
-            if not shared:
-                continue
-            if not predict or (a, b) in result.ancestry or (b, a) in result.ancestry:
-                result.pairs.append(PairPrediction(a=a, b=b, shared=shared))
-                continue
-            auto, human_paths = _predict(scratch, a_tip, b_tip, a, b)
-            result.pairs.append(
-                PairPrediction(a=a, b=b, shared=shared, conflicts=auto | human_paths, auto_resolvable=auto)
-            )
+    total = len(live) + len(live) * (len(live) - 1) // 2 if predict else 0
+    step = 0
+    for name, tip in live:
+        human: frozenset[str] = frozenset()
+        if predict:
+            tick(progress, step, total, f"{name} into BASE")
+            step += 1
+            verdict = merger.predict(base, tip, Labels(ours="BASE", theirs=name))
+            human = frozenset(f.path for f in verdict.human)
+        result.branches.append(
+            BranchFacts(name=name, tip=tip, footprint=footprints[name], base_conflicts=human)
+        )
+    for (a, a_tip), (b, b_tip) in combinations(sorted(live), 2):
+        if predict:
+            tick(progress, step, total, f"{a} + {b}")
+            step += 1
+        shared = _different(repo, a_tip, b_tip, footprints[a] & footprints[b])
+        if not shared:
+            continue
+        if not predict or (a, b) in result.ancestry or (b, a) in result.ancestry:
+            result.pairs.append(PairPrediction(a=a, b=b, shared=shared))
+            continue
+        verdict = merger.predict(a_tip, b_tip, Labels(ours=a, theirs=b))
+        auto = frozenset(f.path for f in verdict.auto_resolved)
+        files = frozenset(f.path for f in verdict.files)
+        result.pairs.append(PairPrediction(a=a, b=b, shared=shared, conflicts=files, auto_resolvable=auto))
     return result
 
 
-def _predict(
-    scratch: Repo, ours: str, theirs: str, ours_name: str, theirs_name: str
-) -> tuple[frozenset[str], frozenset[str]]:
-    """(auto-resolvable paths, human paths) when merging `theirs` into `ours`."""
-    merge = merge_commits(scratch, ours, theirs)
-    settled = settle(merge.conflicts, Labels(ours=ours_name, theirs=theirs_name))
-    return frozenset(p for p, _ in settled.auto_resolved), frozenset(c.path for c in settled.human)
+def plan_branches(
+    cwd: Path,
+    patterns: tuple[str, ...],
+    into: str,
+    order: OrderMode = "auto",
+    predict: bool = True,
+    stale_after: int = DEFAULT_STALE_AFTER,
+    progress: Progress | None = None,
+) -> PlanReport:
+    """Plan the integration of `patterns` into `into` without writing anything.
+
+    With `predict`, also merge in memory in the planned order (which merges auto-resolve, which
+    need a human) and look for semantic collisions between the branches. `progress` is told
+    before each merge of the survey.
+    """
+    repo = open_repo(cwd)
+    base_commit = resolve_base(repo, into)
+    with repo.scratch() as scratch:  # patch inputs become commits here only
+        merger = merger_with_memory(scratch, derived_config(scratch, base_commit))
+        expand = partial(branch_tips, scratch)
+        inputs = prepare_inputs(merger, into, base_commit, patterns, cwd, expand, stale_after)
+        tips = inputs.tips
+        facts = survey(merger, base_commit, tips, progress=progress)
+        plan = make_plan(facts.branches, facts.ancestry, facts.pairs, order)
+        report = PlanReport(base=into, base_commit=base_commit, plan=plan, empty=facts.empty, inputs=inputs)
+        if predict:
+            report.predicted = _predict_order(merger, into, base_commit, plan.order, dict(tips))
+            planned = set(plan.order)
+            report.collisions = _collisions(merger, [(n, t) for n, t in tips if n in planned])
+    return report
+
+
+def _predict_order(
+    merger: Merger, into: str, base_commit: str, order: list[str], tips: dict[str, str]
+) -> list[PredictedStep]:
+    """Run the branches in `order` through a dry run of `integrate` (the same runner, writing nothing)."""
+    st = RunState(
+        base=into,
+        base_commit=base_commit,
+        result_branch="(plan)",
+        result_before=None,
+        result_commit=base_commit,
+        strategy="merge",
+        order=list(order),
+        tips=tips,
+    )
+    run = Runner(merger.repo, st, dry_run=True, merger=merger).advance()
+    already = {s.branch for s in run.skipped if s.reason is SkipReason.ALREADY_IN_RESULT}
+    predicted: list[PredictedStep] = []
+    for name in order:
+        autos = tuple(a for a in run.auto_resolved if a.branch == name)
+        human = tuple(c for c in run.conflicts if c.branch == name)
+        if human:
+            outcome = Outcome.NEEDS_HUMAN
+        elif name in already:
+            outcome = Outcome.ALREADY_MERGED
+        elif autos:
+            outcome = Outcome.AUTO_RESOLVED
+        else:
+            outcome = Outcome.CLEAN
+        predicted.append(PredictedStep(name, outcome, autos, human))
+    return predicted
+
+
+def _collisions(merger: Merger, tips: list[tuple[str, str]]) -> list[Collision]:
+    """Semantic collisions between every pair of the planned branches."""
+    repo = merger.repo
+    finder = Finder(repo, changed=merger.changed)
+    found: list[Collision] = []
+    for (a, a_tip), (b, b_tip) in combinations(tips, 2):
+        base = repo.merge_base(a_tip, b_tip)
+        if base is not None:
+            found.extend(finder.between(a, a_tip, b, b_tip, base))
+    return found
 
 
 def _different(repo: Repo, a_tip: str, b_tip: str, paths: frozenset[str]) -> frozenset[str]:

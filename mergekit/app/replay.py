@@ -17,21 +17,24 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from mergekit.app.progress import Progress, tick
 from mergekit.errors import MergekitError
+from mergekit.model import ReplayOutcome
 from mergekit.resolve import FileResolution, Labels, line_merge, resolve_file
+from mergekit.resolve.linemerge import LineMerger
+from mergekit.resolve.markers import Block, parse
 
-OUTCOMES = ("identical", "whitespace", "reordered", "different", "conflict", "crash", "timeout")
+OUTCOMES = tuple(ReplayOutcome)
 """Buckets, best first; `different` is a clean result that differs from the human's lines."""
 CATEGORIES = ("barrel", "registry", "init", "imports", "manifest", "lockfile", "changelog", "keyset", "other")
 """Heuristic file categories (from the path and the conflicting lines)."""
 SLOW_SECONDS = 30.0
 """A file whose resolution takes longer than this counts as timed out."""
 
-Progress = Callable[[int, int], None]
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -48,8 +51,8 @@ class CaseResult:
     """One of `CATEGORIES`."""
     ext: str
     """File extension (with the dot) or `(none)`."""
-    outcome: str
-    """One of `OUTCOMES`."""
+    outcome: ReplayOutcome
+    """The bucket."""
     rule: str | None
     """The resolver's rule when it resolved the file."""
     seconds: float
@@ -76,28 +79,17 @@ class ReplayReport:
     source: str = ""
     """What was replayed (range or folder)."""
 
-    def counts(self, key: str | None = None) -> dict[str, Counter[str]]:
+    from_cases: bool = False
+    """True when case folders were scored (not a repository's history)."""
+
+    def counts(self, key: str | None = None) -> dict[str, Counter[ReplayOutcome]]:
         """Outcome counts grouped by `key` (a CaseResult field), plus `TOTAL`."""
-        groups: dict[str, Counter[str]] = {}
+        groups: dict[str, Counter[ReplayOutcome]] = {}
         for r in self.results:
             if key is not None:
                 groups.setdefault(str(getattr(r, key)), Counter())[r.outcome] += 1
             groups.setdefault("TOTAL", Counter())[r.outcome] += 1
         return groups
-
-    def to_json(self) -> dict[str, object]:
-        """A JSON-ready summary with every case."""
-        return {
-            "source": self.source,
-            "merges_seen": self.merges_seen,
-            "merges_with_conflicts": self.merges_with_conflicts,
-            "left_out": self.left_out,
-            "missing_parents": self.missing_parents,
-            "shallow": self.shallow,
-            "totals": dict(self.counts().get("TOTAL", Counter())),
-            "by_category": {k: dict(v) for k, v in self.counts("category").items() if k != "TOTAL"},
-            "cases": [asdict(r) for r in self.results],
-        }
 
 
 # -- comparing with the human ---------------------------------------------------------------
@@ -110,26 +102,38 @@ def _norm_ws(data: bytes) -> bytes:
     return b"\n".join(lines)
 
 
-def classify(result: FileResolution | None, human: bytes) -> str:
+def classify(result: FileResolution | None, human: bytes) -> ReplayOutcome:
     """The bucket of a resolver result against the human's file (None result = crash)."""
     if result is None:
-        return "crash"
+        return ReplayOutcome.CRASH
     if not result.clean:
-        return "conflict"
+        return ReplayOutcome.CONFLICT
     if result.merged == human:
-        return "identical"
+        return ReplayOutcome.IDENTICAL
     mine, theirs = _norm_ws(result.merged), _norm_ws(human)
     if mine == theirs:
-        return "whitespace"
+        return ReplayOutcome.WHITESPACE
     if sorted(line for line in mine.split(b"\n") if line.strip()) == sorted(
         line for line in theirs.split(b"\n") if line.strip()
     ):
-        return "reordered"
-    return "different"
+        return ReplayOutcome.REORDERED
+    return ReplayOutcome.DIFFERENT
 
 
 _WIDE = 31
-_MARK = re.compile(rb"^(<{31}|={31}|>{31})(?: .*)?\n?", re.M)
+"""Marker size for finding git's conflict regions: long enough never to meet a marker in the files."""
+
+
+def _stable(merged: bytes) -> list[bytes]:
+    """The text outside the conflict blocks of `merged` (markers of `_WIDE`): one chunk before,
+    between and after the blocks."""
+    chunks: list[bytes] = [b""]
+    for part in parse(merged, _WIDE):
+        if isinstance(part, Block):
+            chunks.append(b"")
+        else:
+            chunks[-1] += part
+    return chunks
 
 
 def confined(base: bytes, ours: bytes, theirs: bytes, human: bytes) -> bool:
@@ -137,18 +141,7 @@ def confined(base: bytes, ours: bytes, theirs: bytes, human: bytes) -> bool:
 
     Only such cases can be reproduced by any merge tool; the others are left out and counted.
     """
-    merged = line_merge(base, ours, theirs, marker_size=_WIDE).merged
-    stable: list[bytes] = []
-    depth = 0
-    pos = 0
-    for m in _MARK.finditer(merged):
-        if m.group(1).startswith(b"<"):
-            stable.append(merged[pos : m.start()])
-            depth = 1
-        elif m.group(1).startswith(b">") and depth:
-            depth = 0
-            pos = m.end()
-    stable.append(merged[pos:])
+    stable = _stable(line_merge(base, ours, theirs, marker_size=_WIDE, line_merger=_line_merger()).merged)
     if not human.startswith(stable[0]) or not human.endswith(stable[-1]):
         return False
     at = len(stable[0])
@@ -211,34 +204,37 @@ def category(path: str, conflict_lines: Iterable[bytes] = ()) -> str:
 
 
 def _conflict_lines(base: bytes, ours: bytes, theirs: bytes) -> list[bytes]:
-    merged = line_merge(base, ours, theirs, marker_size=_WIDE).merged
-    out: list[bytes] = []
-    inside = False
-    for line in merged.split(b"\n"):
-        if _MARK.match(line + b"\n"):
-            inside = (not line.startswith(b">") and not (line.startswith(b"=") and not inside)) or (
-                line.startswith(b"=") and inside
-            )
-            continue
-        if inside:
-            out.append(line)
-    return out
+    """The lines of ours and theirs inside git's conflict regions (without line ends)."""
+    merged = line_merge(base, ours, theirs, marker_size=_WIDE, line_merger=_line_merger()).merged
+    return [
+        line.rstrip(b"\n")
+        for part in parse(merged, _WIDE)
+        if isinstance(part, Block)
+        for line in (*part.ours, *part.theirs)
+    ]
 
 
-def score(base: bytes, ours: bytes, theirs: bytes, human: bytes, path: str) -> tuple[str, str | None, float]:
+def score(
+    base: bytes, ours: bytes, theirs: bytes, human: bytes, path: str
+) -> tuple[ReplayOutcome, str | None, float]:
     """Run the resolver on one file and bucket the result: (outcome, rule, seconds)."""
-    from mergekit.engine.linemerge import merge_texts  # libgit2's merge: `git merge-file`'s output
-
     start = time.perf_counter()
     try:
         result: FileResolution | None = resolve_file(
-            base, ours, theirs, path, labels=Labels(), line_merger=merge_texts
+            base, ours, theirs, path, labels=Labels(), line_merger=_line_merger()
         )
     except Exception:  # a crash is an outcome here, not a reason to stop the replay
         result = None
     seconds = time.perf_counter() - start
-    outcome = "timeout" if seconds > SLOW_SECONDS else classify(result, human)
+    outcome = ReplayOutcome.TIMEOUT if seconds > SLOW_SECONDS else classify(result, human)
     return outcome, (result.rule if result is not None else None), seconds
+
+
+def _line_merger() -> LineMerger:
+    """libgit2's in-process line merge (same output as `git merge-file` in the merge style)."""
+    from mergekit.engine.linemerge import merge_texts
+
+    return merge_texts
 
 
 # -- case folders ---------------------------------------------------------------------------
@@ -279,7 +275,7 @@ def score_case_folder(folder: Path) -> CaseResult:
 def replay_cases(root: Path, jobs: int = 1, progress: Progress | None = None) -> ReplayReport:
     """Score every case folder under `root`."""
     folders = find_cases(root)
-    report = ReplayReport(source=str(root))
+    report = ReplayReport(source=str(root), from_cases=True)
     report.results = list(_map(score_case_folder, folders, jobs, progress))
     return report
 
@@ -364,12 +360,12 @@ def replay_history(
 ) -> ReplayReport:
     """Recompute the merges of the repository at `cwd` and score every conflicted file."""
     from mergekit.engine import open_repo
-    from mergekit.engine.history import is_shallow, merge_commits_in, parse_range
+    from mergekit.engine.history import merge_commits_in, parse_range
 
     repo = open_repo(cwd)
     tip, hide = parse_range(repo, rev_range)
     merges, missing = merge_commits_in(repo, tip, hide, since, max_merges)
-    report = ReplayReport(source=rev_range or "HEAD", missing_parents=missing, shallow=is_shallow(repo))
+    report = ReplayReport(source=rev_range or "HEAD", missing_parents=missing, shallow=repo.is_shallow)
     report.merges_seen = len(merges)
     path = str(repo.workdir or repo.git_dir)
     tasks = [(path, m.oid, m.ours, m.theirs, m.subject, str(export) if export else None) for m in merges]
@@ -400,11 +396,9 @@ def _map(fn: Callable[[T], R], items: list[T], jobs: int, progress: Progress | N
     if jobs <= 1 or total < 2:
         for n, item in enumerate(items, 1):
             yield fn(item)
-            if progress:
-                progress(n, total)
+            tick(progress, n, total)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for n, result in enumerate(pool.map(fn, items, chunksize=max(1, total // (jobs * 8))), 1):
             yield result
-            if progress:
-                progress(n, total)
+            tick(progress, n, total)

@@ -1,90 +1,33 @@
-"""The click command group: parse arguments, call a use case, print through `report`, exit.
+"""The command line: one module per command, each parse → call a use case → call output → exit code.
 
-Each family of commands lives in its own module and registers itself on `main`; commands are
-thin: they parse, call one function that returns values, format them, and map to an exit code.
+`mergekit.entry` sends `merge-file` (the git merge driver, run once per file) straight to
+`mergekit.cli.merge_file`, which needs neither click nor rich; every other command goes through
+the click group in `mergekit.cli.group`, which imports a command's module only when that command
+runs, and adds the options every command shares (`mergekit.cli.common`: --quiet, --verbose,
+--color). `mergekit.cli.github_action` is the GitHub Action's entry, not a subcommand. This
+package's own import loads nothing.
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
-
-import click
-
-from mergekit import __version__
-from mergekit.errors import EXIT_BUG, EXIT_USAGE, MergekitError
-
-_COMMANDS: dict[str, str] = {
+COMMANDS: dict[str, str] = {
     "integrate": "integrate",
-    "continue": "integrate",
-    "abort": "integrate",
-    "status": "integrate",
-    "plan": "integrate",
-    "demo": "integrate",
+    "continue": "continue_",
+    "abort": "abort",
+    "status": "status",
+    "plan": "plan",
+    "demo": "demo",
     "check": "check",
-    "merge-file": "resolve",
-    "install": "resolve",
+    "merge-file": "merge_file",
+    "install": "install",
+    "doctor": "doctor",
     "resolve": "resolve",
-    "languages": "resolve",
+    "languages": "languages",
     "replay": "replay",
+    "config": "config",
+    "sync": "sync",
+    "review": "review",
+    "undo": "undo",
+    "memory": "memory",
 }
-"""Command name → the module (in mergekit.cli) that defines it, imported only when used."""
-
-
-class _LazyGroup(click.Group):
-    """A group that imports a command's module only when that command runs (or help lists it),
-    so `mergekit install` does not pay for pygit2 and `mergekit status` not for tree-sitter."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(_COMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module_name = _COMMANDS.get(cmd_name)
-        if module_name is None:
-            return None
-        module = importlib.import_module(f"mergekit.cli.{module_name}")
-        commands: list[click.Command] = module.COMMANDS
-        return next((c for c in commands if c.name == cmd_name), None)
-
-
-@click.group(
-    cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
-)
-@click.version_option(__version__, prog_name="mergekit")
-def main() -> None:
-    """Integrate many feature branches at once.
-
-    mergekit plans a merge order, merges in memory (your checkout is never touched), unions
-    append-only conflicts (barrel exports, route registries, import blocks, settings lists,
-    manifests, changelogs) with a syntax-aware resolver, and hands genuine conflicts to a human
-    in a dedicated worktree.
-
-    Exit codes: 0 success, 1 a human is needed or a check failed, 2 bad input.
-    """
-
-
-def run_cli(args: list[str]) -> int:
-    """Run the click group on `args`; return the exit code (2 for user errors, 3 for bugs)."""
-    try:
-        rv = main.main(args=args, prog_name="mergekit", standalone_mode=False)
-    except MergekitError as exc:
-        click.echo(f"mergekit: error: {exc.message}", err=True)
-        return EXIT_USAGE
-    except click.exceptions.Abort:
-        click.echo("mergekit: aborted", err=True)
-        return EXIT_USAGE
-    except click.ClickException as exc:
-        exc.show()
-        return EXIT_USAGE
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("mergekit: interrupted", err=True)
-        return 130
-    except Exception as exc:  # a crash must never look like success
-        import traceback
-
-        traceback.print_exc(file=sys.stderr)
-        click.echo(f"mergekit: internal error (this is a bug): {exc!r}", err=True)
-        return EXIT_BUG
-    return int(rv) if isinstance(rv, int) else 0
+"""Command name → the module of `mergekit.cli` that defines it."""

@@ -1,171 +1,104 @@
-"""CLI commands of the integration run: integrate, continue, abort, status, plan, demo.
+"""CLI command `mergekit integrate`: merge the branches into a result branch (`--dry-run`: predict it).
 
-Each command parses its options, calls one use case in `mergekit.integrate`, prints the value
-through `mergekit.report` and returns the exit code (0 done, 1 a human is needed, 2 bad
-input — the latter raised as `MergekitError` and mapped by the group). `-C PATH` runs as if
-started in PATH (default: the current directory), like git's own `-C`.
+`--into`, `--branch`, `--order`, `--strategy` and `--test` default to the configuration.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 import click
 
-from mergekit.app.integrate.runner import (
-    IntegrateOptions,
-    abort_run,
-    continue_run,
-    integrate,
-    plan_branches,
-    run_status,
-)
-from mergekit.cli.options import json_option, repo_option
-from mergekit.errors import EXIT_OK
-from mergekit.output import check as report
+from mergekit.app.integrate.run import integrate
+from mergekit.app.integrate.types import IntegrateOptions
+from mergekit.cli.options import chosen, json_option, repo_option, stale_after_option
+from mergekit.config import load_settings
+from mergekit.output.console import reporter
+from mergekit.output.run import show_run
 
 
 @click.command("integrate")
 @click.argument("branches", nargs=-1)
 @click.option(
-    "--into", "into", required=True, metavar="BASE", help="The branch to integrate into (never moved)."
+    "--into", "into", metavar="BASE", help="The branch to integrate into (never moved) [config: into]."
 )
 @click.option(
-    "--branch", "result_branch", default="integration", show_default=True, help="The result branch to build."
+    "--branch", "result_branch", help="The result branch to build [config: branch; default: integration]."
 )
 @click.option(
     "--force", is_flag=True, help="Rebuild --branch even if it exists and mergekit did not make it."
 )
-@click.option("--order", type=click.Choice(["auto", "given"]), default="auto", show_default=True)
-@click.option("--strategy", type=click.Choice(["merge", "squash"]), default="merge", show_default=True)
-@click.option("--test", "test_cmd", metavar="CMD", help="Shell command run after each merge and at the end.")
+@click.option("--order", type=click.Choice(["auto", "given"]), help="[config: order; default: auto]")
+@click.option("--strategy", type=click.Choice(["merge", "squash"]), help="[config: strategy; default: merge]")
+@click.option(
+    "--test",
+    "test_cmd",
+    metavar="CMD",
+    help="Shell command run after each merge and at the end [config: test].",
+)
 @click.option(
     "--skip-conflicting", is_flag=True, help="Merge what merges; report branches that need a human."
 )
 @click.option("--dry-run", is_flag=True, help="Plan and predict the outcome; write nothing.")
+@click.option(
+    "--rebase-stale",
+    is_flag=True,
+    help="Replay branches built on the wrong base onto the right one (in memory) before integrating.",
+)
+@click.option(
+    "--drop-failing", is_flag=True, help="When --test fails, leave the culprit out instead of stopping."
+)
+@stale_after_option
 @json_option
 @repo_option
-def integrate_cmd(
+def command(
     branches: tuple[str, ...],
-    into: str,
-    result_branch: str,
+    into: str | None,
+    result_branch: str | None,
     force: bool,
-    order: str,
-    strategy: str,
+    order: str | None,
+    strategy: str | None,
     test_cmd: str | None,
     skip_conflicting: bool,
     dry_run: bool,
+    rebase_stale: bool,
+    drop_failing: bool,
+    stale_after: int,
     as_json: bool,
     cwd: Path,
 ) -> int:
-    """Merge BRANCH|GLOB... (default: the branches of the linked worktrees) into a result branch.
+    """Merge BRANCH|GLOB|PATCH... (default: the branches of the linked worktrees) into a result branch.
 
     The order is planned (dependencies first, least contested next); append-only conflicts
-    are resolved structurally; a genuine conflict pauses the run in a dedicated worktree.
+    are resolved structurally (or from the resolution memory); a genuine conflict pauses the
+    run in a dedicated worktree. A PATCH is a `.patch`/`.diff` file or `-` (standard input).
+
+    \b
+    Examples:
+      mergekit integrate --into main                 # the branches of the linked worktrees
+      mergekit integrate 'feature/*' --into main --test 'npm test'
+      mergekit integrate a b c --into main --order given --dry-run
     """
-    opts = IntegrateOptions(
-        cwd=cwd,
-        into=into,
-        branches=branches,
-        result_branch=result_branch,
-        force=force,
-        order="given" if order == "given" else "auto",
-        strategy="squash" if strategy == "squash" else "merge",
-        test=test_cmd,
-        skip_conflicting=skip_conflicting,
-        dry_run=dry_run,
-    )
-    result = integrate(opts)
-    report.print_run(result, as_json)
-    return result.exit_code
-
-
-@click.command("continue")
-@json_option
-@repo_option
-def continue_cmd(as_json: bool, cwd: Path) -> int:
-    """Go on after resolving (and `git add`ing) the conflicts in the run's worktree."""
-    result = continue_run(cwd)
-    report.print_run(result, as_json)
-    return result.exit_code
-
-
-@click.command("abort")
-@json_option
-@repo_option
-def abort_cmd(as_json: bool, cwd: Path) -> int:
-    """Drop the run: remove its worktree and put the result branch back where it was."""
-    report.print_abort(abort_run(cwd), as_json)
-    return EXIT_OK
-
-
-@click.command("status")
-@json_option
-@repo_option
-def status_cmd(as_json: bool, cwd: Path) -> int:
-    """Show where a paused run stands."""
-    report.print_status(run_status(cwd), as_json)
-    return EXIT_OK
-
-
-@click.command("plan")
-@click.argument("branches", nargs=-1)
-@click.option("--into", "into", required=True, metavar="BASE", help="The branch to integrate into.")
-@click.option("--order", type=click.Choice(["auto", "given"]), default="auto", show_default=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "mermaid"]),
-    default="text",
-    show_default=True,
-    help="text, one JSON object, or a Mermaid flowchart (for a PR description).",
-)
-@json_option
-@repo_option
-def plan_cmd(branches: tuple[str, ...], into: str, order: str, fmt: str, as_json: bool, cwd: Path) -> int:
-    """Show the merge order with a reason per position, dependencies, the conflict matrix, the
-    predicted outcome of each merge in that order, and semantic collisions."""
-    result = plan_branches(cwd, branches, into, "given" if order == "given" else "auto")
-    report.print_plan(result, as_json, fmt)
-    return EXIT_OK
-
-
-@click.command("demo")
-@click.option("--keep", is_flag=True, help="Keep the demo repository (its path is printed).")
-def demo_cmd(keep: bool) -> int:
-    """Build the five-feature TypeScript app in a temporary repository and integrate it, narrating."""
-    from mergekit.scenarios import build_five_features
-
-    tmp = Path(tempfile.mkdtemp(prefix="mergekit-demo-"))
-    try:
-        scenario = build_five_features(tmp / "acme-app")
-        report.print_demo_intro(scenario.path, scenario.description, scenario.branches, scenario.shared_files)
-        planned = plan_branches(scenario.path, tuple(scenario.branches), scenario.base)
-        report.print_plan(planned, as_json=False)
+    settings = load_settings(cwd)
+    test = settings.pick("test", test_cmd)
+    with reporter("integrating", enabled=bool(test) and not as_json) as progress:
         result = integrate(
-            IntegrateOptions(cwd=scenario.path, into=scenario.base, branches=tuple(scenario.branches))
+            IntegrateOptions(
+                cwd=cwd,
+                into=settings.require("into", into, "--into"),
+                branches=branches,
+                result_branch=settings.pick("branch", result_branch),
+                force=force,
+                order="given" if settings.pick("order", order) == "given" else "auto",
+                strategy="squash" if settings.pick("strategy", strategy) == "squash" else "merge",
+                test=test,
+                skip_conflicting=skip_conflicting,
+                dry_run=dry_run,
+                rebase_stale=rebase_stale,
+                drop_failing=drop_failing,
+                stale_after=stale_after,
+                progress=progress,
+            )
         )
-        report.print_run(result, as_json=False)
-        shown: dict[str, str] = {}
-        if result.worktree:
-            for conflict in result.conflicts:
-                file = Path(result.worktree) / conflict["path"]
-                if file.is_file():
-                    shown[conflict["path"]] = file.read_text(encoding="utf-8", errors="replace")
-        report.print_demo_handoff(result, shown)
-        if keep:
-            report.emit_text([f"kept the demo repository: {tmp / 'acme-app'}"])
-        else:
-            if result.status != "done":
-                abort_run(scenario.path)
-            report.emit_text(["cleaned up (pass --keep to explore the repository and the hand-off worktree)"])
-    finally:
-        if not keep:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return EXIT_OK
-
-
-COMMANDS: list[click.Command] = [integrate_cmd, continue_cmd, abort_cmd, status_cmd, plan_cmd, demo_cmd]
-"""The commands this module contributes to the `mergekit` group."""
+    show_run(result, chosen("text", as_json))
+    return result.exit_code

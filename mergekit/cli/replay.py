@@ -1,19 +1,20 @@
-"""CLI command `mergekit replay`: score the resolver on past merges or on case folders."""
+"""CLI command `mergekit replay`: score the resolver on past merges or on case folders.
+
+Loads neither pygit2 nor rich to show its tables (history replay loads pygit2 to merge).
+"""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from mergekit.app.replay import replay_cases, replay_history
-from mergekit.cli.options import json_option, repo_option
+from mergekit.cli.options import chosen, json_option, repo_option
 from mergekit.errors import EXIT_OK, MergekitError
-from mergekit.output import check as report
-from mergekit.output.replay import different_cases, summary_lines
+from mergekit.output import replay as out
+from mergekit.output.console import reporter
 
 
 def _since(value: str | None) -> int | None:
@@ -47,7 +48,7 @@ def _since(value: str | None) -> int | None:
 )
 @json_option
 @repo_option
-def replay_cmd(
+def command(
     rev_range: str | None,
     max_merges: int | None,
     since: str | None,
@@ -67,32 +68,17 @@ def replay_cmd(
     what the human committed), or left to a human. Files where the human also changed lines
     outside the conflicts are left out and counted. With --cases DIR, scores case folders
     (base/ours/theirs/resolved + meta.json) instead.
+
+    \b
+    Examples:
+      mergekit replay --max-merges 200
+      mergekit replay origin/main~500..origin/main --json
     """
-    progress = _progress() if sys.stderr.isatty() and not as_json else None
-    if cases is not None:
-        result = replay_cases(cases, jobs=jobs, progress=progress)
-    else:
-        result = replay_history(cwd, rev_range, _since(since), max_merges, jobs, export, progress)
-    if progress is not None:
-        click.echo("", err=True)
-    if as_json:
-        report.emit_json(result.to_json())
-        return EXIT_OK
+    with reporter("replaying", enabled=not as_json) as progress:
+        if cases is not None:
+            result = replay_cases(cases, jobs=jobs, progress=progress)
+        else:
+            result = replay_history(cwd, rev_range, _since(since), max_merges, jobs, export, progress)
     groups = ("category", *[b for b in by if b != "category"])
-    lines = summary_lines(result, groups)
-    if result.merges_seen == 0 and cases is None:
-        lines = [f"no merge commits in {result.source}: nothing to replay"]
-    for case in different_cases(result, show_different):
-        lines.append(f"  different: {case}")
-    click.echo("\n".join(lines))
+    out.show_replay(result, chosen("text", as_json), groups, show_different)
     return EXIT_OK
-
-
-def _progress() -> Callable[[int, int], None]:
-    def show(done: int, total: int) -> None:
-        click.echo(f"\rreplaying {done}/{total}", nl=False, err=True)
-
-    return show
-
-
-COMMANDS: list[click.Command] = [replay_cmd]

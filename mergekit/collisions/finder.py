@@ -15,214 +15,18 @@ per blob, so checking many pairs reads each file version once.
 from __future__ import annotations
 
 import fnmatch
-import json
 import posixpath
 import re
-import tomllib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from typing import Any
 
-from mergekit.engine import Repo
+from mergekit.collisions.manifests import find_line, manifest_dependencies
+from mergekit.collisions.rules import KeyedRule, Rules, load_rules
+from mergekit.collisions.types import Collision, Found, Site
+from mergekit.engine.repo import Repo
+from mergekit.merging import ChangedPaths
 from mergekit.resolve.items import all_containers
 from mergekit.resolve.profiles import profile_for
 from mergekit.resolve.syntax import parse
-
-
-@dataclass(frozen=True)
-class KeyedRule:
-    """A regular expression that finds keyed definitions in a file's content or its path."""
-
-    name: str
-    """The rule's name (`express-route`)."""
-    kind: str
-    """`route`, `export`, `migration`... (what the report groups by)."""
-    description: str
-    """What a collision under this rule means."""
-    globs: tuple[str, ...]
-    """Files the rule reads (base name, or whole path when a glob holds a `/`)."""
-    pattern: re.Pattern[str]
-    """Named groups `key` (required), `prefix` and `target` (optional)."""
-    source: str = "content"
-    """`content` or `path`."""
-    split: str = ""
-    """Split the key group on this separator into several keys."""
-    alias: re.Pattern[str] | None = None
-    """Splits `a as b`; the last part is the name."""
-    scope: str = "file"
-    """`file`, `directory` or `repo`: where a key must be unique."""
-    new_files_only: bool = False
-    """Only files the branch added count."""
-    target_from: str = ""
-    """Another keyed rule whose target each key takes (on the same file version)."""
-
-
-@dataclass(frozen=True)
-class ContainerRule:
-    """Keys of the resolver's union containers (dict, object and mapping keys)."""
-
-    name: str
-    """The rule's name."""
-    kind: str
-    """What the report groups by (`key`)."""
-    description: str
-    """What a collision under this rule means."""
-    containers: frozenset[str]
-    """`<profile>:<container>` names whose children's signatures are keys."""
-
-
-@dataclass(frozen=True)
-class ManifestRule:
-    """A dependency manifest: dependency name → version, per format."""
-
-    name: str
-    """The rule's name."""
-    kind: str
-    """What the report groups by (`dependency`)."""
-    description: str
-    """What a collision under this rule means."""
-    globs: tuple[str, ...]
-    """Manifest file names."""
-    format: str
-    """`json`, `toml`, `requirements` or `gomod`."""
-    sections: tuple[str, ...] = ()
-    """Dotted paths (with `*`) to tables or lists of dependencies (json/toml)."""
-
-
-@dataclass(frozen=True)
-class Rules:
-    """Every collision rule, as loaded from the data file."""
-
-    keyed: tuple[KeyedRule, ...]
-    """Regular-expression rules."""
-    containers: tuple[ContainerRule, ...]
-    """Union-container key rules."""
-    manifests: tuple[ManifestRule, ...]
-    """Dependency manifest rules."""
-
-    @property
-    def names(self) -> list[str]:
-        """Every rule name."""
-        return (
-            [r.name for r in self.keyed]
-            + [r.name for r in self.containers]
-            + [r.name for r in self.manifests]
-        )
-
-
-@dataclass(frozen=True)
-class Site:
-    """Where one side defines a key."""
-
-    path: str
-    """The file."""
-    line: int
-    """The 1-based line (1 for path rules)."""
-    target: str
-    """What the key is bound to there (a handler, a module, a version, the file itself)."""
-
-
-@dataclass(frozen=True)
-class Collision:
-    """Two branches adding the same key, bound to different things."""
-
-    rule: str
-    """The rule that found it."""
-    kind: str
-    """`route`, `export`, `key`, `migration` or `dependency`."""
-    key: str
-    """The key both added (`GET /billing`, `Invoice`, `0005`, `lodash`)."""
-    ours: str
-    """The first branch of the pair (or BASE)."""
-    theirs: str
-    """The second branch of the pair."""
-    ours_site: Site
-    """Where ours defines it."""
-    theirs_site: Site
-    """Where theirs defines it."""
-    description: str
-    """The rule's description."""
-
-    @property
-    def message(self) -> str:
-        """One line for people."""
-        o, t = self.ours_site, self.theirs_site
-        return (
-            f"{self.description}: {self.key!r} — {self.ours} at {o.path}:{o.line} ({_clip(o.target)}), "
-            f"{self.theirs} at {t.path}:{t.line} ({_clip(t.target)})"
-        )
-
-
-def _clip(text: str, size: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[: size - 3] + "..."
-
-
-_Found = dict[tuple[str, str, str], list[Site]]
-"""(rule, scope, key) → the sites that define it."""
-
-
-def _strings(raw: dict[str, Any], key: str) -> tuple[str, ...]:
-    value = raw.get(key, [])
-    return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
-
-
-@cache
-def load_rules() -> Rules:
-    """The shipped rules (`grammars/collisions/rules.toml`)."""
-    text = (resources.files("mergekit.grammars") / "collisions" / "rules.toml").read_text(
-        encoding="utf-8"
-    )
-    return parse_rules(text)
-
-
-def parse_rules(text: str) -> Rules:
-    """Rules from the TOML text of a rules file."""
-    raw = tomllib.loads(text)
-    keyed = tuple(
-        KeyedRule(
-            name=str(r["name"]),
-            kind=str(r["kind"]),
-            description=str(r.get("description", r["name"])),
-            globs=_strings(r, "globs"),
-            pattern=re.compile(str(r["pattern"]), re.MULTILINE),
-            source=str(r.get("source", "content")),
-            split=str(r.get("split", "")),
-            alias=re.compile(str(r["alias"])) if r.get("alias") else None,
-            scope=str(r.get("scope", "file")),
-            new_files_only=bool(r.get("new_files_only", False)),
-            target_from=str(r.get("target_from", "")),
-        )
-        for r in raw.get("keyed", [])
-    )
-    containers = tuple(
-        ContainerRule(
-            name=str(r["name"]),
-            kind=str(r["kind"]),
-            description=str(r.get("description", r["name"])),
-            containers=frozenset(_strings(r, "containers")),
-        )
-        for r in raw.get("container_keys", [])
-    )
-    manifests = tuple(
-        ManifestRule(
-            name=str(r["name"]),
-            kind=str(r["kind"]),
-            description=str(r.get("description", r["name"])),
-            globs=_strings(r, "globs"),
-            format=str(r["format"]),
-            sections=_strings(r, "sections"),
-        )
-        for r in raw.get("manifest", [])
-    )
-    for rule in keyed:
-        if "key" not in rule.pattern.groupindex:
-            raise ValueError(f"collision rule {rule.name}: the pattern needs a (?P<key>...) group")
-        if rule.scope not in ("file", "directory", "repo"):
-            raise ValueError(f"collision rule {rule.name}: unknown scope {rule.scope!r}")
-    return Rules(keyed=keyed, containers=containers, manifests=manifests)
 
 
 def _matches(globs: Iterable[str], path: str) -> bool:
@@ -272,13 +76,14 @@ def _keyed_entries(rule: KeyedRule, path: str, text: str) -> Iterator[tuple[str,
 class Finder:
     """Finds collisions between pairs of commits of one repository, caching per blob."""
 
-    def __init__(self, repo: Repo, rules: Rules | None = None) -> None:
+    def __init__(self, repo: Repo, rules: Rules | None = None, changed: ChangedPaths | None = None) -> None:
         self.repo = repo
         self.rules = rules if rules is not None else load_rules()
+        self._changed_paths = changed
         self._by_rule = {r.name: r for r in self.rules.keyed}
-        self._cache: dict[tuple[str, str], _Found] = {}
+        self._cache: dict[tuple[str, str], Found] = {}
         self._changed: dict[tuple[str, str], frozenset[str]] = {}
-        self._additions: dict[tuple[str, str], _Found] = {}
+        self._additions: dict[tuple[str, str], Found] = {}
 
     def _relevant(self, path: str) -> bool:
         rules = self.rules
@@ -295,25 +100,27 @@ class Finder:
 
     def changed(self, old: str, new: str) -> frozenset[str]:
         """Paths changed between two commits (cached)."""
+        if self._changed_paths is not None:
+            return self._changed_paths(old, new)
         key = (old, new)
         if key not in self._changed:
             self._changed[key] = self.repo.changed_paths(old, new)
         return self._changed[key]
 
-    def additions(self, base: str, tip: str) -> _Found:
+    def additions(self, base: str, tip: str) -> Found:
         """What `tip` adds relative to commit `base`: (rule, scope, key) → sites in `tip` (cached)."""
         cached = self._additions.get((base, tip))
         if cached is None:
             cached = self._additions[(base, tip)] = self._compute_additions(base, tip)
         return cached
 
-    def _compute_additions(self, base: str, tip: str) -> _Found:
+    def _compute_additions(self, base: str, tip: str) -> Found:
         paths = sorted(p for p in self.changed(base, tip) if self._relevant(p))
         if not paths:
             return {}
         base_ids = self.repo.path_ids(base, paths)
         tip_ids = self.repo.path_ids(tip, paths)
-        added: _Found = {}
+        added: Found = {}
         for path in paths:
             tip_id = tip_ids[path]
             if tip_id is None:
@@ -368,7 +175,7 @@ class Finder:
 
     # -- extraction --------------------------------------------------------------------------
 
-    def _extract(self, path: str, oid: str, new_file: bool) -> _Found:
+    def _extract(self, path: str, oid: str, new_file: bool) -> Found:
         key = (path, oid + ("+new" if new_file else ""))
         cached = self._cache.get(key)
         if cached is not None:
@@ -378,7 +185,7 @@ class Finder:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = ""
-        found: _Found = {}
+        found: Found = {}
         if text and b"\0" not in data:
             self._keyed(path, text, new_file, found)
             self._containers(path, data, found)
@@ -386,7 +193,7 @@ class Finder:
         self._cache[key] = found
         return found
 
-    def _keyed(self, path: str, text: str, new_file: bool, found: _Found) -> None:
+    def _keyed(self, path: str, text: str, new_file: bool, found: Found) -> None:
         per_rule: dict[str, dict[str, str | None]] = {}
         pending: list[tuple[KeyedRule, str, int, str | None]] = []
         for rule in self.rules.keyed:
@@ -407,7 +214,7 @@ class Finder:
             ident = (rule.name, _scope(rule.scope, path), key)
             found.setdefault(ident, []).append(Site(path, line, target if target is not None else path))
 
-    def _containers(self, path: str, data: bytes, found: _Found) -> None:
+    def _containers(self, path: str, data: bytes, found: Found) -> None:
         if not self.rules.containers:
             return
         profile = profile_for(path)
@@ -440,105 +247,10 @@ class Finder:
                     line = data.count(b"\n", 0, item.at) + 1
                     found.setdefault(ident, []).append(Site(path, line, item.key))
 
-    def _manifests(self, path: str, text: str, found: _Found) -> None:
+    def _manifests(self, path: str, text: str, found: Found) -> None:
         for rule in self.rules.manifests:
             if not _matches(rule.globs, path):
                 continue
             for name, version in manifest_dependencies(rule, text).items():
                 ident = (rule.name, path, name)
-                found.setdefault(ident, []).append(Site(path, _find_line(text, name), version))
-
-
-def _find_line(text: str, name: str) -> int:
-    for number, line in enumerate(text.splitlines(), 1):
-        if name in line.lower().replace("_", "-"):
-            return number
-    return 1
-
-
-# -- dependency manifests -------------------------------------------------------------------
-
-_REQ = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*?)\s*(?:#.*)?$")
-_GOREQ = re.compile(r"^\s*(?:require\s+)?([^\s()]+)\s+(v[^\s]+)")
-
-
-def _norm_pkg(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def manifest_dependencies(rule: ManifestRule, text: str) -> dict[str, str]:
-    """Dependency name → version (or spec) in one manifest; empty when it does not parse."""
-    if rule.format == "requirements":
-        return _requirements(text)
-    if rule.format == "gomod":
-        return _gomod(text)
-    try:
-        data: Any = json.loads(text) if rule.format == "json" else tomllib.loads(text)
-    except (ValueError, tomllib.TOMLDecodeError):
-        return {}
-    deps: dict[str, str] = {}
-    for section in rule.sections:
-        for value in _walk(data, section.split(".")):
-            if isinstance(value, dict):
-                for name, spec in value.items():
-                    deps.setdefault(_norm_pkg(str(name)) if rule.format == "toml" else str(name), _spec(spec))
-            elif isinstance(value, list):
-                for entry in value:
-                    if isinstance(entry, str):
-                        m = _REQ.match(entry.split(";", 1)[0])
-                        if m:
-                            deps.setdefault(_norm_pkg(m.group(1)), m.group(3).strip())
-    return deps
-
-
-def _walk(data: Any, parts: list[str]) -> Iterator[Any]:
-    if not parts:
-        yield data
-        return
-    if not isinstance(data, dict):
-        return
-    head, rest = parts[0], parts[1:]
-    keys = list(data) if head == "*" else [head]
-    for key in keys:
-        if key in data:
-            yield from _walk(data[key], rest)
-
-
-def _spec(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        for field in ("version", "git", "path", "workspace"):
-            if field in value:
-                return f"{field}={value[field]}" if field != "version" else str(value[field])
-    return json.dumps(value, sort_keys=True)
-
-
-def _requirements(text: str) -> dict[str, str]:
-    deps: dict[str, str] = {}
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith(("#", "-")):
-            continue
-        m = _REQ.match(stripped.split(";", 1)[0])
-        if m:
-            deps.setdefault(_norm_pkg(m.group(1)), m.group(3).strip())
-    return deps
-
-
-def _gomod(text: str) -> dict[str, str]:
-    deps: dict[str, str] = {}
-    in_block = False
-    for line in text.splitlines():
-        stripped = line.split("//", 1)[0].strip()
-        if stripped.startswith("require ("):
-            in_block = True
-            continue
-        if in_block and stripped == ")":
-            in_block = False
-            continue
-        if in_block or stripped.startswith("require "):
-            m = _GOREQ.match(stripped)
-            if m:
-                deps.setdefault(m.group(1), m.group(2))
-    return deps
+                found.setdefault(ident, []).append(Site(path, find_line(text, name), version))

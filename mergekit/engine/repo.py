@@ -12,27 +12,30 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import pygit2
 
+from mergekit.engine.fastmerge import apply_edits
 from mergekit.engine.fastmerge import changed_paths as tree_changes
-from mergekit.engine.types import WorktreeInfo
+from mergekit.engine.types import MODE_EXEC, MODE_FILE, Identity, WorktreeInfo
 from mergekit.errors import MergekitError
-
-# Merging writes many blobs and trees whose validity we already know; libgit2's extra
-# existence checks on object creation only cost time.
-pygit2.settings.enable_strict_object_creation(False)
 
 _LOCAL = "refs/heads/"
 _REMOTE = "refs/remotes/"
 
 
-def open_repo(path: str | os.PathLike[str]) -> Repo:
-    """Open the repository containing `path` (any directory inside a repository or linked worktree)."""
+def open_repo(path: str | os.PathLike[str], *, verify_objects: bool = False) -> Repo:
+    """Open the repository containing `path` (any directory inside a repository or linked worktree).
+
+    `verify_objects` turns on libgit2's check that every object a new tree or commit names
+    exists. mergekit writes trees and commits only from objects it has just read or written, so
+    the check only costs time; it is a process-wide libgit2 option, set here on every open.
+    """
+    pygit2.settings.enable_strict_object_creation(verify_objects)
     start = Path(path).resolve()
     if not start.exists():
         raise MergekitError(f"{start} does not exist — pass a directory inside a git repository")
@@ -238,11 +241,40 @@ class Repo:
         """Store `data` as a blob; return its id."""
         return str(self._raw.create_blob(data))
 
-    def create_commit(self, tree: str, parents: list[str], message: str) -> str:
-        """Write a commit (no ref moves) with the configured identity; return its id."""
-        author = self._signature("AUTHOR")
+    def tree_with_files(self, tree: str, files: Mapping[str, bytes | None]) -> str:
+        """Write a copy of `tree` where each path of `files` holds the given bytes (None = removed).
+
+        A path that exists keeps its mode (executable stays executable); a new path is a regular file.
+        """
+        base = self._raw.get(tree)
+        if not isinstance(base, pygit2.Tree):
+            raise MergekitError(f"{tree} is not a tree")
+        edits: dict[str, tuple[pygit2.Oid, int] | None] = {}
+        for path, data in files.items():
+            if data is None:
+                edits[path] = None
+                continue
+            try:
+                mode = MODE_EXEC if int(base[path].filemode) == MODE_EXEC else MODE_FILE
+            except KeyError:
+                mode = MODE_FILE
+            edits[path] = (self._raw.create_blob(data), mode)
+        return str(apply_edits(self._raw, base.id, edits))
+
+    def create_commit(
+        self, tree: str, parents: list[str], message: str, author: Identity | None = None
+    ) -> str:
+        """Write a commit (no ref moves); return its id.
+
+        The committer is the configured identity; so is the author unless `author` is given
+        (a patch's or a replayed commit's author).
+        """
+        if author is None:
+            signed = self._signature("AUTHOR")
+        else:
+            signed = pygit2.Signature(author.name, author.email, author.time, author.offset)
         committer = self._signature("COMMITTER")
-        oid = self._raw.create_commit(None, author, committer, message, pygit2.Oid(hex=tree), parents)
+        oid = self._raw.create_commit(None, signed, committer, message, pygit2.Oid(hex=tree), parents)
         return str(oid)
 
     def _signature(self, role: str) -> pygit2.Signature:
@@ -317,6 +349,19 @@ class Repo:
                 ref, head = self._read_head(entry / "HEAD")
                 result.append(WorktreeInfo(path=path, branch=ref, head=head, is_main=False))
         return result
+
+    def linked_branches(self) -> list[str]:
+        """Short names of the branches checked out in linked worktrees (the agents' branches), in order."""
+        return [
+            wt.branch[len(_LOCAL) :]
+            for wt in self.worktrees()
+            if not wt.is_main and wt.branch is not None and wt.branch.startswith(_LOCAL)
+        ]
+
+    @property
+    def is_shallow(self) -> bool:
+        """True for a shallow clone (history is cut off, merge bases may be missing)."""
+        return bool(self._raw.is_shallow)
 
     def _read_head(self, head_file: Path) -> tuple[str | None, str | None]:
         try:

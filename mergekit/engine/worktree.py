@@ -1,4 +1,5 @@
-"""Linked worktrees mergekit owns: create, move to a commit, materialize a paused merge, inspect, remove.
+"""Linked worktrees mergekit owns: create, move to a commit, materialize a paused merge, inspect, remove;
+and scratch copies of a tree (`checkout_tree`) where derived files are regenerated.
 
 This is the only filesystem work mergekit does. A paused merge is laid out exactly as
 `git merge` would leave it — files with conflict markers, index stages 1/2/3, MERGE_HEAD
@@ -9,13 +10,14 @@ The git CLI does the checkout work (it is git's own code, hooks disabled); pygit
 from __future__ import annotations
 
 import os
-import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pygit2
 
+from mergekit.engine.gitcli import run_git
 from mergekit.engine.repo import Repo
 from mergekit.engine.types import MODE_EXEC, Conflict, WorktreeState
 from mergekit.errors import MergekitError
@@ -34,18 +36,10 @@ class PausedFile:
 
 
 def _git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> str:
-    """Run git with hooks disabled; raise MergekitError with git's message on failure."""
-    cmd = ["git", "-c", "core.hooksPath=" + os.devnull, *args]
+    """Run git in one of mergekit's worktrees with hooks disabled; a failure raises with git's message."""
     if not cwd.is_dir():
         raise MergekitError(f"{cwd} does not exist — run `mergekit abort` to drop the run")
-    try:
-        proc = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, check=False)
-    except FileNotFoundError as exc:
-        raise MergekitError("git is not installed or not on PATH: install git 2.39 or newer") from exc
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip()
-        raise MergekitError(f"git {' '.join(args[:2])} failed in {cwd}: {err}")
-    return proc.stdout.decode("utf-8", "replace")
+    return run_git(args, cwd, stdin=stdin, hooks=False).text
 
 
 def add_worktree(repo: Repo, path: Path, commit: str) -> Path:
@@ -53,6 +47,26 @@ def add_worktree(repo: Repo, path: Path, commit: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     _git(["worktree", "add", "--quiet", "--detach", "--force", str(path), commit], cwd=repo.common_dir)
     return path.resolve()
+
+
+def checkout_tree(repo: Repo, tree: str, dest: Path) -> Path:
+    """Write the files of `tree` into the empty or new directory `dest` (a scratch copy, not a worktree).
+
+    git's own checkout code runs on a throw-away index, so attributes and filters apply as in a
+    worktree; no worktree is registered, no ref or HEAD is involved and nothing is left behind in
+    the repository. The caller owns `dest` and removes it.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="mergekit-index-") as tmp:
+        env = {
+            **os.environ,
+            "GIT_DIR": str(repo.common_dir),
+            "GIT_WORK_TREE": str(dest),
+            "GIT_INDEX_FILE": str(Path(tmp) / "index"),
+        }
+        for args in (["read-tree", tree], ["checkout-index", "--all", "--force"]):
+            run_git(args, dest, env=env, hooks=False)
+    return dest.resolve()
 
 
 def remove_worktree(repo: Repo, path: Path) -> None:

@@ -1,16 +1,18 @@
-"""Formatting for `mergekit replay` (part of the reporting layer, beside `mergekit.report`).
-
-Tables of outcomes per category, per extension and in total, the JSON summary, and the
-side-by-side view of the first "different" cases.
-"""
+"""How `mergekit replay` is shown: tables of outcomes per category, per extension and in total, the
+first "different" cases, or one JSON object with every case (the progress display is
+`mergekit.output.console.reporter`)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict
+from typing import Any
 
-from mergekit.app.replay import CATEGORIES, OUTCOMES, ReplayReport
+from mergekit.app.replay import CATEGORIES, ReplayReport
+from mergekit.model import ReplayOutcome
+from mergekit.output import emit_json, emit_lines
 
-_HEAD = ("identical", "whitespace", "reordered", "different", "conflict", "crash", "timeout")
+_HEAD = tuple(ReplayOutcome)
 
 
 def _pct(part: int, whole: int) -> str:
@@ -25,12 +27,14 @@ def table(report: ReplayReport, key: str, title: str, order: tuple[str, ...] = (
     head = f"{title:<{width}} {'N':>5} " + " ".join(f"{h:>10}" for h in _HEAD) + f" {'ok%':>6} {'wrong%':>7}"
     lines = [head, "-" * len(head)]
     for name in [*names, "TOTAL"]:
-        c: Counter[str] = groups.get(name, Counter())
+        c: Counter[ReplayOutcome] = groups.get(name, Counter())
         n = sum(c.values())
         if name == "TOTAL":
             lines.append("-" * len(head))
         row = f"{name:<{width}} {n:>5} " + " ".join(f"{c[h]:>10}" for h in _HEAD)
-        lines.append(row + f" {_pct(c['identical'], n):>6} {_pct(c['different'], n):>7}")
+        lines.append(
+            row + f" {_pct(c[ReplayOutcome.IDENTICAL], n):>6} {_pct(c[ReplayOutcome.DIFFERENT], n):>7}"
+        )
     return lines
 
 
@@ -54,13 +58,14 @@ def summary_lines(report: ReplayReport, by: tuple[str, ...] = ("category",)) -> 
         title = {"category": "category", "ext": "extension", "shape": "shape"}.get(key, key)
         order = CATEGORIES if key == "category" else ()
         lines += ["", *table(report, key, title, order)]
-    total = report.counts().get("TOTAL", Counter())
+    total: Counter[ReplayOutcome] = report.counts().get("TOTAL", Counter())
     n = sum(total.values())
+    identical, different = total[ReplayOutcome.IDENTICAL], total[ReplayOutcome.DIFFERENT]
     lines += [
         "",
-        f"identical to the human's file: {total['identical']}/{n} ({_pct(total['identical'], n).strip()}); "
-        f"different (clean but not what the human committed): {total['different']} "
-        f"({_pct(total['different'], n).strip()}); left to a human: {total['conflict']}",
+        f"identical to the human's file: {identical}/{n} ({_pct(identical, n).strip()}); "
+        f"different (clean but not what the human committed): {different} "
+        f"({_pct(different, n).strip()}); left to a human: {total[ReplayOutcome.CONFLICT]}",
     ]
     return lines
 
@@ -68,8 +73,38 @@ def summary_lines(report: ReplayReport, by: tuple[str, ...] = ("category",)) -> 
 def different_cases(report: ReplayReport, limit: int) -> list[str]:
     """Ids of the first `limit` cases in the dangerous bucket."""
     return [
-        f"{r.case} ({r.category}, {r.path}) rule={r.rule}" for r in report.results if r.outcome == "different"
+        f"{r.case} ({r.category}, {r.path}) rule={r.rule}"
+        for r in report.results
+        if r.outcome is ReplayOutcome.DIFFERENT
     ][:limit]
 
 
-assert set(_HEAD) == set(OUTCOMES)
+def replay_json(report: ReplayReport) -> dict[str, Any]:
+    """A JSON object with the totals and every case."""
+    return {
+        "source": report.source,
+        "merges_seen": report.merges_seen,
+        "merges_with_conflicts": report.merges_with_conflicts,
+        "left_out": report.left_out,
+        "missing_parents": report.missing_parents,
+        "shallow": report.shallow,
+        "totals": {str(k): v for k, v in report.counts().get("TOTAL", Counter()).items()},
+        "by_category": {
+            k: {str(o): n for o, n in v.items()} for k, v in report.counts("category").items() if k != "TOTAL"
+        },
+        "cases": [{**asdict(r), "outcome": str(r.outcome)} for r in report.results],
+    }
+
+
+def show_replay(
+    report: ReplayReport, fmt: str = "text", by: tuple[str, ...] = ("category",), show_different: int = 0
+) -> None:
+    """The tables (text) or the JSON object."""
+    if fmt == "json":
+        emit_json(replay_json(report))
+        return
+    lines = summary_lines(report, by)
+    if report.merges_seen == 0 and not report.from_cases:
+        lines = [f"no merge commits in {report.source}: nothing to replay"]
+    lines += [f"  different: {case}" for case in different_cases(report, show_different)]
+    emit_lines(lines)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mergekit.resolve.items import Found, Item
+from mergekit.resolve.markers import conflict_block
 from mergekit.resolve.profiles import Profile
 from mergekit.resolve.types import HunkReport, Labels
 from mergekit.resolve.union import render
@@ -143,24 +144,7 @@ def _mark_duplicate(
     b0, b1 = _line_span(data, other)
     if not (a1 <= b0 or b1 <= a0):
         return data
-    block = (
-        b"<" * marker_size
-        + b" "
-        + labels.ours.encode()
-        + b"\n"
-        + _nl(data[a0:a1])
-        + b"=" * marker_size
-        + b"\n"
-        + _nl(data[b0:b1])
-        + b">" * marker_size
-        + b" "
-        + labels.theirs.encode()
-        + b"\n"
-    )
+    block = conflict_block(data[a0:a1], data[b0:b1], labels.ours, labels.theirs, marker_size)
     if a0 < b0:
         return data[:a0] + block + data[a1:b0] + data[b1:]
     return data[:b0] + data[b1:a0] + block + data[a1:]
-
-
-def _nl(text: bytes) -> bytes:
-    return text if text.endswith(b"\n") else text + b"\n"

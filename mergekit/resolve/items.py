@@ -132,14 +132,28 @@ def _field_path(node: Node, path: str) -> tuple[Node | None, Node]:
     return current, holder
 
 
+def pattern_key(pattern: str, text: str) -> str | None:
+    """The groups of `pattern` matched at the start of `text`, joined by `|`, or None."""
+    m = _pattern(pattern).match(text)
+    if m is None:
+        return None
+    groups = [g for g in m.groups() if g is not None]
+    return "|".join(groups) if groups else m.group(0)
+
+
 def signature(node: Node, spec: Container) -> str | None:
     """The child's key under the container's signature rules, or None.
 
     Each alternative is `path[+path...]`, optionally `kind:` first to apply to that child kind only.
     The key is `<kind>:<parts>`, where the kind is that of the node the first path's last step
     was taken on: a decorated Python function (`definition.name`) and a plain one (`name`) both
-    read `function_definition:name`, so one name added twice is seen whatever wraps it.
+    read `function_definition:name`, so one name added twice is seen whatever wraps it. A
+    `sig_pattern` matched against the child's text comes first (`<kind>:<groups>`).
     """
+    if spec.sig_pattern:
+        key = pattern_key(spec.sig_pattern, normalize(node.text))
+        if key is not None:
+            return str(node.type) + ":" + key
     for only, alternative in _alternatives(spec.signature):
         if only and node.type != only:
             continue
@@ -286,6 +300,20 @@ def _header_text(node: Node, children: list[Node], spec: Container) -> str:
         if c.type in spec.header or (fields and node.field_name_for_child(i) in fields)
     ]
     return "@" + " ".join(texts)
+
+
+def _scope_path(node: Node, kinds: tuple[str, ...], data: bytes) -> str:
+    """The first lines of the enclosing nodes of these kinds (`resource "a" "b" {`), outermost first."""
+    if not kinds:
+        return ""
+    lines: list[str] = []
+    current = node.parent
+    while current is not None:
+        if current.type in kinds:
+            eol = data.find(b"\n", current.start_byte, node.start_byte)
+            lines.append(normalize(data[current.start_byte : eol if eol >= 0 else node.start_byte]))
+        current = current.parent
+    return "@" + "/".join(reversed(lines))
 
 
 def _rstrip_end(data: bytes, start: int, end: int) -> int:
@@ -485,7 +513,8 @@ def build(
         + normalize(_head_text(node, data).encode())
         + "@"
         + _key_path(list(keys))
-        + _header_text(node, children, spec),
+        + _header_text(node, children, spec)
+        + _scope_path(node, spec.scope, data),
         start=start,
         end=end,
         items=tuple(items),
@@ -517,6 +546,16 @@ def enclosing(
     skip = len(data[lo : lo + 4096]) - len(data[lo : lo + 4096].lstrip(b" \t"))
     if skip and lo + skip < root.end_byte:
         spans.append((lo + skip, max(lo + skip, hi)))
+    # A container without a closing delimiter ends with its last child, before the newline
+    # (a Ruby `do ... end` body): look up from the last child before an insertion point, and
+    # from the inserted text without its trailing newline.
+    back = data[max(0, lo - 4096) : lo]
+    before = lo - (len(back) - len(back.rstrip())) - 1
+    if lo == hi and 0 <= before < lo - 1:
+        spans.append((before, before))
+    trimmed = lo + len(data[lo:hi].rstrip())
+    if lo + skip < trimmed < hi:
+        spans.append((lo + skip, trimmed))
     seen: dict[tuple[int, int, int], tuple[Node, int, tuple[str, ...]]] = {}
     for a, b in spans:
         chain = _chain(root, a, b)
@@ -557,8 +596,12 @@ def _inside(found: Found, data: bytes, lo: int, hi: int) -> bool:
 
 
 def _inside_range(start: int, end: int, data: bytes, lo: int, hi: int) -> bool:
-    """True when [lo, hi) lies in [start, end), give or take whitespace at either edge (an
-    insertion after a container's last entry, separated from it by a newline, is inside)."""
+    """True when [lo, hi) lies in [start, end), give or take whitespace at either edge.
+
+    An insertion after a container's last entry, separated from it by a newline, is inside; so
+    are lines inserted after the last child of a container without a closing delimiter (a Ruby
+    `do ... end` body ends with its last child, before the newline).
+    """
     start_ok = start <= lo or not data[lo:start].strip()
     end_ok = hi <= end or not data[end:hi].strip()
     return start_ok and end_ok and (lo <= end or not data[end:lo].strip())
@@ -638,6 +681,7 @@ def lines_container(spec: Container, data: bytes) -> Found:
     items: list[Item] = []
     pos = 0
     offset = 0
+    section = ""
     for raw in data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n"):
         line_start = offset
         offset += len(raw) + 1
@@ -645,17 +689,28 @@ def lines_container(spec: Container, data: bytes) -> Found:
         stripped = text.strip()
         if not stripped or (spec.comment_prefix and stripped.startswith(spec.comment_prefix.encode())):
             continue
+        line = stripped.decode("utf-8", "replace")
+        key = normalize(text)
         sig = None
-        if spec.sig_pattern:
-            m = _pattern(spec.sig_pattern).match(stripped.decode("utf-8", "replace"))
-            if m:
-                sig = "line:" + m.group(1).lower()
+        union = True
+        if spec.section_pattern and _pattern(spec.section_pattern).match(line):
+            section = key
+            union = False
+        else:
+            if spec.sig_pattern:
+                found = pattern_key(spec.sig_pattern, line)
+                if found is not None:
+                    sig = "line:" + (section + "/" if section else "") + found.lower()
+            if spec.item_pattern:
+                union = _pattern(spec.item_pattern).search(line) is not None
+            if section:
+                key = section + " " + key  # the same line in two sections is two entries
         items.append(
             Item(
                 kind="line",
-                key=normalize(text),
+                key=key,
                 sig=sig,
-                union=True,
+                union=union,
                 lead=data[pos:line_start],
                 body=text,
                 tail=raw[len(text) :],

@@ -4,9 +4,10 @@ The files live in the top-level `grammars/` folder and ship inside the package a
 A profile names its tree-sitter grammar, the file globs it applies to, and its union containers
 (which node kinds hold children that may be unioned, how children are keyed). Loading is cheap
 and never imports a grammar; `mergekit.resolve.syntax` loads grammars on demand. Every file is
-validated when it is loaded: an unknown key, a value of the wrong type, a regular expression
-that does not compile or an `extends` that names no profile raises `ProfileError`, whose message
-names the file and the key.
+validated when it is loaded (`load_profile`, the one validator, for the shipped profiles and for a
+repository's own, see `mergekit.resolve.repository`): an unknown key, a value of the wrong type, a
+regular expression that does not compile or an `extends` that names no profile raises
+`ProfileError`, whose message names the file, the line and the key.
 
 Profile keys (top level):
 
@@ -26,7 +27,7 @@ Container keys (`[[container]]` tables; see `Container` for what each does):
 
 - `name` (required), `description`, `node` (required for tree grammars), `children`, `signature`,
   `separator`, `terminator`, `order` (`append` | `sorted-if-sorted`), `parent`, `anchor`, `header`,
-  `item_pattern`, `sig_pattern`, `comment_prefix`, `attach`, `bindings`,
+  `item_pattern`, `sig_pattern`, `section_pattern`, `comment_prefix`, `attach`, `bindings`, `scope`,
 - `binding_split`, `binding_take`, `binding_strip`, `binding_aliases`, `binding_ignore`: how a
   captured import text becomes the name code uses (Go: last path segment; Python: first dotted
   name),
@@ -35,6 +36,21 @@ Container keys (`[[container]]` tables; see `Container` for what each does):
 - `declarations`, `blank_lines`: child kinds that are declarations (functions, classes, tests),
   and how many blank lines a formatter puts around them (Python top level: 2, methods: 1),
 - `ordered`: `true` when an entry depends on the ones before it (ignore patterns, CODEOWNERS).
+
+How children are keyed and scoped:
+
+- A child's key comes from `signature` (field paths) or from `sig_pattern`, a regular expression
+  matched at the start of the child's text with whitespace collapsed: its groups, joined, are the
+  key (`<groupId>(.*?)</groupId> <artifactId>(.*?)</artifactId>` keys a Maven dependency). When
+  both are given the pattern is tried first. Line-per-entry profiles (`grammar = "lines"`) only
+  have `sig_pattern`.
+- In a line-per-entry profile, `item_pattern` says which lines are entries that may be unioned
+  (the others, like a `}` or a header, stop a union at their place), and `section_pattern` says
+  which lines open a section (`[section]` in INI files): keys and identities of the lines after it
+  are scoped to that section, and the section line itself is never unioned.
+- `scope` names ancestor kinds whose first line belongs to a container's identity: the body of
+  each Terraform block starts on a line of its own, so without it the `timeout` of two different
+  resources would count as one key given two values.
 """
 
 from __future__ import annotations
@@ -43,7 +59,9 @@ import fnmatch
 import importlib.util
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
@@ -91,13 +109,19 @@ class Container:
     item_pattern: str = ""
     """If set, a child is a union item only when its text matches this regular expression."""
     sig_pattern: str = ""
-    """For line-per-entry files: a regular expression whose group 1 is the line's key."""
+    """A regular expression matched at the start of a child's text (whitespace collapsed) or of a
+    line: its groups, joined by `|`, are the key."""
+    section_pattern: str = ""
+    """For line-per-entry files: lines matching this open a section that scopes the keys after it."""
     comment_prefix: str = ""
     """For line-per-entry files: lines starting with this are comments (kept with the next entry)."""
     attach: tuple[str, ...] = ()
     """Child kinds that belong to the next child, like comments (Rust `#[attr]`)."""
     bindings: str = ""
     """A tree-sitter query capturing the names a child binds (imports); see `items.bound_names_at`."""
+    scope: tuple[str, ...] = ()
+    """Ancestor kinds whose first line is part of the container's identity (an HCL `block`), for
+    containers that start on a line of their own."""
     binding_split: str = ""
     """Split a captured import text on this (Go `/`, Python `.`); empty = the text is the name."""
     binding_take: str = ""
@@ -148,12 +172,18 @@ class Profile:
 def globs_match(globs: Iterable[str], path: str) -> bool:
     """True when `path` matches one of `globs` (base name, or whole path for globs with a `/`)."""
     base = path.rsplit("/", 1)[-1]
-    return any(_glob_match(g, path if "/" in g else base) for g in globs)
+    return any(_glob_matches(path if "/" in g else base, g) for g in globs)
 
 
-def _glob_match(glob: str, name: str) -> bool:
-    # `*.ext` is most globs: a suffix test spares the merge driver compiling a pattern for each
-    if glob.startswith("*") and not any(c in glob[1:] for c in "*?[") and "/" not in glob:
+_MAGIC = frozenset("*?[")
+
+
+def _glob_matches(name: str, glob: str) -> bool:
+    """`fnmatch.fnmatchcase(name, glob)`, without compiling a regular expression for the common
+    globs (`Gemfile`, `*.ts`): the driver matches one path against every profile's globs."""
+    if _MAGIC.isdisjoint(glob):
+        return name == glob
+    if glob[0] == "*" and _MAGIC.isdisjoint(glob[1:]):
         return name.endswith(glob[1:])
     return fnmatch.fnmatchcase(name, glob)
 
@@ -186,9 +216,11 @@ _CONTAINER_KEYS: dict[str, str] = {
     "header": _STRS,
     "item_pattern": _REGEX,
     "sig_pattern": _REGEX,
+    "section_pattern": _REGEX,
     "comment_prefix": _STR,
     "attach": _STRS,
     "bindings": _STR,
+    "scope": _STRS,
     "binding_split": _STR,
     "binding_take": _STR,
     "binding_strip": _REGEX,
@@ -203,11 +235,39 @@ _CONTAINER_KEYS: dict[str, str] = {
 assert set(_CONTAINER_KEYS) == {f.name for f in fields(Container)}
 
 
-class _Checker:
-    """Reads typed values from one TOML table, raising `ProfileError` that names file and key."""
+_TABLE = re.compile(r"^[ \t]*\[\[?[ \t]*[A-Za-z0-9_.-]+[ \t]*\]\]?[ \t]*(?:#.*)?$", re.M)
+_NAME_FORM = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
-    def __init__(self, source: str, where: str, raw: Mapping[str, object], schema: Mapping[str, str]) -> None:
-        self.source, self.where, self.raw = source, where, raw
+
+@dataclass(frozen=True)
+class _Text:
+    """A profile file's text and the name it is shown by, for messages that point at a line."""
+
+    shown: str
+    text: str
+
+    def table(self, n: int) -> tuple[int, int]:
+        """Offsets of the top level (n = 0) or of the n-th `[[container]]` table of the file."""
+        starts = [0, *(m.start() for m in _TABLE.finditer(self.text))]
+        if n >= len(starts):
+            return len(self.text), len(self.text)
+        return starts[n], starts[n + 1] if n + 1 < len(starts) else len(self.text)
+
+    def line(self, key: str, n: int) -> int:
+        """The line of `key = ...` in table `n`, else of the table's header (1 for the top level)."""
+        lo, hi = self.table(n)
+        found = re.compile(rf'^[ \t]*"?{re.escape(key)}"?[ \t]*=', re.M).search(self.text, lo, hi)
+        at = found.start() if found else lo
+        return self.text.count("\n", 0, at) + 1
+
+
+class _Checker:
+    """Reads typed values from one TOML table, raising `ProfileError` that names file, line and key."""
+
+    def __init__(
+        self, source: _Text, where: str, raw: Mapping[str, object], schema: Mapping[str, str], table: int = 0
+    ) -> None:
+        self.source, self.where, self.raw, self.table = source, where, raw, table
         for key in raw:
             if key not in schema:
                 known = ", ".join(sorted(schema))
@@ -215,7 +275,9 @@ class _Checker:
         self.schema = schema
 
     def fail(self, key: str, problem: str) -> None:
-        raise ProfileError(f"language profile {self.source}: {self.where}key {key!r}: {problem}")
+        line = self.source.line(key, self.table)
+        shown = f"{self.source.shown}:{line}"
+        raise ProfileError(f"language profile {shown}: {self.where}key {key!r}: {problem} — fix the profile")
 
     def text(self, key: str, default: str = "") -> str:
         value = self.raw.get(key, default)
@@ -258,11 +320,11 @@ class _Checker:
             self.fail(key, f"not a valid regular expression ({exc})")
 
 
-def _container(source: str, raw: object, n: int, grammar: str) -> Container:
+def _container(source: _Text, raw: object, n: int, grammar: str) -> Container:
     if not isinstance(raw, dict):
-        raise ProfileError(f"language profile {source}: [[container]] number {n} must be a table")
+        raise ProfileError(f"language profile {source.shown}: [[container]] number {n} must be a table")
     label = raw.get("name", f"number {n}")
-    check = _Checker(source, f"[[container]] {label!r}: ", raw, _CONTAINER_KEYS)
+    check = _Checker(source, f"[[container]] {label!r}: ", raw, _CONTAINER_KEYS, n)
     if "name" not in raw:
         check.fail("name", "missing (every container needs a name)")
     order = check.text("order", "append")
@@ -291,9 +353,11 @@ def _container(source: str, raw: object, n: int, grammar: str) -> Container:
         header=check.strings("header"),
         item_pattern=check.text("item_pattern"),
         sig_pattern=check.text("sig_pattern"),
+        section_pattern=check.text("section_pattern"),
         comment_prefix=check.text("comment_prefix"),
         attach=check.strings("attach"),
         bindings=check.text("bindings"),
+        scope=check.strings("scope"),
         binding_split=check.text("binding_split"),
         binding_take=take,
         binding_strip=check.text("binding_strip"),
@@ -307,16 +371,24 @@ def _container(source: str, raw: object, n: int, grammar: str) -> Container:
     )
 
 
-def load_profile(text: str, source: str, parents: Mapping[str, Profile] | None = None) -> Profile:
+def load_profile(
+    text: str,
+    source: str,
+    parents: Mapping[str, Profile] | None = None,
+    grammars: Iterable[str] | None = None,
+) -> Profile:
     """Parse and validate one profile's TOML text; `source` names it in error messages.
 
-    `parents` are the profiles an `extends` may name.
+    `parents` are the profiles an `extends` may name. `grammars`, when given, are the only
+    grammars the profile may name besides `lines` (a repository's own profile may not make
+    mergekit import a module of its choosing).
     """
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"language profile {source}: not valid TOML ({exc})") from exc
-    check = _Checker(source, "", raw, _PROFILE_KEYS)
+        raise ProfileError(f"language profile {source}: not valid TOML ({exc}) — fix the profile") from exc
+    where = _Text(source, text)
+    check = _Checker(where, "", raw, _PROFILE_KEYS)
     base: Profile | None = None
     extends = check.text("extends")
     if extends:
@@ -327,14 +399,19 @@ def load_profile(text: str, source: str, parents: Mapping[str, Profile] | None =
         if key not in raw:
             check.fail(key, "missing")
     name = check.text("name")
+    if not _NAME_FORM.match(name):
+        check.fail("name", "must be lower-case letters, digits, '-', '_' or '.'")
     grammar = check.text("grammar", base.grammar if base else "")
+    if grammars is not None and grammar != "lines" and grammar not in set(grammars):
+        allowed = ", ".join(sorted({*grammars, "lines"}))
+        check.fail("grammar", f"must be one the shipped profiles use: {allowed}")
     globs = check.strings("globs", base.globs if base else ())
-    if not globs:
-        check.fail("globs", "must name at least one glob")
+    if not globs or not all(g.strip() for g in globs):
+        check.fail("globs", 'must name at least one glob, like ["*.routes"]')
     raw_containers = raw.get("container", [])
     if not isinstance(raw_containers, list):
         check.fail("container", "must be an array of tables ([[container]])")
-    own = [_container(source, c, n, grammar) for n, c in enumerate(raw_containers, 1)]
+    own = [_container(where, c, n, grammar) for n, c in enumerate(raw_containers, 1)]
     names = [c.name for c in own]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -460,8 +537,43 @@ def all_profiles() -> tuple[Profile, ...]:
 
 
 def profile_for(path: str) -> Profile | None:
-    """The profile for a repository path, or None when no profile applies."""
+    """The profile for a repository path, or None when no profile applies (inside
+    `profile_lookup(lookup)`: the lookup's answer — a repository's own choice)."""
+    lookup = _LOOKUP.get()
+    if lookup is not None:
+        return lookup(path)
     for entry in _index():
         if globs_match(entry.globs, path):
             return _load_named(entry.file)
     return None
+
+
+# -- a repository's own choice (`mergekit.resolve.repository`) ---------------------------------
+
+Lookup = Callable[[str], "Profile | None"]
+"""A path → profile function that answers instead of the shipped globs (see `profile_lookup`)."""
+_LOOKUP: ContextVar[Lookup | None] = ContextVar("mergekit_profile_lookup", default=None)
+
+
+@contextmanager
+def profile_lookup(lookup: Lookup | None) -> Iterator[None]:
+    """Within this block `profile_for` answers with `lookup` (None: the shipped profiles)."""
+    token = _LOOKUP.set(lookup)
+    try:
+        yield
+    finally:
+        _LOOKUP.reset(token)
+
+
+def shipped_profile_for(path: str) -> Profile | None:
+    """The shipped profile for `path`, whatever lookup is active (a lookup falls back on it)."""
+    with profile_lookup(None):
+        return profile_for(path)
+
+
+def parse_profile(text: str, source: str) -> Profile:
+    """A repository's own profile from its file's text, through the same validation as the shipped
+    ones (`load_profile`): it may extend a shipped profile, and name only a grammar a shipped
+    profile uses, or `lines`. `source` names the file in error messages."""
+    shipped = all_profiles()
+    return load_profile(text, source, {p.name: p for p in shipped}, grammars={p.grammar for p in shipped})

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from mergekit.resolve.markers import Block, count_conflicts, parse, split_lines
 from mergekit.resolve.seqdiff import opcodes
 
 Opcodes = list[tuple[str, int, int, int, int]]
@@ -24,15 +25,6 @@ class Region:
     base: tuple[int, int]
     ours: tuple[int, int]
     theirs: tuple[int, int]
-
-
-def split_lines(data: bytes) -> list[bytes]:
-    """Lines with their endings (only `\\n` ends a line, as in git)."""
-    lines = data.split(b"\n")
-    out = [line + b"\n" for line in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
-    return out
 
 
 def _offsets(lines: list[bytes]) -> list[int]:
@@ -147,14 +139,6 @@ def shrink(region: Region, base: bytes, ours: bytes, theirs: bytes) -> Region:
     )
 
 
-def _marker(line: bytes, char: bytes, size: int) -> bool:
-    """True when `line` is a conflict marker of `size` characters (`<<<<<<< label`)."""
-    if not line.startswith(char * size):
-        return False
-    rest = line[size:]
-    return not rest or (rest[:1] in (b" ", b"\n", b"\r") and (char != b"=" or not rest.strip()))
-
-
 def _views(
     merged: bytes, marker_size: int
 ) -> tuple[list[bytes], list[bytes], list[tuple[int, int, int, int]]] | None:
@@ -163,34 +147,18 @@ def _views(
     view_o: list[bytes] = []
     view_t: list[bytes] = []
     hunks: list[tuple[int, int, int, int]] = []
-    state = "clean"
-    start_o = start_t = 0
-    for line in split_lines(merged):
-        if _marker(line, b"<", marker_size):
-            if state != "clean":
-                return None
-            state, start_o, start_t = "ours", len(view_o), len(view_t)
-        elif state != "clean" and _marker(line, b"|", marker_size):
-            if state != "ours":
-                return None
-            state = "base"
-        elif state != "clean" and _marker(line, b"=", marker_size):
-            if state not in ("ours", "base"):
-                return None
-            state = "theirs"
-        elif state != "clean" and _marker(line, b">", marker_size):
-            if state != "theirs":
-                return None
-            state = "clean"
+    for piece in parse(merged, marker_size):
+        if isinstance(piece, Block):
+            start_o, start_t = len(view_o), len(view_t)
+            view_o.extend(piece.ours)
+            view_t.extend(piece.theirs)
             hunks.append((start_o, len(view_o), start_t, len(view_t)))
-        elif state == "clean":
-            view_o.append(line)
-            view_t.append(line)
-        elif state == "ours":
-            view_o.append(line)
-        elif state == "theirs":
-            view_t.append(line)
-    return (view_o, view_t, hunks) if state == "clean" else None
+        else:
+            view_o.append(piece)
+            view_t.append(piece)
+    if len(hunks) != count_conflicts(merged, marker_size):
+        return None  # an opening marker that no block closed
+    return view_o, view_t, hunks
 
 
 def git_regions(merged: bytes, marker_size: int, diffs: Diffs) -> list[Region] | None:

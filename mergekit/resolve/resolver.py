@@ -17,7 +17,6 @@ All of it runs under one `Deadline` (`TIME_LIMIT` seconds); past it, git's line 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field, replace
 
 from mergekit.resolve.cache import ResolverCache
@@ -25,6 +24,7 @@ from mergekit.resolve.duplicates import clashing_key, dedupe_clean, mark_clash
 from mergekit.resolve.items import Found, Item
 from mergekit.resolve.limits import Deadline, OutOfTime
 from mergekit.resolve.linemerge import LineMerger, line_merge
+from mergekit.resolve.markers import MARKER_SIZE, contains_markers
 from mergekit.resolve.profiles import Container, Profile, profile_for
 from mergekit.resolve.regions import Diffs, Region, conflict_regions, git_regions, shrink
 from mergekit.resolve.sanity import line_counts, line_damage, unused_import
@@ -41,7 +41,6 @@ MAX_PASSES = 4
 """Unioning an inner container can make an outer one mergeable (`__all__` inside a module)."""
 MAX_DEPTH = 3
 """How deep children both sides changed are merged structurally on their own."""
-_MARKER = re.compile(rb"^(<{7}|>{7}|={7})(\s|$)", re.M)
 
 
 def fallback_reason(base: bytes, ours: bytes, theirs: bytes) -> str | None:
@@ -60,7 +59,7 @@ def fallback_reason(base: bytes, ours: bytes, theirs: bytes) -> str | None:
             s.decode("utf-8")
         except UnicodeDecodeError:
             return "not UTF-8"
-    if any(_MARKER.search(s) for s in sides):
+    if any(contains_markers(s) for s in sides):
         return "inputs already contain conflict markers"
     return None
 
@@ -76,14 +75,14 @@ class _Job:
     labels: Labels
     marker_size: int
     style: str
-    backend: LineMerger | None
+    line_merger: LineMerger | None
     cache: ResolverCache
     deadline: Deadline
     depth: int = 0
     """How many children deep this merge is (a child both sides changed is merged on its own)."""
 
     def merge(self, base: bytes, ours: bytes, theirs: bytes) -> LineMergeResult:
-        """git's line merge with this job's labels, marker size, style and backend."""
+        """git's line merge with this job's labels, marker size, style and line merger."""
         return line_merge(
             base,
             ours,
@@ -91,7 +90,7 @@ class _Job:
             labels=self.labels,
             marker_size=self.marker_size,
             style=self.style,
-            backend=self.backend,
+            line_merger=self.line_merger,
         )
 
     def version(self, data: bytes) -> Version:
@@ -104,7 +103,7 @@ class _Job:
         None when neither is clean."""
         if ours == theirs:
             return ours
-        result = line_merge(base, ours, theirs, backend=self.backend)
+        result = line_merge(base, ours, theirs, line_merger=self.line_merger)
         if not result.conflicts:
             return result.merged
         if self.depth >= MAX_DEPTH:
@@ -121,7 +120,7 @@ def resolve_file(
     path: str,
     *,
     labels: Labels = Labels(),
-    marker_size: int = 7,
+    marker_size: int = MARKER_SIZE,
     style: str = "merge",
     line_merger: LineMerger | None = None,
     cache: ResolverCache | None = None,
@@ -141,7 +140,7 @@ def resolve_file(
             return FileResolution(merged=theirs, clean=True, fallback="binary file")
         return FileResolution(merged=ours, clean=False, conflicts=1, fallback="binary file")
     first = line_merge(
-        base, ours, theirs, labels=labels, marker_size=marker_size, style=style, backend=line_merger
+        base, ours, theirs, labels=labels, marker_size=marker_size, style=style, line_merger=line_merger
     )
     reason = fallback_reason(base, ours, theirs)
     profile = profile_for(path)

@@ -1,24 +1,42 @@
 """The state of an integration run, kept as JSON under the common git dir between commands.
 
 `<common git dir>/mergekit/run.json` exists from the start of a run until it finishes or is
-aborted; it is rewritten atomically (write a temporary file, then rename) after every step,
-so `continue` can pick up after a pause or a crash. `results.json` remembers which commits
-mergekit left on each result branch, so a later run may rebuild that branch without `--force`.
+aborted; it is rewritten atomically (`mergekit.state.atomic`) after every step, so `continue`
+can pick up after a pause or a crash. `results.json` remembers which commits mergekit left on
+each result branch, so a later run may rebuild that branch without `--force`.
+
+Format version 2 (written now) holds the same object as version 1, read back as typed rows
+(`mergekit.model`); a duplicate key is recorded with kind `duplicate-key` (version 1 said
+`content`). Version 1 files are still read. The agent-workflow fields (`drop_failing`,
+`base_findings`, `culprits`, `dropped`, `test_runs`, and a row's `detail`) are optional: a file
+without them — written before they existed — reads as a run that has none.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mergekit.errors import MergekitError
+from mergekit.model import (
+    AutoResolved,
+    BaseFindingKind,
+    ConflictKind,
+    HumanConflict,
+    RunStatus,
+    Skipped,
+    SkipReason,
+    TestRun,
+    WrongBase,
+)
+from mergekit.state.atomic import write_json
 
-STATE_VERSION = 1
-"""Bumped when the file format changes incompatibly."""
+STATE_VERSION = 2
+"""The format written; bumped when the file format changes."""
+READABLE_VERSIONS = (1, 2)
+"""The formats this version reads."""
 
 
 @dataclass
@@ -63,28 +81,186 @@ class RunState:
     """The `--test` command, if any."""
     skip_conflicting: bool = False
     """Skip branches that need a human instead of pausing."""
-    status: str = "running"
+    status: RunStatus = RunStatus.RUNNING
     """`running`, `conflict` or `test_failed`."""
     merged: list[str] = field(default_factory=list)
     """Branches merged so far, in order."""
-    skipped: list[dict[str, Any]] = field(default_factory=list)
-    """`{branch, reason, paths}` for branches left out."""
-    auto_resolved: list[dict[str, str]] = field(default_factory=list)
-    """`{branch, path, rule}` for every auto-resolved file."""
-    conflicts: list[dict[str, str]] = field(default_factory=list)
-    """`{branch, path, kind}` for files a human must settle (paused step and skipped branches)."""
+    skipped: list[Skipped] = field(default_factory=list)
+    """Branches left out, and why."""
+    auto_resolved: list[AutoResolved] = field(default_factory=list)
+    """Every auto-resolved file."""
+    conflicts: list[HumanConflict] = field(default_factory=list)
+    """Files a human must settle (paused step and skipped branches)."""
     worktree: str | None = None
     """The linked worktree mergekit made (hand-off and tests), if any."""
     paused: Paused | None = None
     """Where the run stopped, when it did."""
+    drop_failing: bool = False
+    """Leave out the culprit of a failing `--test` instead of stopping."""
+    base_findings: list[WrongBase] = field(default_factory=list)
+    """Branches built on the wrong base (`base_findings` of the report)."""
+    culprits: list[str] = field(default_factory=list)
+    """The smallest set of branches whose merge fails the test (after a test failure)."""
+    dropped: list[str] = field(default_factory=list)
+    """Branches left out by `--drop-failing`."""
+    test_runs: list[TestRun] = field(default_factory=list)
+    """The culprit search's test runs (branches, outcome, log file)."""
     version: int = STATE_VERSION
     """File format version."""
 
     @property
     def pending(self) -> list[str]:
         """Branches not merged or skipped yet, in order."""
-        done = set(self.merged) | {s["branch"] for s in self.skipped}
+        done = set(self.merged) | {s.branch for s in self.skipped}
         return [b for b in self.order if b not in done]
+
+
+def to_json(state: RunState) -> dict[str, Any]:
+    """The state as the JSON object of the current format."""
+    paused = state.paused
+    return {
+        "base": state.base,
+        "base_commit": state.base_commit,
+        "result_branch": state.result_branch,
+        "result_before": state.result_before,
+        "result_commit": state.result_commit,
+        "strategy": state.strategy,
+        "order": list(state.order),
+        "tips": dict(state.tips),
+        "test": state.test,
+        "skip_conflicting": state.skip_conflicting,
+        "status": str(state.status),
+        "merged": list(state.merged),
+        "skipped": [
+            _detailed({"branch": s.branch, "reason": str(s.reason), "paths": list(s.paths)}, s.detail)
+            for s in state.skipped
+        ],
+        "auto_resolved": [
+            {"branch": a.branch, "path": a.path, "rule": a.rule, "detail": a.detail}
+            for a in state.auto_resolved
+        ],
+        "conflicts": [
+            _detailed({"branch": c.branch, "path": c.path, "kind": str(c.kind)}, c.detail)
+            for c in state.conflicts
+        ],
+        "worktree": state.worktree,
+        "paused": None
+        if paused is None
+        else {
+            "branch": paused.branch,
+            "ours": paused.ours,
+            "theirs": paused.theirs,
+            "message": paused.message,
+            "conflicts": list(paused.conflicts),
+            "candidate": paused.candidate,
+        },
+        "drop_failing": state.drop_failing,
+        "base_findings": [
+            {
+                "branch": f.branch,
+                "kind": str(f.kind),
+                "detail": f.detail,
+                "files": list(f.files),
+                "fix": f.fix,
+                "onto": f.onto,
+                "rebased": f.rebased,
+            }
+            for f in state.base_findings
+        ],
+        "culprits": list(state.culprits),
+        "dropped": list(state.dropped),
+        "test_runs": [
+            {
+                "branches": list(r.branches),
+                "failed": r.failed,
+                "returncode": r.returncode,
+                "log": r.log,
+                "last_line": r.last_line,
+            }
+            for r in state.test_runs
+        ],
+        "version": STATE_VERSION,
+    }
+
+
+def _detailed(row: dict[str, Any], detail: str) -> dict[str, Any]:
+    """`row` with its `detail` when it has one (rows without keep the format of earlier files)."""
+    if detail:
+        row["detail"] = detail
+    return row
+
+
+def from_json(data: dict[str, Any]) -> RunState:
+    """A state from the JSON object of any readable format (KeyError/TypeError/ValueError when damaged)."""
+    paused = data.get("paused")
+    return RunState(
+        base=str(data["base"]),
+        base_commit=str(data["base_commit"]),
+        result_branch=str(data["result_branch"]),
+        result_before=data.get("result_before"),
+        result_commit=str(data["result_commit"]),
+        strategy=str(data.get("strategy", "merge")),
+        order=[str(b) for b in data["order"]],
+        tips={str(k): str(v) for k, v in data["tips"].items()},
+        test=data.get("test"),
+        skip_conflicting=bool(data.get("skip_conflicting", False)),
+        status=RunStatus.read(str(data.get("status", "running"))),
+        merged=[str(b) for b in data.get("merged", [])],
+        skipped=[
+            Skipped(
+                str(s["branch"]),
+                SkipReason(s["reason"]),
+                tuple(str(p) for p in s.get("paths", [])),
+                str(s.get("detail", "")),
+            )
+            for s in data.get("skipped", [])
+        ],
+        auto_resolved=[
+            AutoResolved(str(a["branch"]), str(a["path"]), str(a["rule"]), str(a.get("detail", "")))
+            for a in data.get("auto_resolved", [])
+        ],
+        conflicts=[_conflict(c) for c in data.get("conflicts", [])],
+        worktree=data.get("worktree"),
+        paused=Paused(**paused) if paused else None,
+        drop_failing=bool(data.get("drop_failing", False)),
+        base_findings=[_wrong_base(f) for f in data.get("base_findings", [])],
+        culprits=[str(b) for b in data.get("culprits", [])],
+        dropped=[str(b) for b in data.get("dropped", [])],
+        test_runs=[_test_run(r) for r in data.get("test_runs", [])],
+    )
+
+
+def _conflict(row: dict[str, Any]) -> HumanConflict:
+    try:
+        kind = ConflictKind(row["kind"])
+    except ValueError as exc:
+        raise ValueError(f"unknown conflict kind {row['kind']!r}") from exc
+    return HumanConflict(str(row["branch"]), str(row["path"]), kind, str(row.get("detail", "")))
+
+
+def _wrong_base(row: dict[str, Any]) -> WrongBase:
+    return WrongBase(
+        branch=str(row["branch"]),
+        kind=BaseFindingKind(row["kind"]),
+        detail=str(row["detail"]),
+        files=tuple(str(p) for p in row.get("files", [])),
+        fix=str(row.get("fix", "")),
+        onto=str(row.get("onto", "")),
+        rebased=bool(row.get("rebased", False)),
+    )
+
+
+def _test_run(row: dict[str, Any]) -> TestRun:
+    failed = row.get("failed")
+    code = row.get("returncode")
+    log = row.get("log")
+    return TestRun(
+        branches=tuple(str(b) for b in row["branches"]),
+        failed=None if failed is None else bool(failed),
+        returncode=None if code is None else int(code),
+        log=None if log is None else str(log),
+        last_line=str(row.get("last_line", "")),
+    )
 
 
 def state_dir(common_dir: Path) -> Path:
@@ -105,17 +281,17 @@ def load(common_dir: Path) -> RunState | None:
         return None
     except (OSError, ValueError) as exc:
         raise MergekitError(f"cannot read {path} ({exc}) — delete it to drop the run") from exc
-    if data.get("version") != STATE_VERSION:
+    if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
         raise MergekitError(f"{path} was written by another mergekit version — delete it to drop the run")
-    paused = data.pop("paused", None)
-    state = RunState(**data)
-    state.paused = Paused(**paused) if paused else None
-    return state
+    try:
+        return from_json(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise MergekitError(f"{path} is damaged ({exc}) — delete it to drop the run") from exc
 
 
 def save(common_dir: Path, state: RunState) -> None:
     """Write the state atomically."""
-    _write_json(_run_file(common_dir), asdict(state))
+    write_json(_run_file(common_dir), to_json(state))
 
 
 def create(common_dir: Path, state: RunState) -> None:
@@ -123,10 +299,9 @@ def create(common_dir: Path, state: RunState) -> None:
     path = _run_file(common_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        path.open("x").close()
     except FileExistsError as exc:
         raise MergekitError("another integration run is in progress — see `mergekit status`") from exc
-    os.close(fd)
     save(common_dir, state)
 
 
@@ -137,10 +312,9 @@ def clear(common_dir: Path) -> None:
 
 def remember_result(common_dir: Path, branch: str, commit: str) -> None:
     """Record that mergekit left `branch` at `commit`."""
-    path = state_dir(common_dir) / "results.json"
     results = known_results(common_dir)
     results[branch] = commit
-    _write_json(path, results)
+    write_json(state_dir(common_dir) / "results.json", results)
 
 
 def known_results(common_dir: Path) -> dict[str, str]:
@@ -151,18 +325,3 @@ def known_results(common_dir: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def _write_json(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

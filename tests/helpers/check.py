@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
-from mergekit.entry import main
+from tests.helpers.cli import run
+from tests.helpers.cli import run_json as cli_json
 from tests.helpers.gitrepo import GitRepo
 
 BASE_FILES: dict[str, str] = {
@@ -41,18 +41,12 @@ def build(repo: GitRepo) -> GitRepo:
     return repo
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; (exit code, stdout, stderr)."""
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+__all__ = ["branch", "build", "run", "run_json", "written"]
 
 
 def run_json(capsys: pytest.CaptureFixture[str], repo: GitRepo, *args: str) -> tuple[int, dict[str, Any]]:
     """`mergekit check ... --format json -C repo`: exit code and the parsed object."""
-    code, out, err = run(capsys, "check", *args, "--format", "json", "-C", str(repo.path))
-    assert code in (0, 1), err
-    return code, json.loads(out)
+    return cli_json(capsys, "check", *args, "--format", "json", "-C", str(repo.path))
 
 
 def written(repo: GitRepo) -> tuple[str, str, str]:

@@ -1,15 +1,17 @@
-"""Build real git repositories in temporary directories for tests, with hermetic git settings.
+"""Real git repositories in temporary directories for tests, with hermetic git settings.
 
-Every git call gets a fixed identity and dates, no system or global config, and an explicit
-`cwd` (tests never `chdir`).
+`GitRepo` is the scenario builder (`mergekit.scenarios.gitcli.ScenarioRepo`) with the test's own
+environment: every git call gets a temporary HOME, no system or global config, a fixed identity
+and fixed dates, and an explicit `cwd` (tests never `chdir`).
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from mergekit.scenarios.gitcli import ScenarioRepo
 
 FIXED_DATE = "2026-01-01T12:00:00+00:00"
 
@@ -35,11 +37,11 @@ def hermetic_env(home: Path) -> dict[str, str]:
     return env
 
 
-class GitRepo:
-    """A real repository on disk, driven through the git CLI."""
+class GitRepo(ScenarioRepo):
+    """A real repository on disk for one test, driven through the git CLI."""
 
     def __init__(self, path: Path, env: Mapping[str, str]) -> None:
-        self.path = path
+        super().__init__(path)
         self.env = dict(env)
 
     @classmethod
@@ -50,42 +52,22 @@ class GitRepo:
         repo.git("init", "-q", "-b", initial_branch)
         return repo
 
-    def git(self, *args: str, check: bool = True, cwd: Path | None = None) -> str:
-        """Run git in the repository (or `cwd`) and return its stdout."""
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=cwd or self.path,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if check and proc.returncode != 0:
-            raise AssertionError(f"git {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
-        return proc.stdout
+    def environment(self) -> dict[str, str]:
+        """The test's hermetic environment (fixed dates: commits differ by content, not by time)."""
+        return self.env
 
-    def write(self, files: Mapping[str, str | bytes], cwd: Path | None = None) -> None:
-        """Write files (relative paths) into the work tree."""
-        root = cwd or self.path
-        for rel, content in files.items():
-            p = root / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                p.write_bytes(content)
-            else:
-                p.write_text(content, encoding="utf-8")
-
-    def commit(self, message: str, files: Mapping[str, str | bytes] | None = None) -> str:
-        """Write `files`, stage everything and commit; return the new commit id."""
+    def commit(
+        self, message: str, files: Mapping[str, str | bytes] | None = None, remove: Iterable[str] = ()
+    ) -> str:
+        """Write `files`, delete `remove`, stage everything in the work tree and commit (even when
+        nothing changed); return the new commit id."""
         if files:
             self.write(files)
+        for path in remove:
+            (self.path / path).unlink()
         self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message)
         return self.rev("HEAD")
-
-    def rev(self, rev: str) -> str:
-        """The object id `rev` names."""
-        return self.git("rev-parse", rev).strip()
 
     def checkout(self, branch: str, create: bool = False, start: str | None = None) -> None:
         """Switch the main work tree to `branch` (creating it from `start` when asked)."""

@@ -1,1 +1,2 @@
-"""The integration run: start, continue, abort, status (and its dry run)."""
+"""The integration run, one module per use case: `run` (integrate, and its dry run), `resume`
+(continue), `abort`, `status`; `runner` is the state machine they share, `types` their values."""

@@ -1,375 +1,83 @@
-"""The integration run: plan → merge each branch in memory → resolve → commit → pause/continue/abort.
+"""The integration run's state machine: merge each branch → settle → commit → pause/continue → finish.
 
-Use cases, each a plain function returning a value (the CLI formats it): `integrate`,
-`continue_run`, `abort_run`, `run_status`, `plan_branches`. The user's checkout, index,
-HEAD and BASE are never touched: merges happen in memory, the result branch moves by
-compare-and-swap at the end of each successful step, and the only files written are in the
-run's own linked worktree (for a human hand-off or `--test`) and its state under the git dir.
+`Runner` moves a run (`mergekit.state.run.RunState`) forward one branch at a time and saves the
+state after every step, so a pause (conflicts, a failed `--test`) or a crash can be picked up
+by `continue`. Each step asks `mergekit.merging.Merger` what merging the branch gives, then
+either commits the result and moves the result branch by compare-and-swap, or lays the paused
+merge out in the run's own worktree for a human. Derived files (lockfiles) the merger handed to
+the project's tools are regenerated before the commit (`mergekit.app.integrate.derived`). In a
+dry run (in a scratch repository) it writes nothing and steps over branches that need a human,
+which is how `integrate --dry-run` and `plan` predict the outcome in order.
+
+When a person settles a hand-off, `continue` remembers the resolution (`mergekit.app.memory`);
+when `--test` fails, the culprit search (`mergekit.app.integrate.culprits`) names the branches
+that fail together and, with `--drop-failing`, leaves the culprit out and goes on.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from itertools import combinations
 from pathlib import Path
-from typing import Any, Literal
 
+from mergekit.app import memory as resolution_memory
+from mergekit.app.integrate.culprits import investigate_failure
+from mergekit.app.integrate.derived import regenerate
 from mergekit.app.integrate.testrun import run_test
-from mergekit.app.plan import survey
-from mergekit.collisions.finder import Collision, Finder
-from mergekit.engine import (
+from mergekit.app.integrate.types import RunReport
+from mergekit.app.progress import Progress, tick
+from mergekit.engine.repo import Repo
+from mergekit.engine.worktree import (
     PausedFile,
-    Repo,
     add_worktree,
     checkout_commit,
     inspect_worktree,
     materialize_merge,
-    merge_commits,
     merge_in_progress,
     merge_message,
-    open_repo,
     remove_worktree,
 )
-from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
-from mergekit.merging import clashes, settle
-from mergekit.plan import OrderMode, Plan, make_plan, select_branches
+from mergekit.errors import MergekitError
+from mergekit.merging import LINE_MERGE_RULE, Merger, derived_config
+from mergekit.model import AutoResolved, ConflictKind, HumanConflict, RunStatus, Skipped, SkipReason
+from mergekit.output.commit import describe, regenerated_message, step_message
+from mergekit.output.derived import failed_notes, stale_notes
 from mergekit.resolve import Labels
-from mergekit.resolve.profiles import profile_for
+from mergekit.resolve.markers import has_conflict
 from mergekit.state import run as run_state
 from mergekit.state.run import Paused, RunState
 
-Strategy = Literal["merge", "squash"]
-_HEADS = "refs/heads/"
-_MARKER = re.compile(rb"^(<{7}|>{7})( |$)", re.MULTILINE)
+HEADS = "refs/heads/"
+"""Where local branches live."""
+FINAL = "(final test)"
+"""The `paused.branch` of a run stopped by the test run after the last merge."""
 
 
-@dataclass(frozen=True)
-class IntegrateOptions:
-    """What the user asked `mergekit integrate` for."""
-
-    cwd: Path
-    """Any directory inside the repository."""
-    into: str
-    """BASE: the branch (or commit) to integrate into."""
-    branches: tuple[str, ...] = ()
-    """Names and globs; empty = the branches checked out in linked worktrees."""
-    result_branch: str = "integration"
-    """The branch built by the run."""
-    force: bool = False
-    """Overwrite an existing result branch that mergekit did not make."""
-    order: OrderMode = "auto"
-    """`auto` (planned) or `given` (argument order)."""
-    strategy: Strategy = "merge"
-    """Merge commits, or one squashed commit per branch."""
-    test: str | None = None
-    """A shell command run in the integration worktree after each merge and at the end."""
-    skip_conflicting: bool = False
-    """Leave out branches that need a human instead of pausing."""
-    dry_run: bool = False
-    """Plan and predict only; write nothing."""
-
-
-@dataclass
-class RunReport:
-    """The outcome of `integrate` or `continue` (the JSON object of the command contract)."""
-
-    status: str
-    """`done`, `conflict`, `test_failed` or `error`."""
-    result_branch: str
-    """The branch being built."""
-    base: str
-    """BASE as named by the user."""
-    order: list[str] = field(default_factory=list)
-    """All branch names in merge order."""
-    merged: list[str] = field(default_factory=list)
-    """Branches merged (or, in a dry run, that would merge)."""
-    pending: list[str] = field(default_factory=list)
-    """Branches not merged yet (the paused one first)."""
-    auto_resolved: list[dict[str, str]] = field(default_factory=list)
-    """`{branch, path, rule}` for each file the resolver settled."""
-    conflicts: list[dict[str, str]] = field(default_factory=list)
-    """`{branch, path, kind}` for each file a human must settle."""
-    skipped: list[dict[str, Any]] = field(default_factory=list)
-    """`{branch, reason, paths}` for branches left out."""
-    worktree: str | None = None
-    """The worktree where a human takes over (or the failed test ran), else None."""
-    result_commit: str | None = None
-    """Where the result branch points now (None in a dry run)."""
-    strategy: str = "merge"
-    """`merge` or `squash`."""
-    dry_run: bool = False
-    """True when nothing was written."""
-    failed_branch: str | None = None
-    """For `test_failed`: the branch whose merge broke the test."""
-    test_output: str | None = None
-    """For `test_failed`: the end of the test command's output."""
-    plan: Plan | None = None
-    """The plan the run followed (for reasons in the report)."""
-    notes: list[str] = field(default_factory=list)
-    """Extra lines for people (warnings, what to do next)."""
-
-    @property
-    def exit_code(self) -> int:
-        """0 when everything merged; 1 when a human is needed or a test failed."""
-        needs_human = self.status != "done" or any(s.get("reason") == "conflicts" for s in self.skipped)
-        return EXIT_NEEDS_HUMAN if needs_human else EXIT_OK
-
-    def to_json(self) -> dict[str, Any]:
-        """The contract's JSON object."""
-        return {
-            "status": self.status,
-            "order": self.order,
-            "merged": self.merged,
-            "pending": self.pending,
-            "auto_resolved": self.auto_resolved,
-            "conflicts": self.conflicts,
-            "worktree": self.worktree,
-            "result_branch": self.result_branch,
-            "result_commit": self.result_commit,
-            "skipped": self.skipped,
-            "base": self.base,
-            "strategy": self.strategy,
-            "dry_run": self.dry_run,
-            "failed_branch": self.failed_branch,
-            "test_output": self.test_output,
-            "notes": self.notes,
-        }
-
-
-@dataclass
-class AbortReport:
-    """What `abort` undid."""
-
-    result_branch: str
-    """The run's result branch."""
-    restored_to: str | None
-    """Where the result branch points now (None: deleted, as before the run)."""
-    removed_worktree: str | None
-    """The worktree removed, if any."""
-    notes: list[str] = field(default_factory=list)
-    """Anything left alone and why."""
-
-
-@dataclass
-class PlanReport:
-    """The answer of `mergekit plan`."""
-
-    base: str
-    """BASE as named by the user."""
-    base_commit: str
-    """The BASE commit."""
-    plan: Plan
-    """The order, reasons, matrix and dependencies."""
-    empty: list[str] = field(default_factory=list)
-    """Branches with nothing beyond BASE (they would be skipped)."""
-    predicted: list[dict[str, Any]] = field(default_factory=list)
-    """Per branch in order: `{branch, outcome, auto_resolved, conflicts}`; outcome is `clean`,
-    `auto_resolved`, `needs_human` or `already merged` (predicted in memory, in the plan's order)."""
-    collisions: list[Collision] = field(default_factory=list)
-    """Semantic collisions between pairs of branches (warnings)."""
-
-
-# -- use cases ------------------------------------------------------------------------------
-
-
-def plan_branches(
-    cwd: Path, patterns: tuple[str, ...], into: str, order: OrderMode = "auto", predict: bool = True
-) -> PlanReport:
-    """Plan the integration of `patterns` into `into` without writing anything.
-
-    With `predict`, also merge in memory in the planned order (which merges auto-resolve, which
-    need a human) and look for semantic collisions between the branches.
-    """
-    repo = open_repo(cwd)
-    base_commit = _resolve_base(repo, into)
-    tips = _branch_tips(repo, patterns, exclude=())
-    facts = survey(repo, base_commit, tips)
-    plan = make_plan(facts.branches, facts.ancestry, facts.pairs, order)
-    report = PlanReport(base=into, base_commit=base_commit, plan=plan, empty=facts.empty)
-    if predict:
-        report.predicted = _predict_order(repo, into, base_commit, plan.order, dict(tips))
-        report.collisions = _plan_collisions(repo, [(n, t) for n, t in tips if n in set(plan.order)])
-    return report
-
-
-def _predict_order(
-    repo: Repo, into: str, base_commit: str, order: list[str], tips: dict[str, str]
-) -> list[dict[str, Any]]:
-    """Merge the branches in `order` in a scratch repository, as a dry run of `integrate` would.
-
-    A branch that needs a human is left out of what follows (a real run pauses there, and the
-    human's resolution is not known in advance).
-    """
-    st = RunState(
-        base=into,
-        base_commit=base_commit,
-        result_branch="(plan)",
-        result_before=None,
-        result_commit=base_commit,
-        strategy="merge",
-        order=list(order),
-        tips=tips,
-    )
-    with repo.scratch() as scratch:
-        run = _Runner(scratch, st, dry_run=True).advance()
-    skipped = {s["branch"]: s for s in run.skipped}
-    predicted: list[dict[str, Any]] = []
-    for name in order:
-        autos = [{"path": a["path"], "rule": a["rule"]} for a in run.auto_resolved if a["branch"] == name]
-        human = [{"path": c["path"], "kind": c["kind"]} for c in run.conflicts if c["branch"] == name]
-        if human:
-            outcome = "needs_human"
-        elif name in skipped:
-            outcome = "already merged"
-        elif autos:
-            outcome = "auto_resolved"
-        else:
-            outcome = "clean"
-        predicted.append({"branch": name, "outcome": outcome, "auto_resolved": autos, "conflicts": human})
-    return predicted
-
-
-def _plan_collisions(repo: Repo, tips: list[tuple[str, str]]) -> list[Collision]:
-    """Semantic collisions between every pair of the planned branches."""
-    found: list[Collision] = []
-    with repo.scratch() as scratch:
-        finder = Finder(scratch)
-        for (a, a_tip), (b, b_tip) in combinations(tips, 2):
-            base = scratch.merge_base(a_tip, b_tip)
-            if base is not None:
-                found.extend(finder.between(a, a_tip, b, b_tip, base))
-    return found
-
-
-def integrate(opts: IntegrateOptions) -> RunReport:
-    """Start a run (or predict one with `dry_run`); returns where it ended."""
-    repo = open_repo(opts.cwd)
-    common = repo.common_dir
-    existing_run = run_state.load(common)
-    if existing_run is not None:
-        raise MergekitError(
-            f"an integration into {existing_run.result_branch} is {existing_run.status} "
-            "— finish it with `mergekit continue` or drop it with `mergekit abort`"
-        )
-    base_commit = _resolve_base(repo, opts.into)
-    result_ref = _check_result_branch(repo, opts, base_commit)
-    tips = _branch_tips(repo, opts.branches, exclude=(opts.result_branch,))
-    # with --order given nothing depends on the pairwise predictions: skip those merges
-    facts = survey(repo, base_commit, tips, predict=opts.order != "given")
-    plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
-    st = RunState(
-        base=opts.into,
-        base_commit=base_commit,
-        result_branch=opts.result_branch,
-        result_before=repo.ref_target(result_ref),
-        result_commit=base_commit,
-        strategy=opts.strategy,
-        order=plan.order + facts.empty,
-        tips=dict(tips),
-        test=opts.test,
-        skip_conflicting=opts.skip_conflicting,
-        skipped=[{"branch": b, "reason": "nothing beyond BASE", "paths": []} for b in facts.empty],
-    )
-    notes = list(plan.warnings)
-    if opts.dry_run:
-        with repo.scratch() as scratch:
-            report = _Runner(scratch, st, dry_run=True).advance()
-        if not opts.skip_conflicting and report.conflicts:
-            # predicted: these branches would stop the run for a human
-            report.status = "conflict"
-            report.skipped = [s for s in report.skipped if s["reason"] != "conflicts"]
-            done = set(report.merged) | {s["branch"] for s in report.skipped}
-            report.pending = [b for b in report.order if b not in done]
-        report.plan, report.result_commit = plan, None
-        report.notes = notes + report.notes
-        return report
-    run_state.create(common, st)
-    try:
-        if st.result_before != base_commit:
-            repo.update_ref(result_ref, base_commit, st.result_before, f"mergekit: start from {opts.into}")
-        run_state.save(common, st)
-        if opts.test:
-            _baseline_test(repo, st)
-    except BaseException:
-        _rollback_start(repo, st)
-        raise
-    report = _Runner(repo, st).advance()
-    report.plan = plan
-    report.notes = notes + report.notes
-    return report
-
-
-def continue_run(cwd: Path) -> RunReport:
-    """Go on after a human resolved (and `git add`ed) in the worktree, or fixed a failing test."""
-    repo = open_repo(cwd)
-    st = _load_run(repo, "continue")
-    return _Runner(repo, st).resume()
-
-
-def abort_run(cwd: Path) -> AbortReport:
-    """Drop the run: remove its worktree, put the result branch back where it was before the run."""
-    repo = open_repo(cwd)
-    st = _load_run(repo, "abort")
-    ref = _HEADS + st.result_branch
-    notes: list[str] = []
-    removed = None
-    if st.worktree is not None:
-        wt = Path(st.worktree)
-        if wt.exists() or _is_registered(repo, wt):
-            remove_worktree(repo, wt)
-            removed = st.worktree
-    current = repo.ref_target(ref)
-    if current == st.result_before:
-        pass
-    elif current != st.result_commit:
-        notes.append(f"{st.result_branch} was moved by someone else (now {current}); left it alone")
-    elif st.result_before is None:
-        repo.delete_ref(ref, current)
-    else:
-        repo.update_ref(ref, st.result_before, current, "mergekit: abort")
-    run_state.clear(repo.common_dir)
-    return AbortReport(
-        result_branch=st.result_branch,
-        restored_to=repo.ref_target(ref),
-        removed_worktree=removed,
-        notes=notes,
-    )
-
-
-def run_status(cwd: Path) -> RunReport | None:
-    """Where the run in progress stands (None when there is none)."""
-    repo = open_repo(cwd)
-    st = run_state.load(repo.common_dir)
-    if st is None:
-        return None
-    report = _report(st, status=_public_status(st.status))
-    if st.paused is not None and st.status == "conflict" and st.worktree and Path(st.worktree).is_dir():
-        unresolved = set(inspect_worktree(Path(st.worktree)).unmerged)
-        report.notes.append(
-            f"{len(unresolved)} of {len(st.paused.conflicts)} conflicted files still unmerged"
-            if unresolved
-            else "all conflicts staged — run `mergekit continue`"
-        )
-    return report
-
-
-# -- the runner -----------------------------------------------------------------------------
-
-
-class _Runner:
+class Runner:
     """Moves a run forward one branch at a time; persists the state after every step."""
 
-    def __init__(self, repo: Repo, st: RunState, dry_run: bool = False) -> None:
+    def __init__(
+        self,
+        repo: Repo,
+        st: RunState,
+        dry_run: bool = False,
+        merger: Merger | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         self.repo = repo
         self.st = st
         self.dry_run = dry_run
-        self.ref = _HEADS + st.result_branch
+        if merger is None:
+            merger = resolution_memory.merger_with_memory(repo, derived_config(repo, st.base_commit))
+        self.merger = merger
+        self.progress = progress
+        self.ref = HEADS + st.result_branch
         self.notes: list[str] = []
 
     def advance(self) -> RunReport:
         """Merge every pending branch, then run the final test and finish."""
         for branch in self.st.pending:
+            done = len(self.st.merged) + len(self.st.skipped)
+            tick(self.progress, done, len(self.st.order), f"merging {branch}")
             stopped = self._step(branch)
             if stopped is not None:
                 return stopped
@@ -378,9 +86,10 @@ class _Runner:
     def resume(self) -> RunReport:
         """Take over a paused step (or an interrupted run) and go on."""
         st = self.st
-        if st.status == "conflict" and st.paused is not None:
+        if st.status is RunStatus.CONFLICT and st.paused is not None:
             stopped = self._accept_resolution(st.paused)
-        elif st.status == "test_failed" and st.paused is not None:
+        elif st.status is RunStatus.TEST_FAILED and st.paused is not None:
+            st.culprits, st.test_runs = [], []  # they described the failure being fixed
             stopped = self._accept_fix(st.paused)
         else:
             stopped = None
@@ -394,40 +103,48 @@ class _Runner:
         st, repo = self.st, self.repo
         ours, theirs = st.result_commit, st.tips[branch]
         if repo.is_ancestor(theirs, ours):
-            st.skipped.append({"branch": branch, "reason": "already in the result", "paths": []})
+            st.skipped.append(Skipped(branch, SkipReason.ALREADY_IN_RESULT))
             self._save()
             return None
-        merge = merge_commits(repo, ours, theirs)
-        labels = Labels(ours=st.result_branch, base="base", theirs=branch)
-        settled = settle(merge.conflicts, labels)
-        clash = clashes(merge.changed_on_both_sides(lambda path: profile_for(path) is not None), labels)
-        settled.human.extend(clash.human)
-        settled.contents.update(clash.contents)
+        settled = self.merger.settle(ours, theirs, Labels(ours=st.result_branch, base="base", theirs=branch))
+        verdict = settled.prediction
+        self.notes.extend(stale_notes(verdict.regeneration))
+        tree: str | None = None
+        written: list[AutoResolved] = []
+        regenerated = ""
+        if verdict.regeneration.jobs and not self.dry_run and not (verdict.human and st.skip_conflicting):
+            done = regenerate(repo, settled)  # the lockfiles, by the project's own tools
+            tree, verdict = done.tree, done.prediction
+            written = [AutoResolved(branch, path, rule) for path, rule in done.written]
+            regenerated = regenerated_message(done.results)
+            self.notes.extend(failed_notes(done.results))
         auto = [
-            {"branch": branch, "path": p, "rule": r, "detail": settled.details.get(p, "")}
-            for p, r in settled.auto_resolved
-        ]
-        human = [{"branch": branch, "path": c.path, "kind": c.kind} for c in settled.human]
+            AutoResolved(branch, f.path, f.rule or LINE_MERGE_RULE, f.recalled or describe(f.hunks))
+            for f in verdict.auto_resolved
+        ] + written
+        human = [HumanConflict(branch, f.path, f.kind) for f in verdict.human]
         if human and (st.skip_conflicting or self.dry_run):
-            paths = [c["path"] for c in human]
-            st.skipped.append({"branch": branch, "reason": "conflicts", "paths": paths})
+            st.skipped.append(Skipped(branch, SkipReason.CONFLICTS, tuple(c.path for c in human)))
+            if not st.skip_conflicting:
+                # a dry run steps over the branch a real run would pause on, with these resolutions
+                st.auto_resolved.extend(auto)
             st.conflicts.extend(human)
             self._save()
             return None
-        message = self._message(branch, ours, theirs, settled.auto_resolved, settled.details)
+        message = self._message(branch, ours, theirs, auto) + regenerated
         if human:
-            partial = merge.write_tree(settled.resolutions, leftover="ours")
+            partial = tree or settled.merge.write_tree(verdict.resolutions, leftover="ours")
             wt = self._worktree(ours)
-            files = [PausedFile(c, settled.contents.get(c.path)) for c in settled.human]
+            files = [PausedFile(f.conflict, f.content) for f in verdict.human]
             materialize_merge(wt, ours, partial, files, theirs, message)
             st.auto_resolved.extend(auto)
-            st.status = "conflict"
-            st.paused = Paused(branch, ours, theirs, message, conflicts=[c["path"] for c in human])
+            st.status = RunStatus.CONFLICT
+            st.paused = Paused(branch, ours, theirs, message, conflicts=[c.path for c in human])
             st.conflicts.extend(human)
             self._save()
             self.notes.append(f"resolve the conflicts in {wt}, `git add` them, then run `mergekit continue`")
-            return self._report("conflict")
-        tree = merge.write_tree(settled.resolutions)
+            return self._report(RunStatus.CONFLICT)
+        tree = tree or settled.merge.write_tree(verdict.resolutions)
         commit = repo.create_commit(tree, self._parents(ours, theirs), message)
         st.auto_resolved.extend(auto)
         return self._commit_step(branch, ours, theirs, message, commit)
@@ -441,12 +158,14 @@ class _Runner:
             failed = self._test(commit, Paused(branch, ours, theirs, message, candidate=commit))
             if failed is not None:
                 return failed
+            if branch in st.dropped:  # --drop-failing left it out: the result branch stays
+                return None
         if not self.dry_run:
             self.repo.update_ref(self.ref, commit, ours, f"mergekit: merge {branch}")
         st.result_commit = commit
         st.merged.append(branch)
-        st.conflicts = [c for c in st.conflicts if c["branch"] != branch]
-        st.status, st.paused = "running", None
+        st.conflicts = [c for c in st.conflicts if c.branch != branch]
+        st.status, st.paused = RunStatus.RUNNING, None
         self._save()
         return None
 
@@ -455,12 +174,15 @@ class _Runner:
         assert st.test is not None
         wt = self._worktree(commit)
         checkout_commit(wt, commit)
+        tick(self.progress, len(st.merged), len(st.order), f"testing {paused.branch}")
         outcome = run_test(st.test, wt)
         if outcome.passed:
             return None
-        st.status, st.paused = "test_failed", paused
+        if self._culprits(paused, final):
+            return None
+        st.status, st.paused = RunStatus.TEST_FAILED, paused
         self._save()
-        report = self._report("test_failed")
+        report = self._report(RunStatus.TEST_FAILED)
         report.failed_branch = paused.branch
         report.test_output = outcome.output
         when = "at the end" if final else f"after merging {paused.branch}"
@@ -471,6 +193,50 @@ class _Runner:
         report.notes = self.notes
         return report
 
+    def _culprits(self, paused: Paused, final: bool) -> bool:
+        """Find which branches fail the test together; True when `--drop-failing` left one out."""
+        st, repo = self.st, self.repo
+        assert st.test is not None
+        merged = [(b, st.tips[b]) for b in st.merged] + ([] if final else [(paused.branch, paused.theirs)])
+        if not merged:
+            return False
+        work = run_state.state_dir(repo.common_dir)
+        verdict = investigate_failure(
+            self.merger,
+            st.base_commit,
+            merged,
+            st.test,
+            work / "worktrees" / (_slug(st.result_branch) + "-culprits"),
+            work / "test-runs" / _slug(st.result_branch),
+            step=not final,
+            drop_failing=st.drop_failing,
+            label=st.result_branch,
+            squash=st.strategy == "squash",
+        )
+        found = verdict.report
+        st.culprits, st.test_runs = found.culprits, found.runs
+        self.notes.append(found.summary)
+        if verdict.drop is None:
+            return False
+        dropped = verdict.drop
+        partners = [c for c in found.culprits if c != dropped]
+        why = f"together with {', '.join(partners)}" if partners else ""
+        st.skipped.append(Skipped(dropped, SkipReason.FAILS_TEST, tuple(found.shared_files), why))
+        st.dropped.append(dropped)
+        st.conflicts = [c for c in st.conflicts if c.branch != dropped]
+        st.auto_resolved = [a for a in st.auto_resolved if a.branch != dropped]
+        st.status, st.paused = RunStatus.RUNNING, None
+        if verdict.rebuilt is not None:
+            repo.update_ref(self.ref, verdict.rebuilt, st.result_commit, f"mergekit: drop {dropped}")
+            st.result_commit = verdict.rebuilt
+            st.merged.remove(dropped)
+        self.notes.append(
+            f"--drop-failing: left out {dropped} (fails the test{' ' + why if why else ''}); "
+            "the integration goes on without it"
+        )
+        self._save()
+        return True
+
     # resuming ------------------------------------------------------------------------------
 
     def _accept_resolution(self, paused: Paused) -> RunReport | None:
@@ -478,7 +244,7 @@ class _Runner:
         wt = Path(st.worktree or "")
         ws = inspect_worktree(wt)
         if ws.unmerged:
-            return self._unresolved(paused, list(ws.unmerged), "unmerged")
+            return self._unresolved(paused, list(ws.unmerged), ConflictKind.UNMERGED)
         if ws.head == paused.ours:
             if not merge_in_progress(wt):
                 raise MergekitError(
@@ -490,7 +256,7 @@ class _Runner:
             message = _clean_message(merge_message(wt) or paused.message)
             leftover = [p for p in paused.conflicts if _has_markers(repo, tree, p)]
             if leftover:
-                return self._unresolved(paused, leftover, "still has conflict markers")
+                return self._unresolved(paused, leftover, ConflictKind.MARKERS_LEFT)
             commit = repo.create_commit(tree, self._parents(paused.ours, paused.theirs), message)
         else:
             if not repo.is_ancestor(paused.ours, ws.head):
@@ -506,6 +272,9 @@ class _Runner:
                 commit = repo.create_commit(
                     tree, self._parents(paused.ours, paused.theirs), repo.commit_message(ws.head)
                 )
+        self.notes += resolution_memory.remember_handoff(
+            repo, paused.ours, paused.theirs, commit, paused.conflicts, st.result_branch, paused.branch
+        )
         return self._commit_step(paused.branch, paused.ours, paused.theirs, paused.message, commit)
 
     def _accept_fix(self, paused: Paused) -> RunReport | None:
@@ -521,22 +290,22 @@ class _Runner:
             raise MergekitError(
                 f"HEAD in {wt} no longer builds on tested {candidate[:12]} — reset it or `mergekit abort`"
             )
-        if paused.branch == _FINAL:
+        if paused.branch == FINAL:
             failed = self._test(ws.head, paused, final=True)
             if failed is not None:
                 return failed
             if ws.head != st.result_commit:
                 repo.update_ref(self.ref, ws.head, st.result_commit, "mergekit: fix after final test")
                 st.result_commit = ws.head
-            st.status, st.paused = "running", None
+            st.status, st.paused = RunStatus.RUNNING, None
             self._save()
             return None
         return self._commit_step(paused.branch, paused.ours, paused.theirs, paused.message, ws.head)
 
-    def _unresolved(self, paused: Paused, paths: list[str], why: str) -> RunReport:
-        report = self._report("conflict")
-        others = [c for c in report.conflicts if c["branch"] != paused.branch]
-        report.conflicts = others + [{"branch": paused.branch, "path": p, "kind": why} for p in paths]
+    def _unresolved(self, paused: Paused, paths: list[str], why: ConflictKind) -> RunReport:
+        report = self._report(RunStatus.CONFLICT)
+        others = [c for c in report.conflicts if c.branch != paused.branch]
+        report.conflicts = others + [HumanConflict(paused.branch, p, why) for p in paths]
         report.notes = [
             f"resolve and `git add` these files in {self.st.worktree}, then run `mergekit continue`"
         ]
@@ -547,14 +316,12 @@ class _Runner:
     def _finish(self) -> RunReport:
         st = self.st
         if st.test and not self.dry_run:
-            last = st.merged[-1] if st.merged else _FINAL
-            failed = self._test(
-                st.result_commit, Paused(_FINAL, st.result_commit, st.result_commit, ""), True
-            )
+            last = st.merged[-1] if st.merged else FINAL
+            failed = self._test(st.result_commit, Paused(FINAL, st.result_commit, st.result_commit, ""), True)
             if failed is not None:
-                failed.failed_branch = last if last != _FINAL else None
+                failed.failed_branch = last if last != FINAL else None
                 return failed
-        report = self._report("done")
+        report = self._report(RunStatus.TEST_FAILED if st.dropped else RunStatus.DONE)
         if not self.dry_run:
             if st.worktree is not None:
                 remove_worktree(self.repo, Path(st.worktree))
@@ -571,8 +338,8 @@ class _Runner:
         st = self.st
         if st.worktree is not None and Path(st.worktree).is_dir():
             return Path(st.worktree)
-        path = run_state.state_dir(self.repo.common_dir) / "worktrees" / _slug(st.result_branch)
-        if path.exists() or _is_registered(self.repo, path):
+        path = worktree_path(self.repo, st.result_branch)
+        if path.exists() or is_registered(self.repo, path):
             remove_worktree(self.repo, path)
         st.worktree = str(add_worktree(self.repo, path, commit))
         self._save()
@@ -581,34 +348,17 @@ class _Runner:
     def _parents(self, ours: str, theirs: str) -> list[str]:
         return [ours, theirs] if self.st.strategy == "merge" else [ours]
 
-    def _message(
-        self,
-        branch: str,
-        ours: str,
-        theirs: str,
-        auto: list[tuple[str, str]],
-        details: dict[str, str] | None = None,
-    ) -> str:
+    def _message(self, branch: str, ours: str, theirs: str, auto: list[AutoResolved]) -> str:
         st = self.st
-        if st.strategy == "squash":
-            lines = [f"Squash branch '{branch}' into {st.result_branch}", ""]
-            lines += [f"* {s}" for s in self.repo.commit_subjects(ours, theirs)]
-        else:
-            lines = [f"Merge branch '{branch}' into {st.result_branch}"]
-        if auto:
-            lines += ["", "mergekit auto-resolved:"]
-            for p, r in auto:
-                lines.append(f"  {p} ({r})")
-                for part in filter(None, (details or {}).get(p, "").split(" | ")):
-                    lines.append(f"    {part}")
-        return "\n".join(lines) + "\n"
+        subjects = self.repo.commit_subjects(ours, theirs) if st.strategy == "squash" else None
+        return step_message(branch, st.result_branch, subjects, auto)
 
     def _save(self) -> None:
         if not self.dry_run:
             run_state.save(self.repo.common_dir, self.st)
 
-    def _report(self, status: str) -> RunReport:
-        report = _report(self.st, status)
+    def _report(self, status: RunStatus) -> RunReport:
+        report = report_of(self.st, status)
         report.dry_run = self.dry_run
         report.notes = self.notes
         if self.dry_run:
@@ -616,10 +366,8 @@ class _Runner:
         return report
 
 
-_FINAL = "(final test)"
-
-
-def _report(st: RunState, status: str) -> RunReport:
+def report_of(st: RunState, status: RunStatus) -> RunReport:
+    """A report of where the run `st` stands, with `status`."""
     paused = st.paused
     return RunReport(
         status=status,
@@ -631,21 +379,19 @@ def _report(st: RunState, status: str) -> RunReport:
         auto_resolved=list(st.auto_resolved),
         conflicts=list(st.conflicts),
         skipped=list(st.skipped),
-        worktree=st.worktree if status in ("conflict", "test_failed") else None,
+        worktree=st.worktree if status in (RunStatus.CONFLICT, RunStatus.TEST_FAILED) else None,
         result_commit=st.result_commit,
         strategy=st.strategy,
-        failed_branch=paused.branch if paused is not None and st.status == "test_failed" else None,
+        failed_branch=paused.branch if paused is not None and st.status is RunStatus.TEST_FAILED else None,
+        base_findings=list(st.base_findings),
+        culprits=list(st.culprits),
+        dropped=list(st.dropped),
+        test_runs=list(st.test_runs),
     )
 
 
-def _public_status(internal: str) -> str:
-    return {"running": "running", "conflict": "conflict", "test_failed": "test_failed"}.get(internal, "error")
-
-
-# -- validation -----------------------------------------------------------------------------
-
-
-def _load_run(repo: Repo, verb: str) -> RunState:
+def load_run(repo: Repo, verb: str) -> RunState:
+    """The run in progress; a user error naming `verb` when there is none."""
     st = run_state.load(repo.common_dir)
     if st is None:
         raise MergekitError(
@@ -654,97 +400,13 @@ def _load_run(repo: Repo, verb: str) -> RunState:
     return st
 
 
-def _resolve_base(repo: Repo, into: str) -> str:
-    base = repo.resolve_commit(into)
-    if base is None:
-        raise MergekitError(f"BASE {into!r} not found — pass an existing branch, tag or commit to --into")
-    return base
+def worktree_path(repo: Repo, result_branch: str) -> Path:
+    """Where the run building `result_branch` keeps its worktree (under the git dir)."""
+    return run_state.state_dir(repo.common_dir) / "worktrees" / _slug(result_branch)
 
 
-def _branch_tips(repo: Repo, patterns: tuple[str, ...], exclude: tuple[str, ...]) -> list[tuple[str, str]]:
-    local, remote = repo.branch_names()
-    if patterns:
-        names = select_branches(patterns, local, remote)
-    else:
-        names = [
-            wt.branch[len(_HEADS) :]
-            for wt in repo.worktrees()
-            if not wt.is_main and wt.branch and wt.branch.startswith(_HEADS)
-        ]
-        names = [n for n in names if n not in exclude]
-        if not names:
-            raise MergekitError(
-                "no branches given and no linked worktree has a branch checked out — name the branches"
-            )
-    clash = [n for n in names if n in exclude]
-    if clash:
-        raise MergekitError(f"{clash[0]!r} is the result branch — it cannot also be integrated")
-    tips = []
-    for name in names:
-        tip = repo.resolve_commit(name)
-        if tip is None:
-            raise MergekitError(f"branch {name!r} has no commits — check the name")
-        tips.append((name, tip))
-    return tips
-
-
-def _check_result_branch(repo: Repo, opts: IntegrateOptions, base_commit: str) -> str:
-    name = opts.result_branch
-    if not repo.is_valid_branch_name(name):
-        raise MergekitError(f"{name!r} is not a valid branch name — choose another --branch")
-    ref = _HEADS + name
-    if repo.branch_ref(opts.into) == ref:
-        raise MergekitError(
-            f"--branch {name} is BASE itself — mergekit never moves BASE; choose another --branch"
-        )
-    for wt in repo.worktrees():
-        if wt.branch == ref:
-            raise MergekitError(
-                f"branch {name!r} is checked out in {wt.path} — switch that worktree to another branch "
-                "or choose another --branch"
-            )
-    existing = repo.ref_target(ref)
-    if existing is None or opts.force:
-        return ref
-    earlier = run_state.known_results(repo.common_dir).get(name)
-    if existing != earlier and not repo.is_ancestor(existing, base_commit):
-        raise MergekitError(
-            f"branch {name!r} already exists and was not made by mergekit — pass --force to rebuild it "
-            "from BASE, or choose another --branch"
-        )
-    return ref
-
-
-def _baseline_test(repo: Repo, st: RunState) -> None:
-    """Run the test on BASE first, so a failure after a merge really is that merge's fault."""
-    assert st.test is not None
-    path = run_state.state_dir(repo.common_dir) / "worktrees" / _slug(st.result_branch)
-    if path.exists() or _is_registered(repo, path):
-        remove_worktree(repo, path)
-    st.worktree = str(add_worktree(repo, path, st.base_commit))
-    run_state.save(repo.common_dir, st)
-    outcome = run_test(st.test, Path(st.worktree))
-    if not outcome.passed:
-        raise MergekitError(
-            f"`{st.test}` already fails on BASE {st.base} (exit {outcome.returncode}) — fix BASE or --test"
-        )
-
-
-def _rollback_start(repo: Repo, st: RunState) -> None:
-    """Undo the start of a run that failed before its first step."""
-    if st.worktree is not None:
-        remove_worktree(repo, Path(st.worktree))
-    ref = _HEADS + st.result_branch
-    current = repo.ref_target(ref)
-    if current == st.base_commit and current != st.result_before:
-        if st.result_before is None:
-            repo.delete_ref(ref, current)
-        else:
-            repo.update_ref(ref, st.result_before, current, "mergekit: roll back")
-    run_state.clear(repo.common_dir)
-
-
-def _is_registered(repo: Repo, path: Path) -> bool:
+def is_registered(repo: Repo, path: Path) -> bool:
+    """True when `path` is one of the repository's linked worktrees."""
     resolved = path.resolve()
     return any(wt.path.resolve() == resolved for wt in repo.worktrees() if not wt.is_main)
 
@@ -759,9 +421,6 @@ def _clean_message(message: str) -> str:
 
 
 def _has_markers(repo: Repo, tree: str, path: str) -> bool:
-    """True when the staged file still holds conflict markers (`<<<<<<< ` and `>>>>>>> ` lines)."""
+    """True when the staged file still holds conflict markers (an opening and a closing line)."""
     data = repo.read_tree_path(tree, path)
-    if data is None:
-        return False
-    found = {m.group(1)[:1] for m in _MARKER.finditer(data)}
-    return found == {b"<", b">"}
+    return data is not None and has_conflict(data)
