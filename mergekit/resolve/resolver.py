@@ -343,6 +343,15 @@ def _both_added(co: Found, ct: Found, base: Version) -> bool:
     return all(i.sig is not None for i in (*co.items, *ct.items))
 
 
+def _named_apart(o: Item, t: Item) -> bool:
+    """True when two entries are told apart by their signatures (two dependencies with different
+    coordinates, two functions with different names), not by an identity key of a mapping, whose
+    value may be one entry's variant (`uses: actions/checkout@v4`)."""
+    if o.sig is None or t.sig is None or o.sig == t.sig:
+        return False
+    return o.sig not in o.idents and t.sig not in t.idents
+
+
 def _empty_like(found: Found) -> Found:
     """A container with no children, standing for base where both sides added the container."""
     return Found(found.spec, found.node_type, found.head, -1, -1, (), b"", False, found.depth)
@@ -352,7 +361,8 @@ def _inner_pairs(
     hunk: Region, co: Found, ct: Found, align: Alignment, sides: tuple[bytes, bytes]
 ) -> tuple[int, int] | None:
     """(ours child, theirs child) when git's hunk lies inside one child of each (git saw both
-    sides add one entry and disagree inside it); None otherwise."""
+    sides add one entry and disagree inside it, unless their signatures tell them apart: see
+    `_named_apart`); None otherwise."""
     touched_o = align.touched(co, *hunk.ours)
     touched_t = align.touched(ct, *hunk.theirs)
     if len(touched_o) != 1 or len(touched_t) != 1:
@@ -442,7 +452,15 @@ def _merge_container(
             continue
         both = [(co.items[i], ct.items[j]) for i, j in inner if o0 <= i < o1 and t0 <= j < t1]
         split = next(
-            (o for o, t in both if o.key != t.key and _kept(o, merged.items) and _kept(t, merged.items)), None
+            (
+                o
+                for o, t in both
+                if o.key != t.key
+                and not _named_apart(o, t)
+                and _kept(o, merged.items)
+                and _kept(t, merged.items)
+            ),
+            None,
         )
         if split is not None:
             reason = f"both sides added {split.key[:60]!r} with different contents"

@@ -74,12 +74,20 @@ class Alignment:
         return self._both(cb, side)[0]
 
     def touched(self, found: Found, lo: int, hi: int) -> set[int]:
-        """Children whose slot meets the byte range [lo, hi] (slots are contiguous and in order)."""
+        """Children whose slot meets the byte range [lo, hi] (slots are contiguous and in order).
+
+        The blank lines that open a slot are not the child's own: a range that ends in them
+        (lines inserted after the previous child) does not touch it.
+        """
         ends = self.slot_ends(found)
         out = set()
         for n in range(bisect.bisect_left(ends, lo), len(found.items)):
-            if slot(found.items[n])[0] > hi:
+            item = found.items[n]
+            if slot(item)[0] > hi:
                 break
+            blank = len(item.lead) - len(item.lead.lstrip(b" \t\r\n"))
+            if item.lead and slot(item)[0] + blank > hi and n > 0:
+                continue
             out.add(n)
         return out
 
@@ -116,30 +124,40 @@ class Alignment:
         else:
             o_match, t_match = self.matched(cb, co), self.matched(cb, ct)
             soft = [i in o_match and i in t_match for i in range(n)]
-        widened: list[tuple[int, int]] = []
+        widened: list[Window] = []
         for w0, w1 in windows:
             while w0 > 0 and not soft[w0 - 1]:
                 w0 -= 1
             while w1 < n and not soft[w1]:
                 w1 += 1
-            if w0 > 0 and hard[w0 - 1]:
-                w0 -= 1  # an unchanged neighbour as context
-            if w1 < n and hard[w1]:
-                w1 += 1
-            widened.append((w0, w1))
-        out = []
-        for w0, w1 in join(widened):
+            # the children of ours and theirs between the anchors around [w0, w1)
             if w0 == 0:
                 o0 = t0 = 0
-            elif w0 < n and hard[w0]:
+            elif hard[w0] if w0 < w1 else False:
                 o0, t0 = o_same[w0], t_same[w0]
             else:
                 o0, t0 = o_match[w0 - 1] + 1, t_match[w0 - 1] + 1
             if w1 == n:
                 o1, t1 = len(co.items), len(ct.items)
-            elif hard[w1 - 1] and w1 - 1 >= w0:
+            elif w1 > w0 and hard[w1 - 1]:
                 o1, t1 = o_same[w1 - 1] + 1, t_same[w1 - 1] + 1
             else:
                 o1, t1 = o_match[w1], t_match[w1]
-            out.append(((w0, w1), (o0, max(o0, o1)), (t0, max(t0, t1))))
+            if w0 > 0 and hard[w0 - 1]:
+                w0, o0, t0 = w0 - 1, o_same[w0 - 1], t_same[w0 - 1]  # an unchanged neighbour as context
+            if w1 < n and hard[w1]:
+                w1, o1, t1 = w1 + 1, o_same[w1] + 1, t_same[w1] + 1
+            if w0 == 0:
+                o0 = t0 = 0  # a window at the container's start takes what the sides put before it
+            if w1 == n:
+                o1, t1 = len(co.items), len(ct.items)
+            widened.append(((w0, w1), (o0, max(o0, o1)), (t0, max(t0, t1))))
+        out: list[Window] = []
+        for window in sorted(widened):
+            (w0, w1), (o0, o1), (t0, t1) = window
+            if out and w0 <= out[-1][0][1]:
+                (p0, p1), (q0, q1), (r0, r1) = out[-1]
+                out[-1] = ((p0, max(p1, w1)), (min(q0, o0), max(q1, o1)), (min(r0, t0), max(r1, t1)))
+            else:
+                out.append(window)
         return out
