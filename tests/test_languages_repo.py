@@ -199,6 +199,8 @@ def test_every_shipped_profile_passes_the_repository_checks() -> None:
     """A copy of a shipped profile in `.mergekit/grammars/` is accepted as it is (one validator for
     both; a copy of `tsx` extends the shipped `typescript`)."""
     from mergekit.resolve.profiles import _texts, all_profiles, parse_profile
+    from mergekit.resolve.repository import node_kind_problems
 
     checked = [parse_profile(text, "copy.toml") for text in _texts().values()]
     assert [p.name for p in sorted(checked, key=lambda p: p.name)] == [p.name for p in all_profiles()]
+    assert {p.name: node_kind_problems(p) for p in checked} == {p.name: [] for p in checked}

@@ -76,7 +76,10 @@ def node_kind_problems(profile: Profile) -> list[str]:
                 f"{c.name}: {role} kind {n!r} is not in the grammar" for n in names if n not in kinds
             ]
         for alternative in c.signature:
-            for part in (p for path in alternative.split("+") for p in path.split(".")):
+            only, _, paths = alternative.rpartition(":")  # `kind:path` applies to that kind only
+            if only and only not in kinds:
+                problems.append(f"{c.name}: signature kind {only!r} is not in the grammar")
+            for part in (p for path in paths.split("+") for p in path.split(".")):
                 if not part.isdigit() and part not in field_names:
                     problems.append(f"{c.name}: signature field {part!r} is not in the grammar")
     return problems
