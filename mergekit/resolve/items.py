@@ -553,7 +553,7 @@ def enclosing(
     before = lo - (len(back) - len(back.rstrip())) - 1
     if lo == hi and 0 <= before < lo - 1:
         spans.append((before, before))
-    trimmed = lo + len(data[lo:hi].rstrip())
+    trimmed = lo + len(data[lo:hi].rstrip(b"\r\n"))
     if lo + skip < trimmed < hi:
         spans.append((lo + skip, trimmed))
     seen: dict[tuple[int, int, int], tuple[Node, int, tuple[str, ...]]] = {}
