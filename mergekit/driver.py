@@ -8,13 +8,18 @@ temporary files; the result is left in OURS, and the exit status says how it wen
 
 - 0: merged cleanly (OURS holds the result);
 - 1: conflicts left, with git's markers, in OURS;
-- 2: bad usage or an input that cannot be read — OURS is untouched. git counts any status from
-  1 to 128 as "conflicts", so a mistyped driver line is never mistaken for a clean merge; git
-  itself always hands the driver three readable files, so this status is for people running
-  `mergekit merge-file` by hand;
-- 129: an internal error — OURS is untouched. git ≥ 2.44 treats a status above 128 as a crashed
-  driver and fails the merge of that file; older git counts it as a conflict (OURS still holds
-  ours' version, the path stays unmerged), so a crash never looks like success either way.
+- 2: an input that cannot be read (or fewer than three files) — OURS is untouched;
+- 129: OURS could not be written at all — it is untouched. git ≥ 2.44 treats a status above 128
+  as a crashed driver and fails the merge of that file; older git counts it as a conflict.
+
+Whenever BASE, OURS and THEIRS can be read, no failure leaves OURS holding our side alone (git
+would then show the path as conflicted with no markers in it, and `git add` would drop their
+side): a mistyped driver line or an internal error writes git's own line merge, markers
+included, into OURS and exits 1, with one line on stderr saying why.
+
+Every option git fills in takes its value in the same word (`--path=%P`, see
+`mergekit.install`), so a path that begins with `-` is never read as an option; drivers
+installed with the older `--path %P` form are read the same way (`attach_values`).
 
 OURS is replaced atomically (a temporary file in the same directory, renamed over it, with
 OURS' permission bits), so it is either the old content or the full result, never half.
@@ -41,9 +46,9 @@ EXIT_CLEAN = 0
 EXIT_CONFLICTS = 1
 """Conflicts left in OURS, with markers."""
 EXIT_USAGE = 2
-"""Bad arguments or unreadable inputs; OURS untouched."""
+"""Unreadable inputs (or too few); OURS untouched."""
 EXIT_CRASH = 129
-"""Internal error; OURS untouched (git ≥ 2.44 reads > 128 as a crashed driver)."""
+"""OURS could not be written; it is untouched (git ≥ 2.44 reads > 128 as a crashed driver)."""
 
 UNEXPANDED = frozenset({"%O", "%A", "%B", "%L", "%P", "%S", "%X", "%Y"})
 """Placeholders an older git leaves as they are (%S, %X, %Y exist since git 2.44): treated as absent."""
@@ -60,9 +65,10 @@ The files come in the merge-driver order BASE OURS THEIRS (git's %O %A %B), whic
 `git merge-file`'s order (OURS BASE THEIRS); the -L labels keep `git merge-file`'s order.
 """
 _EPILOG = """\
-exit status: 0 clean, 1 conflicts left (with markers), 2 bad usage or unreadable input,
-129 internal error (OURS untouched; git >= 2.44 reports the driver as crashed).
-MERGEKIT=0 in the environment turns the structural union off (plain line merge).
+exit status: 0 clean, 1 conflicts left (with markers), 2 unreadable input (OURS untouched),
+129 OURS could not be written (untouched; git >= 2.44 reports the driver as crashed).
+When the three files can be read, bad options or an internal error give git's line merge
+(with markers) in OURS and exit 1. MERGEKIT=0 turns the structural union off.
 """
 
 
@@ -96,6 +102,7 @@ def _parser() -> _Parser:
     )
     p.add_argument(
         "-L",
+        "--label",
         dest="labels",
         metavar="LABEL",
         action="append",
@@ -154,9 +161,36 @@ def _given(value: str | None) -> str | None:
     return value
 
 
+_VALUE_OPTIONS = {"--path": "--path", "--marker-size": "--marker-size", "-L": "--label", "--label": "--label"}
+"""Options that take a value, and the long name their attached form (`--name=value`) uses."""
+
+
+def attach_values(args: list[str]) -> list[str]:
+    """`args` with each value-taking option joined to its value (`--path -rf.ts` → `--path=-rf.ts`).
+
+    git substitutes %P, %X, %S and %Y with whatever the path and labels are, so the value after
+    `--path` (as installs before `--path=%P` wrote it) or `-L` may begin with `-`; it is still
+    that option's value, never an option of its own.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            out.extend(args[i:])
+            break
+        if arg in _VALUE_OPTIONS and i + 1 < len(args):
+            out.append(f"{_VALUE_OPTIONS[arg]}={args[i + 1]}")
+            i += 2
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
 def parse_args(args: list[str]) -> DriverArgs:
     """Parse the command line; raise `_UsageError` on mistakes (argparse prints --help itself)."""
-    ns = _parser().parse_args(args)
+    ns = _parser().parse_args(attach_values(args))
     if len(ns.labels) > 3:
         raise _UsageError("at most three -L labels (ours, base, theirs)")
     path = _given(ns.path)
@@ -284,23 +318,106 @@ def run(opts: DriverArgs) -> int:
 def merge_file_main(args: list[str]) -> int:
     """`mergekit merge-file ARGS`: parse, merge, write OURS; return 0, 1, 2 or 129 (see module doc)."""
     parser_help = "--help" in args or "-h" in args
+    opts: DriverArgs | None = None
     try:
         opts = parse_args(args)
         return run(opts)
     except _UsageError as exc:
-        sys.stderr.write(f"usage: {_PROG} [options] BASE OURS THEIRS\n{_PROG}: error: {exc}\n")
-        return EXIT_USAGE
+        return _fall_back(args, opts, f"error: {exc}", usage=True)
     except SystemExit as exc:  # argparse after --help
         code = exc.code
         return int(code) if isinstance(code, int) else (0 if parser_help else EXIT_USAGE)
     except KeyboardInterrupt:
         sys.stderr.write(f"{_PROG}: interrupted; OURS left as it was\n")
         return EXIT_CRASH
-    except Exception as exc:  # a crash must never look like success
+    except Exception as exc:  # a crash must never look like success, nor lose their side
         import traceback
 
         traceback.print_exc(file=sys.stderr)
-        sys.stderr.write(
-            f"{_PROG}: internal error, OURS left as it was (this is a bug, please report it): {exc!r}\n"
-        )
+        return _fall_back(args, opts, f"internal error (this is a bug, please report it): {exc!r}")
+
+
+# --- the safe failure mode ------------------------------------------------------------------------
+
+
+def _fall_back(args: list[str], opts: DriverArgs | None, why: str, usage: bool = False) -> int:
+    """After a failure: git's own line merge (markers included) into OURS, exit 1.
+
+    Only when BASE, OURS and THEIRS can all be read; otherwise OURS stays as it was (exit 2
+    for a usage problem, 129 for a crash), and so it does when OURS cannot be written.
+    """
+    if usage:
+        sys.stderr.write(f"usage: {_PROG} [options] BASE OURS THEIRS\n")
+    sys.stderr.write(f"{_PROG}: {why}\n")
+    files = _input_files(args, opts)
+    data = [_read_or_none(p) for p in files] if files is not None else []
+    if files is None or any(d is None for d in data):
+        sys.stderr.write(f"{_PROG}: OURS left as it was\n")
+        return EXIT_USAGE if usage else EXIT_CRASH
+    base, ours, theirs = (d or b"" for d in data)
+    labels = opts.labels if opts is not None else (str(files[1]), str(files[0]), str(files[2]))
+    marker_size = opts.marker_size if opts is not None else 7
+    style = (opts.style if opts is not None else None) or configured_style()
+    merged = _git_line_merge(files, labels, marker_size, style)
+    if merged is None:
+        merged = whole_file_conflict(base, ours, theirs, labels, marker_size, style)
+    try:
+        if opts is not None and opts.stdout:
+            sys.stdout.buffer.write(merged)
+            sys.stdout.flush()
+        else:
+            write_atomically(files[1], merged)
+    except OSError as exc:
+        sys.stderr.write(f"{_PROG}: cannot write OURS ({exc.strerror or exc}); OURS left as it was\n")
         return EXIT_CRASH
+    sys.stderr.write(f"{_PROG}: wrote git's line merge (with conflict markers) into OURS instead\n")
+    return EXIT_CONFLICTS
+
+
+def _input_files(args: list[str], opts: DriverArgs | None) -> tuple[Path, Path, Path] | None:
+    """BASE, OURS, THEIRS: as parsed, else the last three arguments when they name files."""
+    if opts is not None:
+        return opts.base, opts.ours, opts.theirs
+    tail = [a for a in args[-3:] if a != "--"]
+    if len(args) < 3 or len(tail) != 3 or not all(Path(a).is_file() for a in tail):
+        return None
+    return Path(tail[0]), Path(tail[1]), Path(tail[2])
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _git_line_merge(
+    files: tuple[Path, Path, Path], labels: tuple[str, str, str], marker_size: int, style: str
+) -> bytes | None:
+    """`git merge-file -p` of the three files (git's output exactly), None when git cannot run."""
+    base, ours, theirs = files
+    cmd = ["git", "merge-file", "-p", f"--marker-size={marker_size}"]
+    if style in ("diff3", "zdiff3"):
+        cmd.append(f"--{style}")
+    cmd += ["-L", labels[0], "-L", labels[1], "-L", labels[2], "--", str(ours), str(base), str(theirs)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, check=False)
+    except OSError:
+        return None
+    # git merge-file exits with the number of conflicts (0-127), negative (255) on errors
+    return proc.stdout if 0 <= proc.returncode <= 127 else None
+
+
+def whole_file_conflict(
+    base: bytes, ours: bytes, theirs: bytes, labels: tuple[str, str, str], marker_size: int, style: str
+) -> bytes:
+    """One conflict spanning the whole file, in git's marker format (when git itself cannot run)."""
+
+    def block(data: bytes) -> bytes:
+        return data if not data or data.endswith(b"\n") else data + b"\n"
+
+    out = b"<" * marker_size + b" " + labels[0].encode("utf-8", "surrogateescape") + b"\n" + block(ours)
+    if style in ("diff3", "zdiff3"):
+        out += b"|" * marker_size + b" " + labels[1].encode("utf-8", "surrogateescape") + b"\n" + block(base)
+    out += b"=" * marker_size + b"\n" + block(theirs)
+    return out + b">" * marker_size + b" " + labels[2].encode("utf-8", "surrogateescape") + b"\n"

@@ -39,7 +39,7 @@ def test_install_registers_driver_and_every_glob(repo: GitRepo, capsys: pytest.C
     assert code == 0 and "Installed" in out
     driver = repo.git("config", "--get", "merge.mergekit.driver").strip()
     assert driver.endswith(" " + DRIVER_ARGS)
-    assert "%O %A %B" in driver and "--path %P" in driver and "--marker-size %L" in driver
+    assert "%O %A %B" in driver and "--path=%P" in driver and "--marker-size=%L" in driver
     assert repo.git("config", "--get", "merge.mergekit.name").strip()
     text = (repo.path / ".gitattributes").read_text()
     lines = text.splitlines()
