@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from mergekit.collisions import Collision, Finder
-from mergekit.engine import Conflict, ConflictKind, Repo, merge_commits, open_repo
+from mergekit.engine import Conflict, ConflictKind, Repo, ShallowHistory, merge_commits, open_repo
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
 from mergekit.plan import is_glob, select_branches
 from mergekit.resolve import Labels
@@ -176,10 +176,9 @@ def check_branches(opts: CheckOptions) -> CheckReport:
         )
     tips = select_revisions(repo, opts.branches)
     report = CheckReport(base=opts.into, base_commit=base_commit, branches=tips, strict=opts.strict)
-    shallow = (repo.common_dir / "shallow").is_file()
     with repo.scratch() as scratch:
         finder = Finder(scratch) if opts.collisions else None
-        checker = _PairChecker(scratch, finder, shallow)
+        checker = _PairChecker(scratch, finder)
         for name, tip in tips:
             report.pairs.append(checker.check(opts.into, base_commit, name, tip, with_base=True))
         for (a, a_tip), (b, b_tip) in combinations(tips, 2):
@@ -229,10 +228,9 @@ def select_revisions(repo: Repo, patterns: Sequence[str]) -> list[tuple[str, str
 class _PairChecker:
     """Checks pairs in a scratch repository; collisions through a shared, caching finder."""
 
-    def __init__(self, repo: Repo, finder: Finder | None, shallow: bool) -> None:
+    def __init__(self, repo: Repo, finder: Finder | None) -> None:
         self.repo = repo
         self.finder = finder
-        self.shallow = shallow
 
     def check(
         self, ours: str, ours_tip: str, theirs: str, theirs_tip: str, with_base: bool = False
@@ -240,14 +238,11 @@ class _PairChecker:
         """Predict merging `theirs` into `ours`."""
         started = time.perf_counter()
         repo = self.repo
-        base = repo.merge_base(ours_tip, theirs_tip)
+        try:
+            base = repo.merge_base(ours_tip, theirs_tip)
+        except ShallowHistory:
+            raise ShallowHistory(ours, theirs) from None
         if base is None:
-            if self.shallow:
-                raise MergekitError(
-                    f"{ours} and {theirs} have no merge base in this shallow clone — fetch more history "
-                    "(`git fetch --deepen=200`, or `git fetch --unshallow`; in GitHub Actions set "
-                    "`fetch-depth: 0` on actions/checkout)"
-                )
             raise MergekitError(
                 f"{ours} and {theirs} share no history — they cannot be merged; check the names"
             )

@@ -20,6 +20,7 @@ from mergekit.collisions import Collision, Finder
 from mergekit.engine import (
     PausedFile,
     Repo,
+    ShallowHistory,
     add_worktree,
     checkout_commit,
     inspect_worktree,
@@ -184,6 +185,7 @@ def plan_branches(
     repo = open_repo(cwd)
     base_commit = _resolve_base(repo, into)
     tips = _branch_tips(repo, patterns, exclude=())
+    _require_history(repo, into, base_commit, tips)
     facts = survey(repo, base_commit, tips)
     plan = make_plan(facts.branches, facts.ancestry, facts.pairs, order)
     report = PlanReport(base=into, base_commit=base_commit, plan=plan, empty=facts.empty)
@@ -255,6 +257,7 @@ def integrate(opts: IntegrateOptions) -> RunReport:
     base_commit = _resolve_base(repo, opts.into)
     result_ref = _check_result_branch(repo, opts, base_commit)
     tips = _branch_tips(repo, opts.branches, exclude=(opts.result_branch,))
+    _require_history(repo, opts.into, base_commit, tips)
     # with --order given nothing depends on the pairwise predictions: skip those merges
     facts = survey(repo, base_commit, tips, predict=opts.order != "given")
     plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
@@ -686,6 +689,17 @@ def _branch_tips(repo: Repo, patterns: tuple[str, ...], exclude: tuple[str, ...]
             raise MergekitError(f"branch {name!r} has no commits — check the name")
         tips.append((name, tip))
     return tips
+
+
+def _require_history(repo: Repo, into: str, base_commit: str, tips: list[tuple[str, str]]) -> None:
+    """In a shallow clone, refuse a branch whose merge base with BASE was cut off (says what to fetch)."""
+    if not repo.is_shallow:
+        return
+    for name, tip in tips:
+        try:
+            repo.merge_base(base_commit, tip)
+        except ShallowHistory:
+            raise ShallowHistory(into, name) from None
 
 
 def _check_result_branch(repo: Repo, opts: IntegrateOptions, base_commit: str) -> str:

@@ -45,6 +45,8 @@ def summary_lines(report: ReplayReport, by: tuple[str, ...] = ("category",)) -> 
         )
     if report.missing_parents:
         lines.append(f"{report.missing_parents} merges skipped: a parent is missing (partial clone)")
+    if report.missing_base:
+        lines.append(f"{report.missing_base} merges skipped: their merge base is cut off (shallow clone)")
     if report.shallow:
         lines.append("warning: shallow clone: older merges are missing (run `git fetch --unshallow`)")
     if not report.results:

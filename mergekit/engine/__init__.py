@@ -13,7 +13,7 @@ Public surface (plain values in, plain values out; ids are hex strings):
 from __future__ import annotations
 
 from mergekit.engine.merge import TreeMerge, merge_commits, merge_trees
-from mergekit.engine.repo import RefMoved, Repo, open_repo
+from mergekit.engine.repo import RefMoved, Repo, ShallowHistory, open_repo
 from mergekit.engine.types import Conflict, ConflictKind, Side, WorktreeInfo, WorktreeState
 from mergekit.engine.worktree import (
     PausedFile,
@@ -32,6 +32,7 @@ __all__ = [
     "PausedFile",
     "RefMoved",
     "Repo",
+    "ShallowHistory",
     "Side",
     "TreeMerge",
     "WorktreeInfo",

@@ -46,6 +46,22 @@ class RefMoved(MergekitError):
     """A compare-and-swap ref update found the ref somewhere other than expected."""
 
 
+FETCH_MORE = (
+    "fetch more history (`git fetch --unshallow`, or `git fetch --deepen=200`; in GitHub Actions "
+    "set `fetch-depth: 0` on actions/checkout)"
+)
+"""What to do about a merge base a shallow clone cut off."""
+
+
+class ShallowHistory(MergekitError):
+    """Two commits have no merge base in a shallow clone: their history is cut, not unrelated."""
+
+    def __init__(self, ours: str, theirs: str) -> None:
+        super().__init__(f"{ours} and {theirs} have no merge base in this shallow clone — {FETCH_MORE}")
+        self.ours = ours
+        self.theirs = theirs
+
+
 class Repo:
     """A repository, seen through plain values."""
 
@@ -160,9 +176,21 @@ class Repo:
             return True
         return bool(self._raw.descendant_of(descendant, ancestor))
 
+    @property
+    def is_shallow(self) -> bool:
+        """True in a shallow clone (history is cut off at the commits listed in `shallow`)."""
+        return bool(self._raw.is_shallow)
+
     def merge_base(self, ours: str, theirs: str) -> str | None:
-        """The best common ancestor of two commits, None when they share no history."""
+        """The best common ancestor of two commits, None when they share no history.
+
+        In a shallow clone "no merge base found" means the history between them was cut off,
+        not that they are unrelated: that raises `ShallowHistory` (merging against an empty
+        base would bring back every file either side deleted).
+        """
         base = self._raw.merge_base(ours, theirs)
+        if base is None and self.is_shallow:
+            raise ShallowHistory(ours[:12], theirs[:12])
         return str(base) if base is not None else None
 
     def commit_tree(self, commit: str) -> str:
