@@ -39,7 +39,22 @@ def open_repo(path: str | os.PathLike[str]) -> Repo:
     found = pygit2.discover_repository(str(start))
     if found is None:
         raise MergekitError(f"{start} is not a git repository — run mergekit inside a repository")
-    return Repo(pygit2.Repository(found))
+    try:
+        raw = pygit2.Repository(found)
+    except pygit2.GitError as exc:
+        raise _open_error(Path(found), exc) from exc
+    return Repo(raw)
+
+
+def _open_error(git_dir: Path, exc: pygit2.GitError) -> MergekitError:
+    """Why libgit2 cannot open `git_dir`, as one line that says what to do."""
+    if "object format" in str(exc):
+        return MergekitError(
+            f"{git_dir} uses SHA-256 object ids, which mergekit cannot read yet (libgit2 "
+            f"{pygit2.LIBGIT2_VERSION} reads SHA-1 repositories only) — use plain git here; the merge "
+            "driver (`mergekit install`) works in SHA-256 repositories"
+        )
+    return MergekitError(f"cannot open the repository at {git_dir} ({exc}) — check it with `git fsck`")
 
 
 class RefMoved(MergekitError):
