@@ -105,12 +105,117 @@ def load(common_dir: Path) -> RunState | None:
         return None
     except (OSError, ValueError) as exc:
         raise MergekitError(f"cannot read {path} ({exc}) — delete it to drop the run") from exc
-    if data.get("version") != STATE_VERSION:
+    if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
         raise MergekitError(f"{path} was written by another mergekit version — delete it to drop the run")
+    problem = _shape_problem(data)
+    if problem is not None:
+        raise MergekitError(f"{path} is damaged ({problem}) — delete it to drop the run")
     paused = data.pop("paused", None)
     state = RunState(**data)
-    state.paused = Paused(**paused) if paused else None
+    state.paused = Paused(**paused) if paused is not None else None
     return state
+
+
+STATUSES = ("running", "conflict", "test_failed")
+"""The values `RunState.status` may hold."""
+
+_STR, _OPT_STR, _INT, _BOOL = "str", "str or null", "int", "bool"
+_STRS, _TIPS, _ROWS, _PAUSED = "list of str", "object of str", "list of objects", "object or null"
+_STATE_FIELDS: dict[str, str] = {
+    "base": _STR,
+    "base_commit": _STR,
+    "result_branch": _STR,
+    "result_before": _OPT_STR,
+    "result_commit": _STR,
+    "strategy": _STR,
+    "order": _STRS,
+    "tips": _TIPS,
+    "test": _OPT_STR,
+    "skip_conflicting": _BOOL,
+    "status": _STR,
+    "merged": _STRS,
+    "skipped": _ROWS,
+    "auto_resolved": _ROWS,
+    "conflicts": _ROWS,
+    "worktree": _OPT_STR,
+    "paused": _PAUSED,
+    "version": _INT,
+}
+"""Every key of run.json and the shape its value must have."""
+_REQUIRED = (
+    "base",
+    "base_commit",
+    "result_branch",
+    "result_before",
+    "result_commit",
+    "strategy",
+    "order",
+    "tips",
+)
+_PAUSED_FIELDS: dict[str, str] = {
+    "branch": _STR,
+    "ours": _STR,
+    "theirs": _STR,
+    "message": _STR,
+    "conflicts": _STRS,
+    "candidate": _OPT_STR,
+}
+_ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "skipped": ("branch",),
+    "auto_resolved": ("branch", "path", "rule"),
+    "conflicts": ("branch", "path"),
+}
+"""Keys every row of these lists must carry (as strings)."""
+
+
+def _fits(value: Any, shape: str) -> bool:
+    if shape == _STR:
+        return isinstance(value, str)
+    if shape == _OPT_STR:
+        return value is None or isinstance(value, str)
+    if shape == _INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if shape == _BOOL:
+        return isinstance(value, bool)
+    if shape == _STRS:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if shape == _TIPS:
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    if shape == _ROWS:
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    return value is None or isinstance(value, dict)  # _PAUSED
+
+
+def _fields_problem(
+    data: dict[str, Any], fields: dict[str, str], required: tuple[str, ...], where: str
+) -> str | None:
+    for key in data:
+        if key not in fields:
+            return f"unknown key {where}{key!r}"
+    for key in required:
+        if key not in data:
+            return f"no {where}{key!r}"
+    for key, value in data.items():
+        if not _fits(value, fields[key]):
+            return f"{where}{key!r} is not a {fields[key]}"
+    return None
+
+
+def _shape_problem(data: dict[str, Any]) -> str | None:
+    """What is wrong with the shape of a run.json object, None when it can be loaded."""
+    problem = _fields_problem(data, _STATE_FIELDS, _REQUIRED, "")
+    if problem is not None:
+        return problem
+    if data.get("status", "running") not in STATUSES:
+        return f"unknown status {data['status']!r}"
+    for key, needed in _ROW_KEYS.items():
+        for row in data.get(key, []):
+            if any(not isinstance(row.get(k), str) for k in needed):
+                return f"a {key!r} row without {', '.join(needed)}"
+    paused = data.get("paused")
+    if paused is not None:
+        return _fields_problem(paused, _PAUSED_FIELDS, ("branch", "ours", "theirs", "message"), "paused.")
+    return None
 
 
 def save(common_dir: Path, state: RunState) -> None:
