@@ -422,7 +422,7 @@ class _Runner:
             partial = merge.write_tree(settled.resolutions, leftover="ours")
             wt = self._worktree(ours)
             files = [PausedFile(c, settled.contents.get(c.path)) for c in settled.human]
-            materialize_merge(wt, ours, partial, files, theirs, message)
+            materialize_merge(wt, ours, partial, files, theirs, message, (st.result_branch, branch))
             st.auto_resolved.extend(auto)
             st.status = "conflict"
             st.paused = Paused(branch, ours, theirs, message, conflicts=[c["path"] for c in human])
