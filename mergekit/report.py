@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,14 @@ from mergekit.collisions import Collision
 from mergekit.integrate import AbortReport, PlanReport, RunReport
 from mergekit.plan import Plan
 
+_UNDECODED = re.compile("[\udc80-\udcff]")
+"""A byte of a name that is not UTF-8, as Python and pygit2 hand it out (a surrogate escape)."""
+
 
 def emit_json(data: dict[str, Any]) -> None:
-    """Print one JSON object on stdout."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """Print one JSON object on stdout (a byte that is not UTF-8 appears as its `\\udcXX` escape)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    click.echo(_UNDECODED.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def emit_text(lines: list[str]) -> None:

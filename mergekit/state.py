@@ -100,7 +100,7 @@ def load(common_dir: Path) -> RunState | None:
     """The run in progress, None when there is none."""
     path = _run_file(common_dir)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
@@ -252,7 +252,7 @@ def known_results(common_dir: Path) -> dict[str, str]:
     """Result branch → the commit mergekit last left it at."""
     path = state_dir(common_dir) / "results.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
     except (OSError, ValueError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
@@ -262,7 +262,8 @@ def _write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        # paths that are not UTF-8 (surrogate escapes) are written as their bytes and read back so
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:
             json.dump(data, fh, indent=2, ensure_ascii=False)
             fh.write("\n")
             fh.flush()

@@ -13,6 +13,7 @@ Results are written as git stores them (no smudge filter or end-of-line conversi
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass, field, replace
@@ -182,7 +183,7 @@ def marker_sizes(root: Path, paths: list[str]) -> dict[str, int]:
         "-z",
         "--stdin",
         "conflict-marker-size",
-        stdin=b"\0".join(p.encode() for p in paths) + b"\0",
+        stdin=b"\0".join(os.fsencode(p) for p in paths) + b"\0",
     )
     fields = out.split(b"\0")
     for i in range(0, len(fields) - 2, 3):

@@ -7,6 +7,7 @@ thin: they parse, call one function that returns values, format them, and map to
 from __future__ import annotations
 
 import importlib
+import io
 import sys
 
 import click
@@ -65,6 +66,10 @@ def main() -> None:
 
 def run_cli(args: list[str]) -> int:
     """Run the click group on `args`; return the exit code (2 for user errors, 3 for bugs)."""
+    for stream in (sys.stdout, sys.stderr):
+        # git names files with bytes; one that is not UTF-8 is printed as those bytes, as git does
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="surrogateescape")
     try:
         rv = main.main(args=args, prog_name="mergekit", standalone_mode=False)
     except MergekitError as exc:

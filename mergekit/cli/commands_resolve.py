@@ -10,6 +10,7 @@ text or one JSON object, and return the exit code. None of them needs pygit2.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,9 @@ from mergekit.resolve.types import HunkReport
 
 
 def _echo_json(data: dict[str, Any]) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    # a path byte that is not UTF-8 (a surrogate escape) goes out as its `\udcXX` escape: valid JSON
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    click.echo(re.sub("[\udc80-\udcff]", lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 _CWD_HELP = "Run as if started in this directory (anywhere inside the repository)."

@@ -217,8 +217,8 @@ class Repo:
         return [str(p) for p in self._commit(commit).parent_ids]
 
     def commit_message(self, commit: str) -> str:
-        """The full message of a commit."""
-        return str(self._commit(commit).message)
+        """The full message of a commit (bytes that are not UTF-8 kept as surrogate escapes)."""
+        return bytes(self._commit(commit).raw_message).decode("utf-8", "surrogateescape")
 
     def commit_subjects(self, base: str, tip: str) -> list[str]:
         """Subjects of the commits reachable from `tip` but not from `base`, oldest first."""
@@ -285,7 +285,9 @@ class Repo:
         """Write a commit (no ref moves) with the configured identity; return its id."""
         author = self._signature("AUTHOR")
         committer = self._signature("COMMITTER")
-        oid = self._raw.create_commit(None, author, committer, message, pygit2.Oid(hex=tree), parents)
+        # a message may name paths that are not UTF-8 (surrogate escapes): git keeps their bytes
+        raw = message.encode("utf-8", "surrogateescape")
+        oid = self._raw.create_commit(None, author, committer, raw, pygit2.Oid(hex=tree), parents)
         return str(oid)
 
     def _signature(self, role: str) -> pygit2.Signature:

@@ -99,7 +99,8 @@ def materialize_merge(
         _git(["update-index", "-z", "--index-info"], cwd=path, stdin=data)
     gitdir = worktree_git_dir(path)
     (gitdir / "MERGE_HEAD").write_text(theirs + "\n", encoding="utf-8")
-    (gitdir / "MERGE_MSG").write_text(message if message.endswith("\n") else message + "\n", encoding="utf-8")
+    text = message if message.endswith("\n") else message + "\n"
+    (gitdir / "MERGE_MSG").write_bytes(text.encode("utf-8", "surrogateescape"))  # paths may not be UTF-8
     (gitdir / "MERGE_MODE").write_text("no-ff", encoding="utf-8")
 
 
@@ -276,7 +277,7 @@ def merge_message(path: Path) -> str | None:
     """The MERGE_MSG a human may have edited in the worktree, None when absent."""
     msg = worktree_git_dir(path) / "MERGE_MSG"
     try:
-        return msg.read_text(encoding="utf-8")
+        return msg.read_bytes().decode("utf-8", "surrogateescape")
     except OSError:
         return None
 
