@@ -23,7 +23,16 @@ from pathlib import Path
 from typing import Literal
 
 from mergekit.collisions import Collision, Finder
-from mergekit.engine import Conflict, ConflictKind, Repo, ShallowHistory, merge_commits, open_repo
+from mergekit.engine import (
+    Conflict,
+    ConflictKind,
+    InvalidEntry,
+    Repo,
+    ShallowHistory,
+    first_invalid_path,
+    merge_commits,
+    open_repo,
+)
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
 from mergekit.plan import is_glob, select_branches
 from mergekit.resolve import Labels
@@ -176,6 +185,13 @@ def check_branches(opts: CheckOptions) -> CheckReport:
         )
     tips = select_revisions(repo, opts.branches)
     report = CheckReport(base=opts.into, base_commit=base_commit, branches=tips, strict=opts.strict)
+    for name, tip in tips:
+        try:
+            bad = first_invalid_path(repo.footprint(base_commit, tip))
+        except ShallowHistory:
+            raise ShallowHistory(opts.into, name) from None
+        if bad is not None:
+            raise InvalidEntry(name, bad)
     with repo.scratch() as scratch:
         finder = Finder(scratch) if opts.collisions else None
         checker = _PairChecker(scratch, finder)

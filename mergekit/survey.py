@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from mergekit.engine import Repo, merge_commits
+from mergekit.engine import InvalidEntry, Repo, first_invalid_path, merge_commits
 from mergekit.plan import BranchFacts, PairPrediction
 from mergekit.resolve import Labels
 from mergekit.settle import settle
@@ -46,6 +46,10 @@ def survey(repo: Repo, base: str, tips: Sequence[tuple[str, str]], predict: bool
         if repo.is_ancestor(b_tip, a_tip):
             result.ancestry.add((b, a))
     footprints = {name: repo.footprint(base, tip) for name, tip in live}
+    for name, _ in live:
+        bad = first_invalid_path(footprints[name])
+        if bad is not None:
+            raise InvalidEntry(name, bad)
     with repo.scratch() as scratch:
         for name, tip in live:
             human = frozenset(_predict(scratch, base, tip, "BASE", name)[1]) if predict else frozenset()

@@ -13,7 +13,14 @@ Public surface (plain values in, plain values out; ids are hex strings):
 from __future__ import annotations
 
 from mergekit.engine.merge import TreeMerge, merge_commits, merge_trees
-from mergekit.engine.repo import RefMoved, Repo, ShallowHistory, open_repo
+from mergekit.engine.repo import (
+    InvalidEntry,
+    RefMoved,
+    Repo,
+    ShallowHistory,
+    first_invalid_path,
+    open_repo,
+)
 from mergekit.engine.types import Conflict, ConflictKind, Side, WorktreeInfo, WorktreeState
 from mergekit.engine.worktree import (
     PausedFile,
@@ -29,6 +36,7 @@ from mergekit.engine.worktree import (
 __all__ = [
     "Conflict",
     "ConflictKind",
+    "InvalidEntry",
     "PausedFile",
     "RefMoved",
     "Repo",
@@ -39,6 +47,7 @@ __all__ = [
     "WorktreeState",
     "add_worktree",
     "checkout_commit",
+    "first_invalid_path",
     "inspect_worktree",
     "materialize_merge",
     "merge_commits",

@@ -31,6 +31,30 @@ _LOCAL = "refs/heads/"
 _REMOTE = "refs/remotes/"
 
 
+_DOT_GIT = re.compile(r"(\.git[. ]*|git~1)", re.IGNORECASE)
+"""`.git` in any case, also as Windows spells it (`.git.`, `.git `, `GIT~1`)."""
+
+
+def invalid_path(path: str) -> bool:
+    """True for a path git refuses in a work tree: an empty, `.` or `..` part, or a `.git` part."""
+    return any(part in ("", ".", "..") or _DOT_GIT.fullmatch(part) for part in path.split("/"))
+
+
+def first_invalid_path(paths: Iterable[str]) -> str | None:
+    """The first (sorted) of `paths` that git refuses, None when all are fine."""
+    return next((p for p in sorted(paths) if invalid_path(p)), None)
+
+
+class InvalidEntry(MergekitError):
+    """A branch's tree holds a path git refuses to check out (hostile or damaged history)."""
+
+    def __init__(self, branch: str, path: str) -> None:
+        super().__init__(
+            f"branch {branch!r} holds {path!r}, a path git refuses to check out — rewrite its commits "
+            "without that entry, or leave the branch out"
+        )
+
+
 def open_repo(path: str | os.PathLike[str]) -> Repo:
     """Open the repository containing `path` (any directory inside a repository or linked worktree)."""
     start = Path(path).resolve()
