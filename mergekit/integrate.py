@@ -317,11 +317,7 @@ def abort_run(cwd: Path) -> AbortReport:
     ref = _HEADS + st.result_branch
     notes: list[str] = []
     removed = None
-    if st.worktree is not None:
-        wt = Path(st.worktree)
-        if wt.exists() or _is_registered(repo, wt):
-            remove_worktree(repo, wt)
-            removed = st.worktree
+    # the branch first: when another git process holds its lock, nothing else has changed yet
     current = repo.ref_target(ref)
     if current == st.result_before:
         pass
@@ -331,6 +327,11 @@ def abort_run(cwd: Path) -> AbortReport:
         repo.delete_ref(ref, current)
     else:
         repo.update_ref(ref, st.result_before, current, "mergekit: abort")
+    if st.worktree is not None:
+        wt = Path(st.worktree)
+        if wt.exists() or _is_registered(repo, wt):
+            remove_worktree(repo, wt)
+            removed = st.worktree
     run_state.clear(repo.common_dir)
     return AbortReport(
         result_branch=st.result_branch,

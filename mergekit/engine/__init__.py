@@ -15,6 +15,7 @@ from __future__ import annotations
 from mergekit.engine.merge import TreeMerge, merge_commits, merge_trees
 from mergekit.engine.repo import (
     InvalidEntry,
+    RefLocked,
     RefMoved,
     Repo,
     ShallowHistory,
@@ -38,6 +39,7 @@ __all__ = [
     "ConflictKind",
     "InvalidEntry",
     "PausedFile",
+    "RefLocked",
     "RefMoved",
     "Repo",
     "ShallowHistory",

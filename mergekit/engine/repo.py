@@ -85,6 +85,24 @@ class RefMoved(MergekitError):
     """A compare-and-swap ref update found the ref somewhere other than expected."""
 
 
+class RefLocked(MergekitError):
+    """Another git process holds the lock of a ref (or of packed-refs) mergekit must write."""
+
+
+_LOCK_FAILURE = re.compile(r"failed to lock file '([^']+)'")
+
+
+def _ref_write_error(refname: str, exc: Exception) -> MergekitError:
+    """What a failed ref write means for the user: a held lock (retry), or a moved ref."""
+    held = _LOCK_FAILURE.search(str(exc))
+    if held is not None:
+        return RefLocked(
+            f"another git process holds {held.group(1)}; retry when it has finished "
+            "(if no git process is running, delete that file)"
+        )
+    return RefMoved(f"{refname} moved while mergekit was working — run again")
+
+
 FETCH_MORE = (
     "fetch more history (`git fetch --unshallow`, or `git fetch --deepen=200`; in GitHub Actions "
     "set `fetch-depth: 0` on actions/checkout)"
@@ -350,21 +368,26 @@ class Repo:
                 self._raw.create_reference_direct(refname, pygit2.Oid(hex=new), False, message=message)
             except (ValueError, pygit2.AlreadyExistsError) as exc:
                 raise RefMoved(f"{refname} appeared while mergekit was working — run again") from exc
+            except OSError as exc:  # libgit2 reports a held lock as an OSError
+                raise _ref_write_error(refname, exc) from exc
             return
         ref = self._raw.references[refname]
         if str(ref.target) != expected:  # the compare; libgit2 swaps against this loaded value
             raise RefMoved(f"{refname} moved while mergekit was working — run again")
         try:
             ref.set_target(new, message)
-        except pygit2.GitError as exc:
-            raise RefMoved(f"{refname} moved while mergekit was working — run again") from exc
+        except (OSError, pygit2.GitError) as exc:
+            raise _ref_write_error(refname, exc) from exc
 
     def delete_ref(self, refname: str, expected: str) -> None:
         """Delete `refname` only if it currently points at `expected`."""
         current = self.ref_target(refname)
         if current != expected:
             raise RefMoved(f"{refname} moved (expected {expected}, found {current or 'no ref'}); left alone")
-        self._raw.references.delete(refname)
+        try:
+            self._raw.references.delete(refname)
+        except (OSError, pygit2.GitError) as exc:
+            raise _ref_write_error(refname, exc) from exc
 
     # -- worktrees ---------------------------------------------------------------------------
 
