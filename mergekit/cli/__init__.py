@@ -64,6 +64,15 @@ def main() -> None:
     """
 
 
+def _one_line(exc: click.UsageError) -> str:
+    """click's usage error as one line that says where to read more (not its usage block)."""
+    message = " ".join(exc.format_message().split())
+    if len(message) > 1 and message[0].isupper() and message[1].islower():
+        message = message[0].lower() + message[1:]
+    command = exc.ctx.command_path if exc.ctx is not None else "mergekit"
+    return f"{message.rstrip('.')} — see `{command} --help`"
+
+
 def run_cli(args: list[str]) -> int:
     """Run the click group on `args`; return the exit code (2 for user errors, 3 for bugs)."""
     for stream in (sys.stdout, sys.stderr):
@@ -78,8 +87,11 @@ def run_cli(args: list[str]) -> int:
     except click.exceptions.Abort:
         click.echo("mergekit: aborted", err=True)
         return EXIT_USAGE
+    except click.UsageError as exc:
+        click.echo(f"mergekit: error: {_one_line(exc)}", err=True)
+        return EXIT_USAGE
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"mergekit: error: {' '.join(exc.format_message().split())}", err=True)
         return EXIT_USAGE
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
