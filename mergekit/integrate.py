@@ -10,6 +10,7 @@ run's own linked worktree (for a human hand-off or `--test`) and its state under
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -42,7 +43,9 @@ from mergekit.testrun import run_test
 
 Strategy = Literal["merge", "squash"]
 _HEADS = "refs/heads/"
-_MARKER = re.compile(rb"^(<{7}|>{7})( |$)", re.MULTILINE)
+_MARKER = re.compile(rb"^(?:(?:<{7}|>{7}|\|{7})(?:[ \t][^\r\n]*)?|={7}[ \t]*)\r?$", re.MULTILINE)
+"""A conflict-marker line as git writes (and `git diff --check` finds) them: `<<<<<<<`, `|||||||`,
+`=======` or `>>>>>>>`, exactly seven, alone or followed by a space and a label."""
 
 
 @dataclass(frozen=True)
@@ -492,7 +495,7 @@ class _Runner:
             assert ws.index_tree is not None
             tree = ws.index_tree
             message = _clean_message(merge_message(wt) or paused.message)
-            leftover = [p for p in paused.conflicts if _has_markers(repo, tree, p)]
+            leftover = [p for p in paused.conflicts if _has_markers(repo, tree, p, paused)]
             if leftover:
                 return self._unresolved(paused, leftover, "still has conflict markers")
             commit = repo.create_commit(tree, self._parents(paused.ours, paused.theirs), message)
@@ -773,10 +776,27 @@ def _clean_message(message: str) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def _has_markers(repo: Repo, tree: str, path: str) -> bool:
-    """True when the staged file still holds conflict markers (`<<<<<<< ` and `>>>>>>> ` lines)."""
+def _has_markers(repo: Repo, tree: str, path: str, paused: Paused) -> bool:
+    """True when the staged file holds a conflict-marker line the merged versions did not hold.
+
+    Any one marker line blocks (an opening without its closing too); a line such as a Markdown
+    heading's `=======` underline that base, ours or theirs already had is content.
+    """
     data = repo.read_tree_path(tree, path)
     if data is None:
         return False
-    found = {m.group(1)[:1] for m in _MARKER.finditer(data)}
-    return found == {b"<", b">"}
+    staged = _marker_lines(data)
+    if not staged:
+        return False
+    known: Counter[bytes] = Counter()
+    base = repo.merge_base(paused.ours, paused.theirs)
+    for commit in (base, paused.ours, paused.theirs):
+        version = repo.read_path(commit, path) if commit is not None else None
+        if version is not None:
+            known |= _marker_lines(version)
+    return bool(staged - known)
+
+
+def _marker_lines(data: bytes) -> Counter[bytes]:
+    """Each conflict-marker line in `data` (without its line ending), with how often it occurs."""
+    return Counter(m.group().rstrip(b"\r") for m in _MARKER.finditer(data))
