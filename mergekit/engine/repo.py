@@ -22,6 +22,7 @@ import pygit2
 from mergekit.engine.fastmerge import changed_paths as tree_changes
 from mergekit.engine.types import WorktreeInfo
 from mergekit.errors import MergekitError
+from mergekit.scratch import process_dir
 
 # Merging writes many blobs and trees whose validity we already know; libgit2's extra
 # existence checks on object creation only cost time.
@@ -159,7 +160,7 @@ class Repo:
     @contextmanager
     def scratch(self) -> Iterator[Repo]:
         """A second view of this repository whose object writes go to a throw-away directory."""
-        tmp = tempfile.mkdtemp(prefix="mergekit-scratch-")
+        tmp = tempfile.mkdtemp(prefix="scratch-", dir=process_dir())
         try:
             raw = pygit2.Repository(self._raw.path)
             raw.odb.add_backend(pygit2.OdbBackendLoose(tmp, 1, False), 1_000_000)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mergekit.errors import MergekitError
 from mergekit.resolve.types import Labels, LineMergeResult
+from mergekit.scratch import process_dir
 
 STYLES = ("merge", "diff3", "zdiff3")
 
@@ -51,7 +52,7 @@ def line_merge(
             return LineMergeResult(merged=merged, conflicts=0)
         opening = re.compile(rb"^" + b"<" * marker_size + rb"( |$)", re.M)
         return LineMergeResult(merged=merged, conflicts=max(1, len(opening.findall(merged))))
-    with tempfile.TemporaryDirectory(prefix="mergekit-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="merge-file-", dir=process_dir()) as tmp:
         paths = []
         for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
             p = Path(tmp) / name
