@@ -6,6 +6,7 @@ thin: they parse, call one function that returns values, format them, and map to
 
 from __future__ import annotations
 
+import codecs
 import importlib
 import io
 import sys
@@ -64,6 +65,27 @@ def main() -> None:
     """
 
 
+_OCTAL = "mergekit-octal"
+"""The output error handler: a byte of a name that is not UTF-8 printed as git quotes it (`\\351`)."""
+
+
+def _octal_escape(exc: UnicodeError) -> tuple[str, int]:
+    """git names files with bytes; Python hands the undecodable ones out as surrogate escapes.
+
+    Printed as git's own quoting writes them (`caf\\351.txt`), output stays valid UTF-8 for
+    whatever reads it; any other unencodable character raises as before.
+    """
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    chunk = exc.object[exc.start : exc.end]
+    if not all("\udc80" <= c <= "\udcff" for c in chunk):
+        raise exc
+    return "".join(f"\\{ord(c) - 0xDC00:03o}" for c in chunk), exc.end
+
+
+codecs.register_error(_OCTAL, _octal_escape)
+
+
 def _one_line(exc: click.UsageError) -> str:
     """click's usage error as one line that says where to read more (not its usage block)."""
     message = " ".join(exc.format_message().split())
@@ -76,9 +98,8 @@ def _one_line(exc: click.UsageError) -> str:
 def run_cli(args: list[str]) -> int:
     """Run the click group on `args`; return the exit code (2 for user errors, 3 for bugs)."""
     for stream in (sys.stdout, sys.stderr):
-        # git names files with bytes; one that is not UTF-8 is printed as those bytes, as git does
         if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="surrogateescape")
+            stream.reconfigure(errors=_OCTAL)
     try:
         rv = main.main(args=args, prog_name="mergekit", standalone_mode=False)
     except MergekitError as exc:
