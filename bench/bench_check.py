@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from genrepo import generate
 
-from mergekit.check import CheckOptions, check_branches
+from mergekit.app.check import CheckOptions, check_branches
 
 
 def _time_check(repo: Path, branches: list[str], repeat: int) -> dict[str, object]:

@@ -50,9 +50,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(clone: Path, branches: list[str]) -> int:
     started = time.perf_counter()
+    import mergekit.app.integrate.run as run_mod
+    import mergekit.app.integrate.runner as runner_mod
+    import mergekit.app.integrate.types as types_mod
     import mergekit.engine.repo as repo_mod
-    import mergekit.integrate as integrate_mod
-    import mergekit.survey as survey_mod
+    import mergekit.merging as merging_mod
 
     imported = time.perf_counter() - started
     spent: dict[str, float] = collections.defaultdict(float)
@@ -72,20 +74,18 @@ def _run(clone: Path, branches: list[str]) -> int:
 
         setattr(owner, name, timed)
 
-    wrap(integrate_mod, "survey", "plan predictions (survey), in all")
-    wrap(survey_mod, "merge_commits", "  engine merges in the survey")
-    wrap(survey_mod, "settle", "  resolver in the survey")
-    wrap(integrate_mod, "merge_commits", "engine merges of the steps")
-    wrap(integrate_mod, "settle", "resolver in the steps")
-    wrap(integrate_mod, "clashes", "duplicate-key check in the steps")
+    wrap(run_mod, "survey", "plan predictions (survey), in all")
+    wrap(merging_mod.Merger, "settle", "merges judged (survey and steps), in all")
+    wrap(merging_mod, "merge_commits", "  engine merges")
+    wrap(merging_mod, "resolve_file", "  resolver (conflicts and duplicate-key checks)")
     wrap(repo_mod.Repo, "changed_paths", "changed-path walks (footprints, clash candidates)")
     wrap(repo_mod.Repo, "create_commit", "commit writes")
-    wrap(integrate_mod._Runner, "_save", "state saves")
-    options = integrate_mod.IntegrateOptions(
+    wrap(runner_mod.Runner, "_save", "state saves")
+    options = types_mod.IntegrateOptions(
         cwd=clone, into="main", branches=tuple(branches), result_branch="bench/breakdown", order="given"
     )
     began = time.perf_counter()
-    report = integrate_mod.integrate(options)
+    report = run_mod.integrate(options)
     total = time.perf_counter() - began
     print(f"{len(branches)} branches: status {report.status}; imports {imported * 1000:.0f} ms; ", end="")
     print(f"integrate() {total * 1000:.0f} ms")

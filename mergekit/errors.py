@@ -1,7 +1,9 @@
 """The one exception type for problems the user can fix, and the exit codes every command uses.
 
-Conflicts are values (see `mergekit.resolve` and `mergekit.integrate`), never exceptions:
-an exception here means the input was wrong and nothing was changed.
+Conflicts are values (see `mergekit.model` and `mergekit.merging`), never exceptions: an
+exception here means the input was wrong and nothing was changed. `merge-file` (the git merge
+driver) speaks git's driver protocol with the same numbers: 0 clean, 1 conflicts left, 2 bad
+usage, and 129 for a crash.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ EXIT_USAGE = 2
 """Bad input or usage; a one-line message on stderr, nothing changed."""
 EXIT_BUG = 3
 """An unexpected error inside mergekit (a bug); never mistaken for success."""
+EXIT_INTERRUPTED = 130
+"""Interrupted (Ctrl-C), as shells report a SIGINT."""
 EXIT_DRIVER_CRASH = 129
 """What `merge-file` exits with on an internal error: git treats > 128 as a driver crash."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gitrepo import GitRepo, hermetic_env
+from tests.helpers.gitrepo import GitRepo, hermetic_env
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 
 from bench.genrepo import BARREL, CHANGELOG, REGISTRY, SHARED_FILES, GeneratedRepo, generate, main
 from bench.peers import merge_tree_chain, sequential_merge
+from tests.helpers.gitmerge import merge_tree
 
 
 def git(repo: Path, env: dict[str, str], *args: str) -> str:
@@ -57,16 +58,9 @@ def test_generated_repository_structure(tiny: GeneratedRepo, git_env: dict[str, 
 
 def test_every_pair_conflicts_only_in_the_shared_files(tiny: GeneratedRepo, git_env: dict[str, str]) -> None:
     for ours, theirs in itertools.combinations(tiny.branches, 2):
-        proc = subprocess.run(
-            ["git", "merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs],
-            cwd=tiny.path,
-            env=git_env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert proc.returncode == 1
-        conflicted = set(proc.stdout.splitlines()[1:])
+        code, out = merge_tree(tiny.path, git_env, ours, theirs, "--name-only", "--no-messages")
+        assert code == 1
+        conflicted = set(out.splitlines()[1:])
         assert {BARREL, REGISTRY, CHANGELOG} <= conflicted <= set(SHARED_FILES)
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from mergekit.check import CheckOptions, check_branches
-from tests.check_helpers import build, run, run_json, written
-from tests.gitrepo import GitRepo
+from mergekit.app.check import CheckOptions, check_branches
+from tests.helpers.check import build, run, run_json, written
+from tests.helpers.gitrepo import GitRepo
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.check_helpers import build, run, run_json, written
-from tests.gitrepo import GitRepo
+from tests.helpers.check import build, run, run_json, written
+from tests.helpers.gitrepo import GitRepo
 
 
 @pytest.fixture

@@ -3,15 +3,14 @@ JSON, and every bad input of the contract (one line on stderr, exit 2, nothing c
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mergekit.entry import main
-from tests.gitrepo import GitRepo
-from tests.integrate_helpers import CONFIG, UserSnapshot, build_features, written_state
+from tests.helpers.cli import run, run_json
+from tests.helpers.gitrepo import GitRepo
+from tests.helpers.integrate import CONFIG, UserSnapshot, build_features, written_state
 
 CONTRACT_KEYS = {
     "status",
@@ -26,22 +25,15 @@ CONTRACT_KEYS = {
 }
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
-    code, out, _ = _run(capsys, *args, "--json")
-    return code, json.loads(out)  # exactly one object, nothing else on stdout
+    return run_json(capsys, *args, "--json")
 
 
 def _assert_refused(capsys: pytest.CaptureFixture[str], repo: GitRepo, args: list[str], message: str) -> None:
     """Exit 2, one line on stderr containing `message`, nothing written, the user untouched."""
     user = UserSnapshot.take(repo)
     before = written_state(repo)
-    code, out, err = _run(capsys, *args)
+    code, out, err = run(capsys, *args)
     assert code == 2, (out, err)
     assert err.count("\n") == 1 and message in err and err.startswith("mergekit: error:")
     assert written_state(repo) == before
@@ -74,7 +66,7 @@ def test_integrate_json_conflict_then_status_continue_abort(
     assert code == 0 and status["status"] == "conflict" and status["worktree"] == data["worktree"]
     code, again = _json(capsys, "continue", *c)
     assert code == 1 and again["conflicts"][0]["path"] == CONFIG
-    code, text, _ = _run(capsys, "status", *c)
+    code, text, _ = run(capsys, "status", *c)
     assert code == 0 and "still unmerged" in text and "Pending: feature/gamma" in text
     code, aborted = _json(capsys, "abort", *c)
     assert code == 0 and aborted["status"] == "aborted" and aborted["result_commit"] is None
@@ -84,7 +76,7 @@ def test_integrate_json_conflict_then_status_continue_abort(
 
 def test_text_report_is_plain_when_not_a_terminal(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     build_features(repo)
-    code, out, err = _run(capsys, "integrate", "feature/*", "--into", "main", "-C", str(repo.path))
+    code, out, err = run(capsys, "integrate", "feature/*", "--into", "main", "-C", str(repo.path))
     assert code == 1 and err == ""
     assert "feature/gamma — needs a human" in out
     assert "feature/beta: src/index.ts" in out and "Status: conflict" in out
@@ -129,7 +121,7 @@ def test_not_a_repository(
 ) -> None:
     plain = tmp_path / "plain"
     plain.mkdir()
-    code, _, err = _run(capsys, "integrate", "x", "--into", "main", "-C", str(plain))
+    code, _, err = run(capsys, "integrate", "x", "--into", "main", "-C", str(plain))
     assert code == 2 and "not a git repository" in err and err.count("\n") == 1
     assert list(plain.iterdir()) == []
 
@@ -162,7 +154,7 @@ def test_second_run_while_paused_points_to_continue_or_abort(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     build_features(repo)
-    code, _, _ = _run(capsys, "integrate", "feature/*", "--into", "main", "-C", str(repo.path))
+    code, _, _ = run(capsys, "integrate", "feature/*", "--into", "main", "-C", str(repo.path))
     assert code == 1
     args = ["integrate", "feature/alpha", "--into", "main", "-C", str(repo.path)]
     _assert_refused(capsys, repo, args, "`mergekit continue`")
@@ -201,7 +193,7 @@ def test_test_failing_on_base_is_refused_and_rolled_back(
     args = ["integrate", "feature/alpha", "--into", "main", "--test", "exit 3", "-C", str(repo.path)]
     user = UserSnapshot.take(repo)
     before = written_state(repo)
-    code, _, err = _run(capsys, *args)
+    code, _, err = run(capsys, *args)
     assert code == 2 and "already fails on BASE" in err
     after = written_state(repo)
     assert after["refs"] == before["refs"] and after["worktrees"] == before["worktrees"]
@@ -223,7 +215,7 @@ def test_test_failure_json_names_the_branch(repo: GitRepo, capsys: pytest.Captur
 def test_demo_narrates_the_hand_off_and_cleans_up(
     capsys: pytest.CaptureFixture[str], git_env: dict[str, str]
 ) -> None:
-    code, out, err = _run(capsys, "demo")
+    code, out, err = run(capsys, "demo")
     assert code == 0, err
     assert "Needs a human" in out and "src/config.ts" in out
     assert "<<<<<<< integration" in out and "mergekit continue" in out

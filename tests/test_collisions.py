@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from mergekit.check import CheckOptions, check_branches
-from mergekit.collisions import load_rules, manifest_dependencies
-from tests.check_helpers import branch, run
-from tests.gitrepo import GitRepo
+from mergekit.app.check import CheckOptions, check_branches
+from mergekit.collisions.manifests import manifest_dependencies
+from mergekit.collisions.rules import load_rules
+from mergekit.output.collisions import collision_message
+from tests.helpers.check import branch, run
+from tests.helpers.gitrepo import GitRepo
 
 Files = dict[str, str]
 
@@ -360,13 +362,13 @@ def test_rule(repo: GitRepo, rule: str, base: Files, ours: Files, theirs: Files,
     report = check_branches(CheckOptions(cwd=repo.path, into="main", branches=("a", "b")))
     found = [c for c in report.collisions if c.rule == rule]
     if collides:
-        assert found, [c.message for c in report.collisions]
+        assert found, [collision_message(c) for c in report.collisions]
         c = found[0]
         assert (c.ours, c.theirs) == ("a", "b")
         assert c.ours_site.line >= 1 and c.theirs_site.line >= 1
-        assert c.key and c.description in c.message
+        assert c.key and c.description in collision_message(c)
     else:
-        assert not found, [c.message for c in found]
+        assert not found, [collision_message(c) for c in found]
 
 
 def test_every_rule_has_both_cases() -> None:

@@ -16,7 +16,8 @@ import pytest
 
 from mergekit.entry import main
 from mergekit.resolve.profiles import profile_for
-from tests.gitrepo import GitRepo
+from tests.helpers.gitmerge import git_merge_file
+from tests.helpers.gitrepo import GitRepo
 
 _MIDDLE = b"three\nfour\nfive\nfive and a half\nfive and three quarters\n"
 BASE = b"one\ntwo\n" + _MIDDLE + b"six\nseven\n"
@@ -38,13 +39,9 @@ def _files(folder: Path, base: bytes, ours: bytes, theirs: bytes) -> tuple[Path,
 
 
 def _git_merge_file(folder: Path, env: dict[str, str], *opts: str) -> tuple[int, bytes]:
-    """What `git merge-file` (OURS BASE THEIRS order) makes of copies of b, o, t."""
-    for name in ("b", "o", "t"):
-        (folder / f"git-{name}").write_bytes((folder / name).read_bytes())
-    proc = subprocess.run(
-        ["git", "merge-file", *opts, "git-o", "git-b", "git-t"], cwd=folder, env=env, capture_output=True
-    )
-    return proc.returncode, (folder / "git-o").read_bytes()
+    """What `git merge-file` makes of the b, o, t in `folder` (copies named o, b, t, so the labels match)."""
+    base, ours, theirs = ((folder / name).read_bytes() for name in ("b", "o", "t"))
+    return git_merge_file(folder / "git", env, base, ours, theirs, *opts, names=("o", "b", "t"))
 
 
 def _driver(
@@ -80,11 +77,7 @@ def test_plain_file_is_byte_identical_to_git_merge_file(
     git_code, git_out = _git_merge_file(work, git_env, *opts)
     proc = _driver(work, git_env, *opts, "b", "o", "t")
     ours = (work / "o").read_bytes()
-    # git labels each side with the file name it was given; rename git's copies to compare.
-    expected = (
-        git_out.replace(b" git-o\n", b" o\n").replace(b" git-b\n", b" b\n").replace(b" git-t\n", b" t\n")
-    )
-    assert ours == expected
+    assert ours == git_out
     assert git_code == 2 and proc.returncode == 1  # git counts conflicts; a driver says "some"
     assert proc.stdout == b"" and proc.stderr == b""
     if "--marker-size" in opts:
@@ -161,7 +154,8 @@ def test_mergekit_0_gives_the_plain_line_merge(work: Path, git_env: dict[str, st
         "t",
     )
     assert proc.returncode == 1 and git_code == 1
-    assert (work / "o").read_bytes() == git_out
+    ours = (work / "o").read_bytes()
+    assert ours == git_out
 
 
 def test_mode_is_kept_and_write_is_a_rename(work: Path, git_env: dict[str, str]) -> None:

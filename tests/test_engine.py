@@ -20,7 +20,7 @@ from mergekit.engine import (
     remove_worktree,
 )
 from mergekit.errors import MergekitError
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 
 def _two_branches(repo: GitRepo) -> tuple[str, str, str]:

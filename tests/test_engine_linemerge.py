@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import random
-import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mergekit.engine.linemerge import merge_texts
-from mergekit.resolve import Labels, line_merge
-from mergekit.resolve import linemerge as linemerge_module
-from mergekit.resolve.linemerge import use_in_process
+from mergekit.resolve import Labels, line_merge, resolve_file
+from tests.helpers.gitmerge import git_merge_file
 
 
 def _variants(seed: int) -> tuple[bytes, bytes, bytes]:
@@ -36,26 +35,42 @@ def _variants(seed: int) -> tuple[bytes, bytes, bytes]:
 @pytest.mark.parametrize("seed", range(60))
 def test_same_output_as_git_merge_file(seed: int, tmp_path: Path, git_env: dict[str, str]) -> None:
     base, ours, theirs = _variants(seed)
-    for name, data in (("o", ours), ("b", base), ("t", theirs)):
-        (tmp_path / name).write_bytes(data)
     marker = 7 + seed % 3
-    cmd = ["git", "merge-file", "-p", f"--marker-size={marker}", "-L", "mine", "-L", "old", "-L", "yours"]
-    git = subprocess.run([*cmd, "o", "b", "t"], cwd=tmp_path, env=git_env, capture_output=True, check=False)
+    opts = (f"--marker-size={marker}", "-L", "mine", "-L", "old", "-L", "yours")
+    code, git = git_merge_file(tmp_path, git_env, base, ours, theirs, *opts)
     merged, clean = merge_texts(base, ours, theirs, "mine", "old", "yours", marker)
-    assert merged == git.stdout
-    assert clean == (git.returncode == 0)
+    assert merged == git
+    assert clean == (code == 0)
 
 
 def test_resolver_uses_the_backend_with_the_same_result() -> None:
     base, ours, theirs = b"a\nb\nc\n", b"a\nx\nb\nc\n", b"a\ny\nb\nc\n"
     labels = Labels("ours", "base", "theirs")
-    before = linemerge_module._backend
-    try:
-        use_in_process(None)
-        by_process = line_merge(base, ours, theirs, labels=labels)
-        use_in_process(merge_texts)
-        in_process = line_merge(base, ours, theirs, labels=labels)
-    finally:
-        use_in_process(before)
+    calls: list[bytes] = []
+
+    def counting(*args: Any) -> tuple[bytes, bool]:
+        calls.append(args[1])
+        return merge_texts(*args)
+
+    by_process = line_merge(base, ours, theirs, labels=labels)
+    in_process = line_merge(base, ours, theirs, labels=labels, backend=counting)
     assert in_process == by_process
     assert in_process.conflicts == 1
+    assert calls == [ours]  # the backend ran, once; no other call used it
+    assert line_merge(base, ours, theirs, labels=labels) == by_process and calls == [ours]
+
+
+def test_resolve_file_passes_its_backend_down() -> None:
+    """`resolve_file(backend=...)` merges with that backend, and leaves no switch behind."""
+    base = b"export * from './a';\n"
+    ours, theirs = base + b"export * from './b';\n", base + b"export * from './c';\n"
+    calls: list[bytes] = []
+
+    def counting(*args: Any) -> tuple[bytes, bool]:
+        calls.append(args[1])
+        return merge_texts(*args)
+
+    result = resolve_file(base, ours, theirs, "src/index.ts", backend=counting)
+    assert result.clean and calls
+    count = len(calls)
+    assert resolve_file(base, ours, theirs, "src/index.ts") == result and len(calls) == count

@@ -23,7 +23,7 @@ import pytest
 from mergekit.engine import Conflict, Repo, TreeMerge, merge_commits, merge_trees, open_repo
 from mergekit.engine.fastmerge import changed_paths
 from mergekit.engine.merge import FULL_MERGE_ENV
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 Files = dict[str, tuple[bytes, int]]
 """path → (content, mode); a gitlink's content is its commit id in hex."""

@@ -10,16 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from mergekit.app.install import BEGIN, DRIVER_ARGS, END, profile_globs
 from mergekit.entry import main
-from mergekit.install import BEGIN, DRIVER_ARGS, END, profile_globs
 from mergekit.resolve.profiles import all_profiles
-from tests.gitrepo import GitRepo
-
-
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.helpers.cli import run
+from tests.helpers.gitrepo import GitRepo
 
 
 def _sample_path(glob: str) -> str | None:
@@ -35,7 +30,7 @@ def _config(repo: GitRepo) -> str:
 
 def test_install_registers_driver_and_every_glob(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit("base", {"README.md": "hi\n"})
-    code, out, _ = _run(capsys, "install", "-C", str(repo.path))
+    code, out, _ = run(capsys, "install", "-C", str(repo.path))
     assert code == 0 and "Installed" in out
     driver = repo.git("config", "--get", "merge.mergekit.driver").strip()
     assert driver.endswith(" " + DRIVER_ARGS)
@@ -59,7 +54,7 @@ def test_install_twice_changes_nothing(repo: GitRepo, capsys: pytest.CaptureFixt
     capsys.readouterr()
     attributes = (repo.path / ".gitattributes").read_bytes()
     config = (repo.path / ".git" / "config").read_bytes()
-    code, data_text, _ = _run(capsys, "install", "-C", str(repo.path), "--json")
+    code, data_text, _ = run(capsys, "install", "-C", str(repo.path), "--json")
     data = json.loads(data_text)
     assert code == 0 and data["changed"] is False
     assert (repo.path / ".gitattributes").read_bytes() == attributes
@@ -74,7 +69,7 @@ def test_user_lines_are_kept_and_uninstall_restores_them(
     user = f"# my attributes\n*.png binary\n{mine}*.sh text eol=lf\n"
     repo.commit("base", {".gitattributes": user, "sub/dir/file.txt": "x\n"})
     config_before = _config(repo)
-    code, out, _ = _run(capsys, "install", "-C", str(repo.path / "sub" / "dir"))
+    code, out, _ = run(capsys, "install", "-C", str(repo.path / "sub" / "dir"))
     assert code == 0
     text = (repo.path / ".gitattributes").read_text()
     assert text.endswith(user)  # the block goes first; the user's lines follow untouched
@@ -86,7 +81,7 @@ def test_user_lines_are_kept_and_uninstall_restores_them(
         sample = _sample_path(globs[0])
         if sample is not None:
             assert repo.git("check-attr", "merge", "--", sample).strip().endswith(": merge: ours")
-    code, out, _ = _run(capsys, "install", "--uninstall", "-C", str(repo.path))
+    code, out, _ = run(capsys, "install", "--uninstall", "-C", str(repo.path))
     assert code == 0 and "Removed" in out
     assert (repo.path / ".gitattributes").read_text() == user
     assert _config(repo) == config_before
@@ -102,7 +97,7 @@ def test_uninstall_removes_a_file_it_created(repo: GitRepo, capsys: pytest.Captu
     assert not (repo.path / ".gitattributes").exists()
     assert (repo.path / ".git" / "config").read_text() == config_before
     capsys.readouterr()
-    code, out, _ = _run(capsys, "install", "--uninstall", "-C", str(repo.path))
+    code, out, _ = run(capsys, "install", "--uninstall", "-C", str(repo.path))
     assert code == 0 and "was not installed" in out
 
 
@@ -124,7 +119,7 @@ def test_global_install_uses_global_config_and_attributes(
     global_config = Path(git_env["GIT_CONFIG_GLOBAL"])
     global_config.write_text("[user]\n\tname = Someone\n")
     before = global_config.read_text()
-    code, out, _ = _run(capsys, "install", "--global", "-C", str(elsewhere))
+    code, out, _ = run(capsys, "install", "--global", "-C", str(elsewhere))
     assert code == 0, out
     attributes = Path(git_env["XDG_CONFIG_HOME"]) / "git" / "attributes"
     assert attributes.read_text().startswith(BEGIN)
@@ -148,7 +143,7 @@ def test_global_install_honours_core_attributes_file(repo: GitRepo, tmp_path: Pa
 def test_damaged_block_is_refused(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     damaged = f"{BEGIN}\n*.ts merge=mergekit\n"
     repo.commit("base", {".gitattributes": damaged})
-    code, _, err = _run(capsys, "install", "-C", str(repo.path))
+    code, _, err = run(capsys, "install", "-C", str(repo.path))
     assert code == 2 and "damaged mergekit block" in err and err.startswith("mergekit: error:")
     assert (repo.path / ".gitattributes").read_text() == damaged
     assert "mergekit" not in _config(repo)
@@ -159,14 +154,14 @@ def test_outside_a_repository_is_refused(
 ) -> None:
     folder = tmp_path / "plain"
     folder.mkdir()
-    code, _, err = _run(capsys, "install", "-C", str(folder))
+    code, _, err = run(capsys, "install", "-C", str(folder))
     assert code == 2 and "not inside a git work tree" in err and "--global" in err
     assert list(folder.iterdir()) == []
 
 
 def test_driver_names_mergekit_when_it_is_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """git runs the driver with the user's PATH: `mergekit` only when that is this installation."""
-    from mergekit.install import driver_program
+    from mergekit.app.install import driver_program
 
     scripts = Path(sys.executable).parent
     if not (scripts / "mergekit").exists():

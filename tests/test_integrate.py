@@ -6,10 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from mergekit.app.integrate.abort import abort_run
+from mergekit.app.integrate.resume import continue_run
+from mergekit.app.integrate.run import integrate
+from mergekit.app.integrate.status import run_status
+from mergekit.app.integrate.types import IntegrateOptions
+from mergekit.app.plan import plan_branches
 from mergekit.errors import MergekitError
-from mergekit.integrate import IntegrateOptions, abort_run, continue_run, integrate, plan_branches, run_status
-from tests.gitrepo import GitRepo
-from tests.integrate_helpers import (
+from mergekit.model import ConflictKind, HumanConflict, Skipped, SkipReason
+from tests.helpers.gitrepo import GitRepo
+from tests.helpers.integrate import (
     BARREL,
     CONFIG,
     UserSnapshot,
@@ -41,7 +47,7 @@ def test_merge_strategy_merges_everything_and_unions_the_barrel(repo: GitRepo) -
     assert len(report.auto_resolved) == 1
     auto = report.auto_resolved[0]
     assert report.order == ["feature/gamma", "feature/alpha", "feature/beta"]  # untouched first
-    assert auto["path"] == BARREL and auto["branch"] == "feature/beta" and auto["rule"]
+    assert auto.path == BARREL and auto.branch == "feature/beta" and auto.rule
     # one merge commit per branch, two parents each, in order
     assert first_parent_subjects(repo, "integration", "main") == [
         f"Merge branch '{b}' into integration" for b in report.order
@@ -126,8 +132,8 @@ def test_dry_run_writes_nothing_and_predicts(repo: GitRepo) -> None:
     assert report.status == "conflict" and report.exit_code == 1
     assert report.merged == ["feature/alpha", "feature/beta", "feature/delta"]
     assert report.pending == ["feature/gamma"] and report.skipped == []
-    assert report.conflicts == [{"branch": "feature/gamma", "path": CONFIG, "kind": "content"}]
-    assert [a["path"] for a in report.auto_resolved] == [BARREL]
+    assert report.conflicts == [HumanConflict("feature/gamma", CONFIG, ConflictKind.CONTENT)]
+    assert [a.path for a in report.auto_resolved] == [BARREL]
 
 
 def _pause(repo: GitRepo, tips: dict[str, str] | None = None) -> tuple[dict[str, str], Path]:
@@ -135,7 +141,7 @@ def _pause(repo: GitRepo, tips: dict[str, str] | None = None) -> tuple[dict[str,
     report = integrate(_opts(repo, "feature/*"))
     assert report.status == "conflict" and report.exit_code == 1
     assert report.pending == ["feature/gamma"]
-    assert report.conflicts == [{"branch": "feature/gamma", "path": CONFIG, "kind": "content"}]
+    assert report.conflicts == [HumanConflict("feature/gamma", CONFIG, ConflictKind.CONTENT)]
     assert report.worktree is not None
     return tips, Path(report.worktree)
 
@@ -191,12 +197,10 @@ def test_continue_with_unresolved_files_lists_them_and_changes_nothing(repo: Git
     before = written_state(repo)
     report = continue_run(repo.path)
     assert report.status == "conflict" and report.exit_code == 1
-    assert report.conflicts == [{"branch": "feature/gamma", "path": CONFIG, "kind": "unmerged"}]
+    assert report.conflicts == [HumanConflict("feature/gamma", CONFIG, ConflictKind.UNMERGED)]
     repo.git("add", CONFIG, cwd=wt)  # staged with the markers still in
     report = continue_run(repo.path)
-    assert report.conflicts == [
-        {"branch": "feature/gamma", "path": CONFIG, "kind": "still has conflict markers"}
-    ]
+    assert report.conflicts == [HumanConflict("feature/gamma", CONFIG, ConflictKind.MARKERS_LEFT)]
     after = written_state(repo)
     assert after["refs"] == before["refs"] and after["worktrees"] == before["worktrees"]
     status = run_status(repo.path)
@@ -270,8 +274,8 @@ def test_skip_conflicting_merges_the_rest_and_reports(repo: GitRepo) -> None:
     report = integrate(_opts(repo, "feature/*", skip_conflicting=True))
     assert report.status == "done" and report.exit_code == 1
     assert report.merged == ["feature/alpha", "feature/beta", "feature/delta"]
-    assert report.skipped == [{"branch": "feature/gamma", "reason": "conflicts", "paths": [CONFIG]}]
-    assert report.conflicts == [{"branch": "feature/gamma", "path": CONFIG, "kind": "content"}]
+    assert report.skipped == [Skipped("feature/gamma", SkipReason.CONFLICTS, (CONFIG,))]
+    assert report.conflicts == [HumanConflict("feature/gamma", CONFIG, ConflictKind.CONTENT)]
     assert report.worktree is None and run_status(repo.path) is None
     assert "PAGE_SIZE = 500" in repo.show("integration", CONFIG)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from mergekit.entry import main
-from tests.gitrepo import GitRepo
+from tests.helpers.gitmerge import merge_tree
+from tests.helpers.gitrepo import GitRepo
 
 BASE = '{\n  "dependencies": {\n    "a": "1",\n    "m": "1",\n    "z": "1"\n  }\n}\n'
 
@@ -23,8 +24,8 @@ def test_same_key_added_twice_with_different_values_pauses(
     repo.commit("two", {"package.json": BASE.replace('"m": "1",', '"m": "1",\n    "lodash": "^3.0.0",')})
     repo.checkout("main")
     # git itself merges these cleanly (the insertions are far apart) into invalid JSON
-    merged = repo.git("merge-tree", "--write-tree", "feature/one", "feature/two", check=False)
-    assert "CONFLICT" not in merged
+    code, merged = merge_tree(repo.path, repo.env, "feature/one", "feature/two")
+    assert code == 0 and "CONFLICT" not in merged
     code = main(
         [
             "integrate",

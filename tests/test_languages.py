@@ -9,18 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from mergekit.entry import main
 from mergekit.resolve.profiles import all_profiles
-
-
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(list(args))
-    out, _ = capsys.readouterr()
-    return code, out
+from tests.helpers.cli import run
 
 
 def test_languages_text_lists_profiles_globs_and_containers(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = _run(capsys, "languages")
+    code, out, _ = run(capsys, "languages")
     assert code == 0
     for profile in all_profiles():
         assert f"{profile.name} — {profile.description}" in out
@@ -31,7 +25,7 @@ def test_languages_text_lists_profiles_globs_and_containers(capsys: pytest.Captu
 
 
 def test_languages_json_matches_the_profiles(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = _run(capsys, "languages", "--json")
+    code, out, _ = run(capsys, "languages", "--json")
     assert code == 0
     data = json.loads(out)
     assert [p["name"] for p in data["profiles"]] == [p.name for p in all_profiles()]
@@ -42,7 +36,7 @@ def test_languages_json_matches_the_profiles(capsys: pytest.CaptureFixture[str])
 
 
 def test_merge_file_is_listed_in_the_main_help(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = _run(capsys, "--help")
+    code, out, _ = run(capsys, "--help")
     assert code == 0
     for command in ("merge-file", "install", "resolve", "languages"):
         assert f"  {command} " in out
@@ -50,13 +44,13 @@ def test_merge_file_is_listed_in_the_main_help(capsys: pytest.CaptureFixture[str
 
 def test_merge_file_help_through_click_forwards_to_the_driver() -> None:
     """The click command (reached only when entry's fast path is bypassed) runs the same driver."""
-    from mergekit.cli import run_cli
+    from mergekit.cli.group import run_cli
 
     proc = subprocess.run(
         [
             sys.executable,
             "-c",
-            "import sys; from mergekit.cli import run_cli; sys.exit(run_cli(sys.argv[1:]))",
+            "import sys; from mergekit.cli.group import run_cli; sys.exit(run_cli(sys.argv[1:]))",
             "merge-file",
             "--help",
         ],

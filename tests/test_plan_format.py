@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tests.check_helpers import branch, build, run
-from tests.gitrepo import GitRepo
+from tests.helpers.check import branch, build, run
+from tests.helpers.gitrepo import GitRepo
 
 
 def test_plan_json_predicts_each_merge_in_order(capsys: pytest.CaptureFixture[str], repo: GitRepo) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mergekit.install import DRIVER_ARGS
-from tests.gitrepo import GitRepo
+from mergekit.app.install import DRIVER_ARGS
+from tests.helpers.gitrepo import GitRepo
 
 BARREL = "".join(f"export * from './m{i}';\n" for i in range(6))
 A_LINE = "export * from './a';\n"

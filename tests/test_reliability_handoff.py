@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mergekit.entry import main
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 Builder = Callable[[GitRepo, Path], None]
 

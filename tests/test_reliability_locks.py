@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from mergekit.entry import main
-from tests.gitrepo import GitRepo
-from tests.integrate_helpers import CONFIG, build_features
+from tests.helpers.gitrepo import GitRepo
+from tests.helpers.integrate import CONFIG, build_features
 
 
 def _pause(repo: GitRepo, capsys: pytest.CaptureFixture[str], *extra: str) -> Path:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from mergekit.entry import main
-from tests.gitrepo import GitRepo
-from tests.integrate_helpers import BASE_CONFIG, CONFIG, build_features
+from tests.helpers.gitrepo import GitRepo
+from tests.helpers.integrate import BASE_CONFIG, CONFIG, build_features
 
 RESOLVED = BASE_CONFIG.replace("50", "200")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 LATIN = b"caf\xe9.txt"
 """A Latin-1 name: not valid UTF-8."""

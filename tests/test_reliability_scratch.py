@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.gitrepo import GitRepo
-from tests.integrate_helpers import build_features
+from tests.helpers.gitrepo import GitRepo
+from tests.helpers.integrate import build_features
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_a_live_process_keeps_its_scratch_and_removes_it_at_exit(
         [
             sys.executable,
             "-c",
-            "from mergekit.scratch import process_dir; print(process_dir(), flush=True); input()",
+            "from mergekit.engine.scratch import process_dir; print(process_dir(), flush=True); input()",
         ],
         cwd=repo.path,
         env=env,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 BARREL = "export * from './users';\n"
 

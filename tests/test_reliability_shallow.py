@@ -12,7 +12,7 @@ import pytest
 
 from mergekit.engine import merge_commits, open_repo
 from mergekit.errors import MergekitError
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 
 def _mergekit(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

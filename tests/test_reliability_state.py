@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from mergekit.app.integrate.run import integrate
+from mergekit.app.integrate.types import IntegrateOptions
 from mergekit.entry import main
-from mergekit.integrate import IntegrateOptions, integrate
-from tests.gitrepo import GitRepo
-from tests.integrate_helpers import build_features
+from tests.helpers.gitrepo import GitRepo
+from tests.helpers.integrate import build_features
 
 
 def _paused(repo: GitRepo) -> Path:

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from mergekit.entry import main
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 BARREL = "export * from './users';\n"
 

@@ -6,10 +6,10 @@ import json
 import subprocess
 from pathlib import Path
 
+from mergekit.app.replay import classify, confined, replay_cases, replay_history
 from mergekit.entry import main
-from mergekit.replay import classify, confined, replay_cases, replay_history
 from mergekit.resolve import FileResolution
-from tests.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo
 
 BARREL = "export * from './users';\n"
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,8 @@ import pytest
 
 from mergekit.entry import main
 from mergekit.resolve.profiles import profile_for
-from tests.gitrepo import GitRepo
+from tests.helpers.cli import run, run_json
+from tests.helpers.gitrepo import GitRepo
 
 INDEX = "export * from './users';\nexport * from './teams';\n"
 NOTES = "alpha\nbeta\ngamma\n"
@@ -48,15 +48,8 @@ def _unmerged(repo: GitRepo) -> set[str]:
     return set(repo.git("diff", "--name-only", "--diff-filter=U").split())
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
-    code, out, _ = _run(capsys, *args, "--json")
-    return code, json.loads(out)
+    return run_json(capsys, *args, "--json")
 
 
 def test_resolve_without_add_writes_files_only(
@@ -64,7 +57,7 @@ def test_resolve_without_add_writes_files_only(
 ) -> None:
     repo = conflicted
     notes_before = (repo.path / "notes.txt").read_bytes()
-    code, out, err = _run(capsys, "resolve", "-C", str(repo.path))
+    code, out, err = run(capsys, "resolve", "-C", str(repo.path))
     assert code == 1, err
     index = (repo.path / "src/index.ts").read_text()
     assert index == INDEX + "export * from './billing';\nexport * from './audit';\n"
@@ -129,7 +122,7 @@ def test_hand_edited_file_is_left_alone(conflicted: GitRepo, capsys: pytest.Capt
 
 
 def test_explain_shows_the_items(conflicted: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "resolve", "src/index.ts", "--explain", "-C", str(conflicted.path))
+    code, out, _ = run(capsys, "resolve", "src/index.ts", "--explain", "-C", str(conflicted.path))
     assert code == 0
     assert "hunk 1" in out and "ours:" in out and "theirs:" in out and "./audit" in out
     code, data = _json(capsys, "resolve", "src/index.ts", "--explain", "-C", str(conflicted.path))
@@ -137,13 +130,13 @@ def test_explain_shows_the_items(conflicted: GitRepo, capsys: pytest.CaptureFixt
 
 
 def test_unknown_path_is_refused(conflicted: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(capsys, "resolve", "nope.txt", "-C", str(conflicted.path))
+    code, out, err = run(capsys, "resolve", "nope.txt", "-C", str(conflicted.path))
     assert code == 2 and "no conflicted file matches nope.txt" in err and out == ""
 
 
 def test_nothing_to_resolve(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit("base", {"a.txt": "a\n"})
-    code, out, _ = _run(capsys, "resolve", "-C", str(repo.path))
+    code, out, _ = run(capsys, "resolve", "-C", str(repo.path))
     assert code == 0 and "nothing to resolve" in out
     code, data = _json(capsys, "resolve", "-C", str(repo.path))
     assert code == 0 and data["status"] == "done" and data["files"] == []
@@ -166,5 +159,5 @@ def test_conflict_marker_size_attribute(repo: GitRepo, capsys: pytest.CaptureFix
 def test_outside_a_repository(
     tmp_path: Path, git_env: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = _run(capsys, "resolve", "-C", str(tmp_path))
+    code, _, err = run(capsys, "resolve", "-C", str(tmp_path))
     assert code == 2 and "not inside a git work tree" in err

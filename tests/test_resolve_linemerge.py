@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from mergekit.resolve import Labels, line_merge
+from tests.helpers.gitmerge import git_merge_file
 
 
 @pytest.mark.parametrize("style", ["merge", "diff3"])
 def test_line_merge_matches_git_merge_file(tmp_path: Path, git_env: dict[str, str], style: str) -> None:
     base, ours, theirs = b"a\nb\nc\n", b"a\nx\nb\nc\n", b"a\ny\nb\nc\n"
-    for name, data in (("o", ours), ("b", base), ("t", theirs)):
-        (tmp_path / name).write_bytes(data)
-    cmd = ["git", "merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs"]
-    if style == "diff3":
-        cmd.append("--diff3")
-    git = subprocess.run([*cmd, "o", "b", "t"], cwd=tmp_path, env=git_env, capture_output=True, check=False)
+    opts = ["-L", "ours", "-L", "base", "-L", "theirs", *(["--diff3"] if style == "diff3" else [])]
+    code, git = git_merge_file(tmp_path, git_env, base, ours, theirs, *opts)
     mine = line_merge(base, ours, theirs, labels=Labels(), style=style)
-    assert mine.merged == git.stdout
-    assert mine.conflicts == git.returncode == 1
+    assert mine.merged == git
+    assert mine.conflicts == code == 1
 
 
 def test_line_merge_clean() -> None:

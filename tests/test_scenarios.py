@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from mergekit.scenarios import SCENARIOS, Scenario, build_epic, build_five_features, build_go
+from tests.helpers.gitmerge import merge_tree as merge_tree_of
 
 
 @dataclass
@@ -39,17 +40,9 @@ def git(scenario: Scenario, env: dict[str, str], *args: str, cwd: Path | None = 
 
 def merge_tree(scenario: Scenario, env: dict[str, str], ours: str, theirs: str) -> MergeTree:
     """Merge two branches in memory with git; return whether it was clean and the conflicted paths."""
-    proc = subprocess.run(
-        ["git", "merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs],
-        cwd=scenario.path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode in (0, 1), proc.stderr
-    lines = proc.stdout.splitlines()
-    return MergeTree(clean=proc.returncode == 0, conflicted={line for line in lines[1:] if line})
+    code, out = merge_tree_of(scenario.path, env, ours, theirs, "--name-only", "--no-messages")
+    lines = out.splitlines()
+    return MergeTree(clean=code == 0, conflicted={line for line in lines[1:] if line})
 
 
 def files_on(scenario: Scenario, env: dict[str, str], rev: str) -> set[str]:

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 import click
 
+from mergekit.output import FORMATS
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -26,3 +28,16 @@ def repo_option(func: F) -> F:
 def json_option(func: F) -> F:
     """`--json`: one JSON object on stdout."""
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")(func)
+
+
+def format_option(command: str, help: str) -> Callable[[F], F]:
+    """`--format`: the formats `mergekit.output.FORMATS` registers for `command`."""
+    choices = FORMATS[command]
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help=help
+    )
+
+
+def chosen(fmt: str, as_json: bool) -> str:
+    """The output format: `json` when `--json` was given, else `fmt`."""
+    return "json" if as_json else fmt

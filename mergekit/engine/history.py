@@ -47,11 +47,6 @@ def parse_range(repo: Repo, rev_range: str | None) -> tuple[str, list[str]]:
     return tip, hide
 
 
-def is_shallow(repo: Repo) -> bool:
-    """True for a shallow clone (history is cut off)."""
-    return bool(repo.raw.is_shallow)
-
-
 def merge_commits_in(
     repo: Repo, tip: str, hide: list[str], since: int | None = None, limit: int | None = None
 ) -> tuple[list[MergeCommit], int]:

@@ -14,7 +14,7 @@ import threading
 import pygit2
 from pygit2.ffi import C, ffi
 
-from mergekit.scratch import process_dir
+from mergekit.engine.scratch import process_dir
 
 _SIMPLIFY_ALNUM = 4
 """GIT_MERGE_FILE_SIMPLIFY_ALNUM: the zealous-alnum level `git merge-file` uses."""
@@ -38,7 +38,7 @@ def _repo() -> pygit2.Repository:
     global _scratch
     if _scratch is None:
         # memory-backed when there is such space: these blobs never need to reach a disk; a killed
-        # process's copy is removed by the next run (see `mergekit.scratch`)
+        # process's copy is removed by the next run (see `mergekit.engine.scratch`)
         path = tempfile.mkdtemp(prefix="linemerge-", dir=process_dir(memory=True))
         _scratch = pygit2.init_repository(path, bare=True)
     return _scratch

@@ -19,7 +19,8 @@ import pygit2
 
 from mergekit.engine.fastmerge import Edit, FastMerge, apply_edits, changed_paths, fast_merge, read_side
 from mergekit.engine.repo import Repo
-from mergekit.engine.types import MODE_EXEC, MODE_FILE, MODE_GITLINK, MODE_LINK, Conflict, ConflictKind, Side
+from mergekit.engine.types import MODE_EXEC, MODE_FILE, MODE_GITLINK, MODE_LINK, Conflict, Side
+from mergekit.model import ConflictKind
 
 Leftover = Literal["fail", "ours"]
 
@@ -295,7 +296,7 @@ def _side(repo: Repo, entry: pygit2.IndexEntry | None) -> Side | None:
     return read_side(repo.raw, entry)
 
 
-def _kind(base: Side | None, ours: Side | None, theirs: Side | None) -> str:
+def _kind(base: Side | None, ours: Side | None, theirs: Side | None) -> ConflictKind:
     """Classify a conflict the way a person would describe it."""
     sides = [s for s in (base, ours, theirs) if s is not None]
     if len({s.path for s in sides}) > 1:

@@ -20,13 +20,9 @@ from pathlib import Path
 import pygit2
 
 from mergekit.engine.fastmerge import changed_paths as tree_changes
+from mergekit.engine.scratch import process_dir
 from mergekit.engine.types import WorktreeInfo
 from mergekit.errors import MergekitError
-from mergekit.scratch import process_dir
-
-# Merging writes many blobs and trees whose validity we already know; libgit2's extra
-# existence checks on object creation only cost time.
-pygit2.settings.enable_strict_object_creation(False)
 
 _LOCAL = "refs/heads/"
 _REMOTE = "refs/remotes/"
@@ -56,8 +52,14 @@ class InvalidEntry(MergekitError):
         )
 
 
-def open_repo(path: str | os.PathLike[str]) -> Repo:
-    """Open the repository containing `path` (any directory inside a repository or linked worktree)."""
+def open_repo(path: str | os.PathLike[str], *, verify_objects: bool = False) -> Repo:
+    """Open the repository containing `path` (any directory inside a repository or linked worktree).
+
+    `verify_objects` turns on libgit2's check that every object a new tree or commit names
+    exists. mergekit writes trees and commits only from objects it has just read or written, so
+    the check only costs time; it is a process-wide libgit2 option, set here on every open.
+    """
+    pygit2.settings.enable_strict_object_creation(verify_objects)
     start = Path(path).resolve()
     if not start.exists():
         raise MergekitError(f"{start} does not exist — pass a directory inside a git repository")
@@ -410,6 +412,14 @@ class Repo:
                 ref, head = self._read_head(entry / "HEAD")
                 result.append(WorktreeInfo(path=path, branch=ref, head=head, is_main=False))
         return result
+
+    def linked_branches(self) -> list[str]:
+        """Short names of the branches checked out in linked worktrees (the agents' branches), in order."""
+        return [
+            wt.branch[len(_LOCAL) :]
+            for wt in self.worktrees()
+            if not wt.is_main and wt.branch is not None and wt.branch.startswith(_LOCAL)
+        ]
 
     def _read_head(self, head_file: Path) -> tuple[str | None, str | None]:
         try:

@@ -1,13 +1,15 @@
 """Plain values the engine hands out: object ids as hex strings, conflict sides, worktrees.
 
 Nothing here refers to pygit2, so the rest of mergekit can use these values without
-importing it.
+importing it. The conflict kinds are mergekit's vocabulary (`mergekit.model.ConflictKind`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+from mergekit.model import ConflictKind
 
 MODE_FILE = 0o100644
 """A regular file."""
@@ -17,27 +19,6 @@ MODE_LINK = 0o120000
 """A symbolic link (the blob holds the target)."""
 MODE_GITLINK = 0o160000
 """A submodule (the id is a commit in another repository)."""
-
-
-class ConflictKind:
-    """The kinds of conflict a three-way merge of trees can report (string constants)."""
-
-    CONTENT = "content"
-    """Both sides changed the same file's content differently."""
-    ADD_ADD = "add/add"
-    """Both sides added the same path with different content (no base)."""
-    MODIFY_DELETE = "modify/delete"
-    """Ours modified the file, theirs deleted it."""
-    DELETE_MODIFY = "delete/modify"
-    """Ours deleted the file, theirs modified it."""
-    MODE = "mode"
-    """Both sides changed the file mode differently (content may agree)."""
-    RENAME = "rename"
-    """A rename on one or both sides collided (the sides live at different paths)."""
-    SUBMODULE = "submodule"
-    """A submodule pointer moved differently on both sides."""
-    SYMLINK = "symlink"
-    """A symbolic link changed differently on both sides."""
 
 
 @dataclass(frozen=True)
@@ -60,8 +41,8 @@ class Conflict:
 
     path: str
     """The path the conflict is reported under (ours' path when it has one)."""
-    kind: str
-    """One of the `ConflictKind` constants."""
+    kind: ConflictKind
+    """What conflicted (git's kinds; see `mergekit.model.ConflictKind`)."""
     base: Side | None
     """The merge base's version, None when the path did not exist there."""
     ours: Side | None
@@ -72,7 +53,7 @@ class Conflict:
     @property
     def is_content(self) -> bool:
         """True when a content merge (the resolver) can settle it: both sides are regular files."""
-        return self.kind in (ConflictKind.CONTENT, ConflictKind.ADD_ADD)
+        return self.kind.is_content
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,13 @@ The git CLI does the checkout work (it is git's own code, hooks disabled); pygit
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pygit2
 
+from mergekit.engine.gitcli import run_git
 from mergekit.engine.repo import Repo
 from mergekit.engine.types import MODE_EXEC, MODE_FILE, MODE_GITLINK, MODE_LINK, Conflict, Side, WorktreeState
 from mergekit.errors import MergekitError
@@ -34,18 +34,10 @@ class PausedFile:
 
 
 def _git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> str:
-    """Run git with hooks disabled; raise MergekitError with git's message on failure."""
-    cmd = ["git", "-c", "core.hooksPath=" + os.devnull, *args]
+    """Run git in one of mergekit's worktrees with hooks disabled; a failure raises with git's message."""
     if not cwd.is_dir():
         raise MergekitError(f"{cwd} does not exist — run `mergekit abort` to drop the run")
-    try:
-        proc = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, check=False)
-    except FileNotFoundError as exc:
-        raise MergekitError("git is not installed or not on PATH: install git 2.39 or newer") from exc
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip()
-        raise MergekitError(f"git {' '.join(args[:2])} failed in {cwd}: {err}")
-    return proc.stdout.decode("utf-8", "replace")
+    return run_git(args, cwd, stdin=stdin, hooks=False).text
 
 
 def add_worktree(repo: Repo, path: Path, commit: str) -> Path:

@@ -1,6 +1,6 @@
 """Plain values planning works on (branch facts, pair predictions) and produces (the plan).
 
-All inputs are gathered elsewhere (see `mergekit.survey`); planning itself never calls git.
+All inputs are gathered elsewhere (see `mergekit.app.plan.survey`); planning itself never calls git.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ import time
 from dataclasses import dataclass, field
 
 from mergekit.resolve.items import Found, Item, all_containers, enclosing, lines_container
-from mergekit.resolve.linemerge import line_merge
+from mergekit.resolve.linemerge import InProcess, line_merge
+from mergekit.resolve.markers import MARKER_SIZE, conflict_block, contains_markers
 from mergekit.resolve.profiles import Profile, profile_for
 from mergekit.resolve.regions import Region, conflict_regions, shrink
 from mergekit.resolve.types import FileResolution, HunkReport, Labels, LineMergeResult
@@ -29,7 +30,6 @@ MAX_BYTES = 2_000_000
 """Files larger than this get the plain line merge."""
 TIME_LIMIT = 5.0
 """Seconds of structural work per file before giving up on it."""
-_MARKER = re.compile(rb"^(<{7}|>{7}|={7})(\s|$)", re.M)
 
 
 class _OutOfTime(Exception):
@@ -102,7 +102,7 @@ def fallback_reason(base: bytes, ours: bytes, theirs: bytes) -> str | None:
             s.decode("utf-8")
         except UnicodeDecodeError:
             return "not UTF-8"
-    if any(_MARKER.search(s) for s in sides):
+    if any(contains_markers(s) for s in sides):
         return "inputs already contain conflict markers"
     return None
 
@@ -114,10 +114,14 @@ def resolve_file(
     path: str,
     *,
     labels: Labels = Labels(),
-    marker_size: int = 7,
+    marker_size: int = MARKER_SIZE,
     style: str = "merge",
+    backend: InProcess | None = None,
 ) -> FileResolution:
-    """Merge one file's three versions; union append-only conflicts where the path's profile allows."""
+    """Merge one file's three versions; union append-only conflicts where the path's profile allows.
+
+    `backend` is the in-process line merge to use (see `linemerge.line_merge`); None runs git.
+    """
     base = base or b""
     if b"\0" in ours[:8000] or b"\0" in theirs[:8000] or b"\0" in base[:8000]:
         if ours == theirs or base == theirs:
@@ -125,13 +129,15 @@ def resolve_file(
         if base == ours:
             return FileResolution(merged=theirs, clean=True, fallback="binary file")
         return FileResolution(merged=ours, clean=False, conflicts=1, fallback="binary file")
-    first = line_merge(base, ours, theirs, labels=labels, marker_size=marker_size, style=style)
+    first = line_merge(
+        base, ours, theirs, labels=labels, marker_size=marker_size, style=style, backend=backend
+    )
     reason = fallback_reason(base, ours, theirs)
     profile = profile_for(path)
     if reason or profile is None:
         return _plain(first, reason or "no language profile for this path")
     try:
-        job = _Job(base, ours, theirs, profile, labels, marker_size, style)
+        job = _Job(base, ours, theirs, profile, labels, marker_size, style, backend)
         if first.conflicts == 0:
             return _check_clean(first, job)
         return _structural(first, job)
@@ -195,6 +201,7 @@ class _Job:
     labels: Labels
     marker_size: int
     style: str
+    backend: InProcess | None = None
 
 
 def _structural(first: LineMergeResult, job: _Job) -> FileResolution:
@@ -211,7 +218,7 @@ def _structural(first: LineMergeResult, job: _Job) -> FileResolution:
     cur_o, cur_t = ours, theirs
     for _ in range(MAX_PASSES):
         versions = (base_version, _Version(cur_o, profile), _Version(cur_t, profile))
-        step = _one_pass(versions, profile, deadline)
+        step = _one_pass(versions, profile, deadline, job.backend)
         refused = step.refused
         if not step.edits_o:
             break
@@ -225,7 +232,9 @@ def _structural(first: LineMergeResult, job: _Job) -> FileResolution:
     hunks = tuple(resolved + refused)
     if not resolved:
         return FileResolution(merged=first.merged, clean=False, conflicts=first.conflicts, hunks=hunks)
-    final = line_merge(base, cur_o, cur_t, labels=labels, marker_size=marker_size, style=style)
+    final = line_merge(
+        base, cur_o, cur_t, labels=labels, marker_size=marker_size, style=style, backend=job.backend
+    )
     rule_name = "+".join(dict.fromkeys(rules))
     if final.conflicts:
         if final.conflicts >= first.conflicts:
@@ -249,7 +258,12 @@ def _structural(first: LineMergeResult, job: _Job) -> FileResolution:
     return FileResolution(merged=final.merged, clean=True, rule=rule_name, hunks=hunks)
 
 
-def _one_pass(versions: tuple[_Version, _Version, _Version], profile: Profile, deadline: float) -> _Pass:
+def _one_pass(
+    versions: tuple[_Version, _Version, _Version],
+    profile: Profile,
+    deadline: float,
+    backend: InProcess | None,
+) -> _Pass:
     """Union what can be unioned in the conflicting regions of (base, ours, theirs)."""
     out = _Pass()
     base, ours, theirs = (v.data for v in versions)
@@ -292,7 +306,7 @@ def _one_pass(versions: tuple[_Version, _Version, _Version], profile: Profile, d
                 list(co.items[o0:o1]),
                 list(ct.items[t0:t1]),
                 order,
-                _text_merge,
+                lambda b, o, t: _text_merge(b, o, t, backend),
             )
             if isinstance(merged, Refusal):
                 out.refused.append(HunkReport(False, None, merged.reason, co.spec.description, *items))
@@ -465,11 +479,11 @@ def _used(merged: bytes, body: bytes, name: str) -> bool:
     return len(pattern.findall(merged)) > len(pattern.findall(body))
 
 
-def _text_merge(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
+def _text_merge(base: bytes, ours: bytes, theirs: bytes, backend: InProcess | None = None) -> bytes | None:
     """git's line merge of a few children: the clean text, or None."""
     if ours == theirs:
         return ours
-    result = line_merge(base, ours, theirs)
+    result = line_merge(base, ours, theirs, backend=backend)
     return None if result.conflicts else result.merged
 
 
@@ -591,24 +605,7 @@ def _mark_duplicate(
     b0, b1 = _line_span(data, other)
     if not (a1 <= b0 or b1 <= a0):
         return data
-    block = (
-        b"<" * marker_size
-        + b" "
-        + labels.ours.encode()
-        + b"\n"
-        + _nl(data[a0:a1])
-        + b"=" * marker_size
-        + b"\n"
-        + _nl(data[b0:b1])
-        + b">" * marker_size
-        + b" "
-        + labels.theirs.encode()
-        + b"\n"
-    )
+    block = conflict_block(data[a0:a1], data[b0:b1], labels.ours, labels.theirs, marker_size)
     if a0 < b0:
         return data[:a0] + block + data[a1:b0] + data[b1:]
     return data[:b0] + data[b1:a0] + block + data[a1:]
-
-
-def _nl(text: bytes) -> bytes:
-    return text if text.endswith(b"\n") else text + b"\n"

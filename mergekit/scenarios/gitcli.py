@@ -9,10 +9,11 @@ commit ids whatever the user's git setup is.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from mergekit.engine.gitcli import run_git
 
 START_DATE = datetime.fromisoformat("2026-01-05T09:00:00+00:00")
 """The date of a scenario's first commit; each later commit is one hour after the previous."""
@@ -46,7 +47,11 @@ def scenario_env(when: datetime = START_DATE) -> dict[str, str]:
 
 
 class ScenarioRepo:
-    """A repository being built: one main work tree, driven through the git CLI."""
+    """A repository being built: one main work tree, driven through the git CLI.
+
+    The tests' repositories (`tests/helpers/gitrepo.py`) are this builder with the test's own
+    hermetic environment (`environment`).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -68,28 +73,25 @@ class ScenarioRepo:
     def _when(self) -> datetime:
         return START_DATE + timedelta(hours=self.commits)
 
-    def git(self, *args: str, cwd: Path | None = None) -> str:
-        """Run git in the main work tree (or `cwd`) and return its stdout; raise on failure."""
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=cwd or self.path,
-            env=scenario_env(self._when()),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if proc.returncode != 0:
-            raise ScenarioGitError(f"git {' '.join(args)} failed ({proc.returncode}): {proc.stderr.strip()}")
-        return proc.stdout
+    def environment(self) -> dict[str, str]:
+        """The environment of the next git call (no user config, fixed identity, the next date)."""
+        return scenario_env(self._when())
 
-    def write(self, files: Mapping[str, str]) -> None:
-        """Write files (paths relative to the work tree) with LF line endings."""
+    def git(self, *args: str, cwd: Path | None = None, check: bool = True) -> str:
+        """Run git in the main work tree (or `cwd`) and return its stdout; raise on failure with `check`."""
+        proc = run_git(args, cwd or self.path, env=self.environment(), check=False)
+        if check and proc.returncode != 0:
+            raise ScenarioGitError(f"git {' '.join(args)} failed ({proc.returncode}): {proc.error}")
+        return proc.text
+
+    def write(self, files: Mapping[str, str | bytes], cwd: Path | None = None) -> None:
+        """Write files (relative to the work tree, or to `cwd`); text as UTF-8, line ends as given."""
         for rel, content in files.items():
-            target = self.path / rel
+            target = (cwd or self.path) / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content.encode("utf-8"))
+            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
-    def commit(self, message: str, files: Mapping[str, str], remove: Iterable[str] = ()) -> str:
+    def commit(self, message: str, files: Mapping[str, str | bytes], remove: Iterable[str] = ()) -> str:
         """Write `files`, delete `remove`, stage exactly those paths, commit; return the commit id."""
         self.write(files)
         removed = list(remove)

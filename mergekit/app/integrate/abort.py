@@ -1,0 +1,45 @@
+"""`mergekit abort`: drop the run, remove its worktree, put the result branch back where it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mergekit.app.integrate.runner import HEADS, is_registered, load_run
+from mergekit.app.integrate.types import AbortReport
+from mergekit.engine.repo import open_repo
+from mergekit.engine.worktree import remove_worktree
+from mergekit.state import run as run_state
+
+
+def abort_run(cwd: Path) -> AbortReport:
+    """Drop the run: remove its worktree, put the result branch back where it was before the run.
+
+    A result branch someone else moved since is left alone (and said so in the notes).
+    """
+    repo = open_repo(cwd)
+    st = load_run(repo, "abort")
+    ref = HEADS + st.result_branch
+    notes: list[str] = []
+    removed = None
+    # the branch first: when another git process holds its lock, nothing else has changed yet
+    current = repo.ref_target(ref)
+    if current == st.result_before:
+        pass
+    elif current != st.result_commit:
+        notes.append(f"{st.result_branch} was moved by someone else (now {current}); left it alone")
+    elif st.result_before is None:
+        repo.delete_ref(ref, current)
+    else:
+        repo.update_ref(ref, st.result_before, current, "mergekit: abort")
+    if st.worktree is not None:
+        wt = Path(st.worktree)
+        if wt.exists() or is_registered(repo, wt):
+            remove_worktree(repo, wt)
+            removed = st.worktree
+    run_state.clear(repo.common_dir)
+    return AbortReport(
+        result_branch=st.result_branch,
+        restored_to=repo.ref_target(ref),
+        removed_worktree=removed,
+        notes=notes,
+    )

@@ -1,0 +1,149 @@
+"""`mergekit integrate`: start a run (or, with `--dry-run`, predict one without writing anything).
+
+The user's checkout, index, HEAD and BASE are never touched: merges happen in memory, the result
+branch moves by compare-and-swap at the end of each successful step, and the only files written
+are in the run's own linked worktree (for a human hand-off or `--test`) and its state under the
+git dir (`mergekit.state.run`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mergekit.app.branches import branch_tips, resolve_base
+from mergekit.app.integrate.runner import HEADS, Runner, is_registered, worktree_path
+from mergekit.app.integrate.testrun import run_test
+from mergekit.app.integrate.types import IntegrateOptions, RunReport
+from mergekit.app.plan import survey
+from mergekit.engine.repo import Repo, open_repo
+from mergekit.engine.worktree import add_worktree, remove_worktree
+from mergekit.errors import MergekitError
+from mergekit.merging import Merger
+from mergekit.model import RunStatus, Skipped, SkipReason
+from mergekit.plan import make_plan
+from mergekit.state import run as run_state
+from mergekit.state.run import RunState
+
+
+def integrate(opts: IntegrateOptions) -> RunReport:
+    """Start a run (or predict one with `dry_run`); returns where it ended."""
+    repo = open_repo(opts.cwd)
+    common = repo.common_dir
+    existing_run = run_state.load(common)
+    if existing_run is not None:
+        raise MergekitError(
+            f"an integration into {existing_run.result_branch} is {existing_run.status} "
+            "— finish it with `mergekit continue` or drop it with `mergekit abort`"
+        )
+    base_commit = resolve_base(repo, opts.into)
+    result_ref = _check_result_branch(repo, opts, base_commit)
+    tips = branch_tips(repo, opts.branches, exclude=(opts.result_branch,))
+    st = RunState(
+        base=opts.into,
+        base_commit=base_commit,
+        result_branch=opts.result_branch,
+        result_before=repo.ref_target(result_ref),
+        result_commit=base_commit,
+        strategy=opts.strategy,
+        order=[],
+        tips=dict(tips),
+        test=opts.test,
+        skip_conflicting=opts.skip_conflicting,
+    )
+    if opts.dry_run:
+        with repo.scratch() as scratch:
+            merger = Merger(scratch)
+            # with --order given nothing depends on the pairwise predictions: skip those merges
+            facts = survey(merger, base_commit, tips, predict=opts.order != "given", into=opts.into)
+            plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
+            _start(st, plan.order, facts.empty)
+            report = Runner(scratch, st, dry_run=True, merger=merger).advance()
+        if not opts.skip_conflicting and report.conflicts:
+            # predicted: these branches would stop the run for a human
+            report.status = RunStatus.CONFLICT
+            report.skipped = [s for s in report.skipped if s.reason is not SkipReason.CONFLICTS]
+            done = set(report.merged) | {s.branch for s in report.skipped}
+            report.pending = [b for b in report.order if b not in done]
+        report.plan, report.result_commit = plan, None
+        report.notes = list(plan.warnings) + report.notes
+        return report
+    with repo.scratch() as scratch:
+        facts = survey(Merger(scratch), base_commit, tips, predict=opts.order != "given", into=opts.into)
+    plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
+    _start(st, plan.order, facts.empty)
+    run_state.create(common, st)
+    try:
+        if st.result_before != base_commit:
+            repo.update_ref(result_ref, base_commit, st.result_before, f"mergekit: start from {opts.into}")
+        run_state.save(common, st)
+        if opts.test:
+            _baseline_test(repo, st)
+    except BaseException:
+        _rollback_start(repo, st)
+        raise
+    report = Runner(repo, st).advance()
+    report.plan = plan
+    report.notes = list(plan.warnings) + report.notes
+    return report
+
+
+def _start(st: RunState, order: list[str], empty: list[str]) -> None:
+    """Fix the run's order: the planned branches, then those with nothing beyond BASE (skipped)."""
+    st.order = order + empty
+    st.skipped = [Skipped(b, SkipReason.NOTHING_BEYOND_BASE) for b in empty]
+
+
+def _check_result_branch(repo: Repo, opts: IntegrateOptions, base_commit: str) -> str:
+    name = opts.result_branch
+    if not repo.is_valid_branch_name(name):
+        raise MergekitError(f"{name!r} is not a valid branch name — choose another --branch")
+    ref = HEADS + name
+    if repo.branch_ref(opts.into) == ref:
+        raise MergekitError(
+            f"--branch {name} is BASE itself — mergekit never moves BASE; choose another --branch"
+        )
+    for wt in repo.worktrees():
+        if wt.branch == ref:
+            raise MergekitError(
+                f"branch {name!r} is checked out in {wt.path} — switch that worktree to another branch "
+                "or choose another --branch"
+            )
+    existing = repo.ref_target(ref)
+    if existing is None or opts.force:
+        return ref
+    earlier = run_state.known_results(repo.common_dir).get(name)
+    if existing != earlier and not repo.is_ancestor(existing, base_commit):
+        raise MergekitError(
+            f"branch {name!r} already exists and was not made by mergekit — pass --force to rebuild it "
+            "from BASE, or choose another --branch"
+        )
+    return ref
+
+
+def _baseline_test(repo: Repo, st: RunState) -> None:
+    """Run the test on BASE first, so a failure after a merge really is that merge's fault."""
+    assert st.test is not None
+    path = worktree_path(repo, st.result_branch)
+    if path.exists() or is_registered(repo, path):
+        remove_worktree(repo, path)
+    st.worktree = str(add_worktree(repo, path, st.base_commit))
+    run_state.save(repo.common_dir, st)
+    outcome = run_test(st.test, Path(st.worktree))
+    if not outcome.passed:
+        raise MergekitError(
+            f"`{st.test}` already fails on BASE {st.base} (exit {outcome.returncode}) — fix BASE or --test"
+        )
+
+
+def _rollback_start(repo: Repo, st: RunState) -> None:
+    """Undo the start of a run that failed before its first step."""
+    if st.worktree is not None:
+        remove_worktree(repo, Path(st.worktree))
+    ref = HEADS + st.result_branch
+    current = repo.ref_target(ref)
+    if current == st.base_commit and current != st.result_before:
+        if st.result_before is None:
+            repo.delete_ref(ref, current)
+        else:
+            repo.update_ref(ref, st.result_before, current, "mergekit: roll back")
+    run_state.clear(repo.common_dir)

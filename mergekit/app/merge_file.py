@@ -1,0 +1,163 @@
+"""`mergekit merge-file`'s use case: merge one file's three versions, as the git merge driver.
+
+The protocol (gitattributes(5), "Defining a custom merge driver"): BASE, OURS and THEIRS are
+temporary files; the result is left in OURS. OURS is replaced atomically (`mergekit.state.atomic`:
+a temporary file in the same directory, renamed over it, with OURS' permission bits), so it is
+either the old content or the full result, never half. When the merge fails for any reason
+while the three files can be read, `fall_back` leaves git's own line merge, markers included,
+in OURS, so no failure ever leaves our side alone in a conflicted path. The command line is parsed in
+`mergekit.cli.merge_file`; this module imports only the standard library at start-up (never
+click, rich or pygit2) and loads the resolver when it merges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mergekit.engine.gitcli import conflict_style, run_git
+from mergekit.errors import MergekitError
+from mergekit.resolve.markers import BASE, CLOSE, MIDDLE, OPEN
+from mergekit.state.atomic import write_atomically
+
+if TYPE_CHECKING:
+    from mergekit.resolve.types import FileResolution
+
+
+@dataclass(frozen=True)
+class MergeFileRequest:
+    """One `merge-file` run: the three files and how to merge and label them."""
+
+    base: Path
+    """BASE: the common ancestor's version."""
+    ours: Path
+    """OURS: our version; the result is written here."""
+    theirs: Path
+    """THEIRS: their version."""
+    path: str
+    """The repository path used to pick a language profile (OURS' name when not given)."""
+    labels: tuple[str, str, str]
+    """Marker labels: ours, base, theirs."""
+    marker_size: int
+    """Conflict marker length."""
+    style: str | None
+    """`merge`, `diff3` or `zdiff3`; None = what `merge.conflictStyle` says."""
+    write_ours: bool = True
+    """Write the result into OURS (False for `-p`)."""
+
+
+class UnreadableInput(MergekitError):
+    """One of the three files cannot be read (nothing was written)."""
+
+
+def _read(role: str, path: Path) -> bytes:
+    """The bytes of one input, or `UnreadableInput` saying which one could not be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableInput(f"cannot read {role} file {str(path)!r}: {exc.strerror or exc}") from exc
+
+
+def merge_file(request: MergeFileRequest) -> FileResolution:
+    """Merge the three files; write OURS when asked and the result differs; return the resolution."""
+    base = _read("BASE", request.base)
+    ours = _read("OURS", request.ours)
+    theirs = _read("THEIRS", request.theirs)
+    from mergekit.resolve import Labels, resolve_file
+
+    labels = Labels(ours=request.labels[0], base=request.labels[1], theirs=request.labels[2])
+    resolution = resolve_file(
+        base,
+        ours,
+        theirs,
+        request.path,
+        labels=labels,
+        marker_size=request.marker_size,
+        style=request.style or conflict_style(),
+    )
+    if request.write_ours and resolution.merged != ours:
+        write_atomically(request.ours, resolution.merged)
+    return resolution
+
+
+# the safe failure mode ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FallBack:
+    """What the safe failure mode did."""
+
+    merged: bytes = b""
+    """git's line merge of the three files, markers included."""
+    unreadable: bool = False
+    """An input could not be read: nothing was merged or written."""
+    write_error: str | None = None
+    """Why OURS could not be written (it is untouched), None when it was (or was not asked)."""
+
+
+def fall_back(
+    files: tuple[Path, Path, Path],
+    labels: tuple[str, str, str],
+    marker_size: int,
+    style: str | None,
+    *,
+    write_ours: bool = True,
+) -> FallBack:
+    """After any failure: git's own line merge of BASE, OURS, THEIRS (`files`), written into OURS.
+
+    git then shows the path as conflicted with both sides between markers, instead of OURS
+    holding our side alone (which a `git add` would take as the resolution). When git itself
+    cannot run, the whole file is one conflict block.
+    """
+    data: list[bytes] = []
+    for path in files:
+        try:
+            data.append(path.read_bytes())
+        except OSError:
+            return FallBack(unreadable=True)
+    style = style or conflict_style()
+    merged = _git_line_merge(files, labels, marker_size, style)
+    if merged is None:
+        merged = whole_file_conflict(data[0], data[1], data[2], labels, marker_size, style)
+    if write_ours:
+        try:
+            write_atomically(files[1], merged)
+        except OSError as exc:
+            return FallBack(merged, write_error=str(exc.strerror or exc))
+    return FallBack(merged)
+
+
+def _git_line_merge(
+    files: tuple[Path, Path, Path], labels: tuple[str, str, str], marker_size: int, style: str
+) -> bytes | None:
+    """`git merge-file -p` of the three files (git's output exactly), None when git cannot run."""
+    base, ours, theirs = files
+    args = ["merge-file", "-p", f"--marker-size={marker_size}"]
+    if style in ("diff3", "zdiff3"):
+        args.append(f"--{style}")
+    args += ["-L", labels[0], "-L", labels[1], "-L", labels[2], "--", str(ours), str(base), str(theirs)]
+    try:
+        result = run_git(args, check=False)
+    except MergekitError:
+        return None
+    # git merge-file exits with the number of conflicts (0-127), negative (255) on errors
+    return result.stdout if 0 <= result.returncode <= 127 else None
+
+
+def whole_file_conflict(
+    base: bytes, ours: bytes, theirs: bytes, labels: tuple[str, str, str], marker_size: int, style: str
+) -> bytes:
+    """One conflict spanning the whole file, in git's marker format (when git itself cannot run)."""
+
+    def marker(char: bytes, label: str | None) -> bytes:
+        tail = b" " + label.encode("utf-8", "surrogateescape") if label is not None else b""
+        return char * marker_size + tail + b"\n"
+
+    def block(data: bytes) -> bytes:
+        return data if not data or data.endswith(b"\n") else data + b"\n"
+
+    out = marker(OPEN, labels[0]) + block(ours)
+    if style in ("diff3", "zdiff3"):
+        out += marker(BASE, labels[1]) + block(base)
+    return out + marker(MIDDLE, None) + block(theirs) + marker(CLOSE, labels[2])

@@ -1,0 +1,17 @@
+"""CLI command `mergekit demo`."""
+
+from __future__ import annotations
+
+import click
+
+from mergekit.app.demo import run_demo
+from mergekit.errors import EXIT_OK
+from mergekit.output.demo import show_demo
+
+
+@click.command("demo")
+@click.option("--keep", is_flag=True, help="Keep the demo repository (its path is printed).")
+def command(keep: bool) -> int:
+    """Build the five-feature TypeScript app in a temporary repository and integrate it, narrating."""
+    show_demo(run_demo(keep))
+    return EXIT_OK

@@ -1,0 +1,186 @@
+"""mergekit's vocabulary: the statuses and conflict kinds every layer speaks, and the rows of a run.
+
+Each word exists once, here, as an enum member whose value is the word of the JSON contract
+(README, DESIGN.md); `StrEnum` members are strings, so they compare equal to those words and
+serialize as them. The output package decides how each word is shown to people; nothing else
+translates between vocabularies. This module imports nothing from mergekit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ConflictKind(StrEnum):
+    """Why a file needs a human (or needed the resolver): git's kinds, and the ones mergekit adds."""
+
+    CONTENT = "content"
+    """Both sides changed the same file's content differently."""
+    ADD_ADD = "add/add"
+    """Both sides added the same path with different content (no base)."""
+    MODIFY_DELETE = "modify/delete"
+    """Ours modified the file, theirs deleted it."""
+    DELETE_MODIFY = "delete/modify"
+    """Ours deleted the file, theirs modified it."""
+    MODE = "mode"
+    """Both sides changed the file mode differently (content may agree)."""
+    RENAME = "rename"
+    """A rename on one or both sides collided (the sides live at different paths)."""
+    SUBMODULE = "submodule"
+    """A submodule pointer moved differently on both sides."""
+    SYMLINK = "symlink"
+    """A symbolic link changed differently on both sides."""
+    DUPLICATE_KEY = "duplicate-key"
+    """git merged the file cleanly, but the result gives one key two values (a mergekit finding)."""
+    UNMERGED = "unmerged"
+    """`continue`: the file still has conflict stages in the hand-off worktree's index."""
+    MARKERS_LEFT = "still has conflict markers"
+    """`continue`: the staged file still holds conflict markers."""
+
+    @property
+    def is_content(self) -> bool:
+        """True when a content merge (the resolver) can settle it: both sides are regular files."""
+        return self in (ConflictKind.CONTENT, ConflictKind.ADD_ADD)
+
+
+class Outcome(StrEnum):
+    """What merging one thing into another gives: a file, a pair of branches, a step of a run."""
+
+    CLEAN = "clean"
+    """git merges it without a conflict (and nothing clashes)."""
+    AUTO_RESOLVED = "auto_resolved"
+    """Conflicts, all settled by the resolver."""
+    NEEDS_HUMAN = "needs_human"
+    """At least one conflict (or clash) only a person can settle."""
+    ALREADY_MERGED = "already merged"
+    """A step of a run whose branch is already in the result (nothing to merge)."""
+
+    @property
+    def severity(self) -> int:
+        """Order for "the worst of": clean and already merged < auto-resolved < needs a human."""
+        return {Outcome.NEEDS_HUMAN: 2, Outcome.AUTO_RESOLVED: 1}.get(self, 0)
+
+    @staticmethod
+    def worst(outcomes: list[Outcome]) -> Outcome:
+        """The most severe of `outcomes` (clean when there are none)."""
+        return max(outcomes, key=lambda o: o.severity, default=Outcome.CLEAN)
+
+
+class Shortcut(StrEnum):
+    """Why a pair was known to merge cleanly without merging it."""
+
+    SAME_COMMIT = "same commit"
+    """Both sides are the same commit."""
+    ALREADY_IN = "already in"
+    """THEIRS is an ancestor of OURS."""
+    FAST_FORWARD = "fast-forward"
+    """OURS is an ancestor of THEIRS (THEIRS is built on it)."""
+    DISJOINT = "disjoint"
+    """The two sides changed different files (and no file meets a directory)."""
+
+
+class RunStatus(StrEnum):
+    """Where an integration run stands (`status` in the JSON of integrate, continue, status, abort)."""
+
+    RUNNING = "running"
+    """Between steps (only seen by `status` after an interruption)."""
+    CONFLICT = "conflict"
+    """Paused: a human must settle conflicts in the hand-off worktree."""
+    TEST_FAILED = "test_failed"
+    """Paused: the `--test` command failed after a step."""
+    DONE = "done"
+    """Every branch merged (or skipped with a reason)."""
+    ERROR = "error"
+    """The state file holds a status this version does not know."""
+    NONE = "none"
+    """`status`: no run in progress."""
+    ABORTED = "aborted"
+    """`abort`: the run was dropped."""
+
+    @classmethod
+    def read(cls, word: str) -> RunStatus:
+        """The status a state file names; `error` for a word this version does not know."""
+        try:
+            return cls(word)
+        except ValueError:
+            return cls.ERROR
+
+
+class SkipReason(StrEnum):
+    """Why a run left a branch out (`skipped[].reason`)."""
+
+    NOTHING_BEYOND_BASE = "nothing beyond BASE"
+    """The branch tip is already in BASE."""
+    ALREADY_IN_RESULT = "already in the result"
+    """An earlier step brought the branch in (it was built on another branch)."""
+    CONFLICTS = "conflicts"
+    """It needs a human and the run skips such branches (`--skip-conflicting`, or a dry run)."""
+
+
+class ResolveStatus(StrEnum):
+    """What `mergekit resolve` did with one conflicted file."""
+
+    RESOLVED = "resolved"
+    """Now clean."""
+    CONFLICT = "conflict"
+    """Markers left for a human."""
+    SKIPPED = "skipped"
+    """Not touched (modify/delete, symlink, edited by hand...)."""
+
+
+class ReplayOutcome(StrEnum):
+    """How the resolver's result on a past conflict compares with what the person committed."""
+
+    IDENTICAL = "identical"
+    """Byte for byte the human's file."""
+    WHITESPACE = "whitespace"
+    """The same lines modulo whitespace."""
+    REORDERED = "reordered"
+    """The same lines in another order."""
+    DIFFERENT = "different"
+    """Clean, but not what the human committed: the dangerous bucket."""
+    CONFLICT = "conflict"
+    """Left to a human."""
+    CRASH = "crash"
+    """The resolver raised."""
+    TIMEOUT = "timeout"
+    """The resolver took too long."""
+
+
+@dataclass(frozen=True)
+class AutoResolved:
+    """A file the resolver settled during a run (`auto_resolved[]`)."""
+
+    branch: str
+    """The branch being merged."""
+    path: str
+    """The file."""
+    rule: str
+    """The resolver's rule (`typescript:module-statements`, `line-merge`...)."""
+    detail: str = ""
+    """What the resolver added, region by region (the audit trail in the commit message)."""
+
+
+@dataclass(frozen=True)
+class HumanConflict:
+    """A file a human must settle (`conflicts[]`)."""
+
+    branch: str
+    """The branch being merged."""
+    path: str
+    """The file."""
+    kind: ConflictKind
+    """Why."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A branch a run left out (`skipped[]`)."""
+
+    branch: str
+    """The branch."""
+    reason: SkipReason
+    """Why."""
+    paths: tuple[str, ...] = ()
+    """For `conflicts`: the files that need a human."""

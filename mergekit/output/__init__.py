@@ -1,0 +1,95 @@
+"""Everything mergekit prints, and the formats each command offers.
+
+Use cases return values; the command modules (`mergekit.cli`) hand them to the module here that
+shows that command's values: `run` (integrate, continue, status, abort), `plan`, `check`,
+`resolve`, `install`, `languages`, `replay`, `demo`, `merge_file` (the driver's messages),
+with `explain` (what the resolver did, hunk by hunk), `collisions`, `words` (how each status is
+shown) and `commit` (the texts written into commit messages) shared between them.
+
+`FORMATS` is the registry of formats per command; `--format` choices come from it. This module
+and the driver's modules import neither click nor rich (the merge driver loads them): rich is
+imported only to show markup on a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+FORMATS: dict[str, tuple[str, ...]] = {
+    "integrate": ("text", "json"),
+    "continue": ("text", "json"),
+    "status": ("text", "json"),
+    "abort": ("text", "json"),
+    "plan": ("text", "json", "mermaid"),
+    "check": ("text", "json", "github", "junit"),
+    "resolve": ("text", "json"),
+    "install": ("text", "json"),
+    "languages": ("text", "json"),
+    "replay": ("text", "json"),
+    "demo": ("text",),
+}
+"""Command → the output formats it offers (the first is the default)."""
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
+"""A byte of a name that is not UTF-8, as Python and pygit2 hand it out (a surrogate escape)."""
+
+
+def visible(text: str) -> str:
+    """`text` with each byte of a name that is not UTF-8 written as git quotes it (`caf\\351.txt`).
+
+    git names files with bytes; Python hands the undecodable ones out as surrogate escapes, which
+    no UTF-8 stream can print. Written as git's own quoting writes them, output stays valid UTF-8.
+    """
+    return _UNDECODED.sub(lambda m: f"\\{ord(m.group()) - 0xDC00:03o}", text)
+
+
+def write(text: str, *, err: bool = False) -> None:
+    """Write `text` on stdout (or stderr); bytes of names that are not UTF-8 as git quotes them."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(visible(text))
+    stream.flush()
+
+
+def emit_json(data: dict[str, Any]) -> None:
+    """Print one JSON object on stdout (the only way mergekit prints JSON).
+
+    A byte of a name that is not UTF-8 appears as its `\\udcXX` escape, so the output stays valid
+    UTF-8 (`json.loads`, then `os.fsencode`, gives the byte back).
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    write(_UNDECODED.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def emit_lines(lines: Iterable[str], *, err: bool = False) -> None:
+    """Print plain lines."""
+    write("".join(line + "\n" for line in lines), err=err)
+
+
+def emit_text(lines: list[str]) -> None:
+    """Print lines written in rich markup: styled on a terminal, plain text otherwise."""
+    from rich.text import Text
+
+    text = visible("\n".join(lines))
+    if _use_rich():
+        from rich.console import Console
+
+        Console(highlight=False, soft_wrap=True).print(text)
+    else:
+        write(Text.from_markup(text).plain + "\n")
+
+
+def emit_error(message: str) -> None:
+    """The one line a user error prints on stderr."""
+    write(f"mergekit: error: {message}\n", err=True)
+
+
+def _use_rich() -> bool:
+    if os.environ.get("MERGEKIT_NO_COLOR") or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()

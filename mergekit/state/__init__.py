@@ -1,0 +1,1 @@
+"""What mergekit keeps on disk between commands: the paused run's state, written atomically."""

@@ -1,0 +1,332 @@
+"""The state of an integration run, kept as JSON under the common git dir between commands.
+
+`<common git dir>/mergekit/run.json` exists from the start of a run until it finishes or is
+aborted; it is rewritten atomically (`mergekit.state.atomic`) after every step, so `continue`
+can pick up after a pause or a crash. `results.json` remembers which commits mergekit left on
+each result branch, so a later run may rebuild that branch without `--force`.
+
+Format version 2 (written now) holds the same object as version 1, read back as typed rows
+(`mergekit.model`); a duplicate key is recorded with kind `duplicate-key` (version 1 said
+`content`). Version 1 files are still read.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mergekit.errors import MergekitError
+from mergekit.model import AutoResolved, ConflictKind, HumanConflict, RunStatus, Skipped, SkipReason
+from mergekit.state.atomic import write_json
+
+STATE_VERSION = 2
+"""The format written; bumped when the file format changes."""
+READABLE_VERSIONS = (1, 2)
+"""The formats this version reads."""
+
+
+@dataclass
+class Paused:
+    """The step a run stopped at, waiting for a human (conflicts) or a fix (test failure)."""
+
+    branch: str
+    """The branch being merged."""
+    ours: str
+    """The result branch's tip before this step."""
+    theirs: str
+    """The branch tip being merged."""
+    message: str
+    """The commit message prepared for this step."""
+    conflicts: list[str] = field(default_factory=list)
+    """Paths handed to the human (empty for a test failure)."""
+    candidate: str | None = None
+    """For a test failure: the commit that failed the test (kept in the worktree)."""
+
+
+@dataclass
+class RunState:
+    """Everything needed to continue, report or abort a run."""
+
+    base: str
+    """BASE as the user named it."""
+    base_commit: str
+    """The BASE commit the run started from."""
+    result_branch: str
+    """The branch being built (short name)."""
+    result_before: str | None
+    """Where the result branch pointed before the run (None: it did not exist)."""
+    result_commit: str
+    """Where mergekit last moved the result branch."""
+    strategy: str
+    """`merge` or `squash`."""
+    order: list[str]
+    """Every branch in merge order (skipped ones included)."""
+    tips: dict[str, str]
+    """Branch → the tip fixed at the start of the run."""
+    test: str | None = None
+    """The `--test` command, if any."""
+    skip_conflicting: bool = False
+    """Skip branches that need a human instead of pausing."""
+    status: RunStatus = RunStatus.RUNNING
+    """`running`, `conflict` or `test_failed`."""
+    merged: list[str] = field(default_factory=list)
+    """Branches merged so far, in order."""
+    skipped: list[Skipped] = field(default_factory=list)
+    """Branches left out, and why."""
+    auto_resolved: list[AutoResolved] = field(default_factory=list)
+    """Every auto-resolved file."""
+    conflicts: list[HumanConflict] = field(default_factory=list)
+    """Files a human must settle (paused step and skipped branches)."""
+    worktree: str | None = None
+    """The linked worktree mergekit made (hand-off and tests), if any."""
+    paused: Paused | None = None
+    """Where the run stopped, when it did."""
+    version: int = STATE_VERSION
+    """File format version."""
+
+    @property
+    def pending(self) -> list[str]:
+        """Branches not merged or skipped yet, in order."""
+        done = set(self.merged) | {s.branch for s in self.skipped}
+        return [b for b in self.order if b not in done]
+
+
+def to_json(state: RunState) -> dict[str, Any]:
+    """The state as the JSON object of the current format."""
+    paused = state.paused
+    return {
+        "base": state.base,
+        "base_commit": state.base_commit,
+        "result_branch": state.result_branch,
+        "result_before": state.result_before,
+        "result_commit": state.result_commit,
+        "strategy": state.strategy,
+        "order": list(state.order),
+        "tips": dict(state.tips),
+        "test": state.test,
+        "skip_conflicting": state.skip_conflicting,
+        "status": str(state.status),
+        "merged": list(state.merged),
+        "skipped": [
+            {"branch": s.branch, "reason": str(s.reason), "paths": list(s.paths)} for s in state.skipped
+        ],
+        "auto_resolved": [
+            {"branch": a.branch, "path": a.path, "rule": a.rule, "detail": a.detail}
+            for a in state.auto_resolved
+        ],
+        "conflicts": [{"branch": c.branch, "path": c.path, "kind": str(c.kind)} for c in state.conflicts],
+        "worktree": state.worktree,
+        "paused": None
+        if paused is None
+        else {
+            "branch": paused.branch,
+            "ours": paused.ours,
+            "theirs": paused.theirs,
+            "message": paused.message,
+            "conflicts": list(paused.conflicts),
+            "candidate": paused.candidate,
+        },
+        "version": STATE_VERSION,
+    }
+
+
+def from_json(data: dict[str, Any]) -> RunState:
+    """A state from the JSON object of any readable format (KeyError/TypeError/ValueError when damaged)."""
+    paused = data.get("paused")
+    return RunState(
+        base=str(data["base"]),
+        base_commit=str(data["base_commit"]),
+        result_branch=str(data["result_branch"]),
+        result_before=data.get("result_before"),
+        result_commit=str(data["result_commit"]),
+        strategy=str(data.get("strategy", "merge")),
+        order=[str(b) for b in data["order"]],
+        tips={str(k): str(v) for k, v in data["tips"].items()},
+        test=data.get("test"),
+        skip_conflicting=bool(data.get("skip_conflicting", False)),
+        status=RunStatus.read(str(data.get("status", "running"))),
+        merged=[str(b) for b in data.get("merged", [])],
+        skipped=[
+            Skipped(str(s["branch"]), SkipReason(s["reason"]), tuple(str(p) for p in s.get("paths", [])))
+            for s in data.get("skipped", [])
+        ],
+        auto_resolved=[
+            AutoResolved(str(a["branch"]), str(a["path"]), str(a["rule"]), str(a.get("detail", "")))
+            for a in data.get("auto_resolved", [])
+        ],
+        conflicts=[_conflict(c) for c in data.get("conflicts", [])],
+        worktree=data.get("worktree"),
+        paused=Paused(**paused) if paused else None,
+    )
+
+
+def _conflict(row: dict[str, Any]) -> HumanConflict:
+    try:
+        kind = ConflictKind(row["kind"])
+    except ValueError as exc:
+        raise ValueError(f"unknown conflict kind {row['kind']!r}") from exc
+    return HumanConflict(str(row["branch"]), str(row["path"]), kind)
+
+
+def state_dir(common_dir: Path) -> Path:
+    """Where mergekit keeps its files inside the common git dir."""
+    return common_dir / "mergekit"
+
+
+def _run_file(common_dir: Path) -> Path:
+    return state_dir(common_dir) / "run.json"
+
+
+def load(common_dir: Path) -> RunState | None:
+    """The run in progress, None when there is none."""
+    path = _run_file(common_dir)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise MergekitError(f"cannot read {path} ({exc}) — delete it to drop the run") from exc
+    if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
+        raise MergekitError(f"{path} was written by another mergekit version — delete it to drop the run")
+    problem = shape_problem(data)
+    if problem is not None:
+        raise MergekitError(f"{path} is damaged ({problem}) — delete it to drop the run")
+    try:
+        return from_json(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise MergekitError(f"{path} is damaged ({exc}) — delete it to drop the run") from exc
+
+
+# the shape of run.json -------------------------------------------------------------------------
+
+RUN_STATUSES = (RunStatus.RUNNING, RunStatus.CONFLICT, RunStatus.TEST_FAILED)
+"""The statuses a saved run may hold."""
+
+_STR, _OPT_STR, _INT, _BOOL = "str", "str or null", "int", "bool"
+_STRS, _TIPS, _ROWS, _PAUSED = "list of str", "object of str", "list of objects", "object or null"
+_STATE_FIELDS: dict[str, str] = {
+    "base": _STR,
+    "base_commit": _STR,
+    "result_branch": _STR,
+    "result_before": _OPT_STR,
+    "result_commit": _STR,
+    "strategy": _STR,
+    "order": _STRS,
+    "tips": _TIPS,
+    "test": _OPT_STR,
+    "skip_conflicting": _BOOL,
+    "status": _STR,
+    "merged": _STRS,
+    "skipped": _ROWS,
+    "auto_resolved": _ROWS,
+    "conflicts": _ROWS,
+    "worktree": _OPT_STR,
+    "paused": _PAUSED,
+    "version": _INT,
+}
+"""Every key of run.json and the shape its value must have."""
+_REQUIRED = ("base", "base_commit", "result_branch", "result_before", "result_commit", "order", "tips")
+_PAUSED_FIELDS: dict[str, str] = {
+    "branch": _STR,
+    "ours": _STR,
+    "theirs": _STR,
+    "message": _STR,
+    "conflicts": _STRS,
+    "candidate": _OPT_STR,
+}
+_ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "skipped": ("branch", "reason"),
+    "auto_resolved": ("branch", "path", "rule"),
+    "conflicts": ("branch", "path", "kind"),
+}
+"""Keys every row of these lists must carry (as strings)."""
+
+
+def _fits(value: Any, shape: str) -> bool:
+    if shape == _STR:
+        return isinstance(value, str)
+    if shape == _OPT_STR:
+        return value is None or isinstance(value, str)
+    if shape == _INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if shape == _BOOL:
+        return isinstance(value, bool)
+    if shape == _STRS:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if shape == _TIPS:
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    if shape == _ROWS:
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    return value is None or isinstance(value, dict)  # _PAUSED
+
+
+def _fields_problem(
+    data: dict[str, Any], fields: dict[str, str], required: tuple[str, ...], where: str
+) -> str | None:
+    for key in data:
+        if key not in fields:
+            return f"unknown key {where}{key!r}"
+    for key in required:
+        if key not in data:
+            return f"no {where}{key!r}"
+    for key, value in data.items():
+        if not _fits(value, fields[key]):
+            return f"{where}{key!r} is not a {fields[key]}"
+    return None
+
+
+def shape_problem(data: dict[str, Any]) -> str | None:
+    """What is wrong with the shape of a run.json object, None when it can be loaded."""
+    problem = _fields_problem(data, _STATE_FIELDS, _REQUIRED, "")
+    if problem is not None:
+        return problem
+    if data.get("status", "running") not in RUN_STATUSES:
+        return f"unknown status {data['status']!r}"
+    for key, needed in _ROW_KEYS.items():
+        for row in data.get(key, []):
+            if any(not isinstance(row.get(k), str) for k in needed):
+                return f"a {key!r} row without {', '.join(needed)}"
+    paused = data.get("paused")
+    if paused is not None:
+        return _fields_problem(paused, _PAUSED_FIELDS, ("branch", "ours", "theirs", "message"), "paused.")
+    return None
+
+
+def save(common_dir: Path, state: RunState) -> None:
+    """Write the state atomically."""
+    write_json(_run_file(common_dir), to_json(state))
+
+
+def create(common_dir: Path, state: RunState) -> None:
+    """Write the state of a new run; refuse when another run exists (even one starting right now)."""
+    path = _run_file(common_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.open("x").close()
+    except FileExistsError as exc:
+        raise MergekitError("another integration run is in progress — see `mergekit status`") from exc
+    save(common_dir, state)
+
+
+def clear(common_dir: Path) -> None:
+    """Forget the run."""
+    _run_file(common_dir).unlink(missing_ok=True)
+
+
+def remember_result(common_dir: Path, branch: str, commit: str) -> None:
+    """Record that mergekit left `branch` at `commit`."""
+    results = known_results(common_dir)
+    results[branch] = commit
+    write_json(state_dir(common_dir) / "results.json", results)
+
+
+def known_results(common_dir: Path) -> dict[str, str]:
+    """Result branch → the commit mergekit last left it at."""
+    path = state_dir(common_dir) / "results.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}

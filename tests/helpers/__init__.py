@@ -1,0 +1,1 @@
+"""Shared test helpers: real repositories, hermetic git, running the CLI in-process."""
