@@ -280,6 +280,13 @@ class Repo:
         """Paths `tip` changed since its merge base with `base`."""
         return self.changed_paths(self.merge_base(base, tip), tip)
 
+    def is_commit(self, oid: str) -> bool:
+        """True when the object store holds commit `oid`."""
+        try:
+            return isinstance(self._raw.get(oid), pygit2.Commit)
+        except (ValueError, pygit2.GitError):
+            return False
+
     def _commit(self, oid: str) -> pygit2.Commit:
         obj = self._raw.get(oid)
         if not isinstance(obj, pygit2.Commit):
@@ -381,6 +388,23 @@ class Repo:
             ref.set_target(new, message)
         except (OSError, pygit2.GitError) as exc:
             raise _ref_write_error(refname, exc) from exc
+
+    def stale_ref_lock(self, refname: str, writing: str | None) -> Path | None:
+        """The lock file a killed write of `refname` left, None when there is no such file.
+
+        libgit2 (like git) writes a ref by creating `<ref>.lock`, writing the new id and a line
+        end into it, and renaming it over the ref; a delete takes the lock and writes nothing. So
+        the lock of a write of `writing` (None: a delete) killed half-way holds a beginning of
+        `writing` + `\\n`. A lock holding anything else belongs to someone else's write and is
+        never returned. Whether the writer is gone is for the caller to know.
+        """
+        lock = self.common_dir / (refname + ".lock")
+        try:
+            held = lock.read_bytes()
+        except OSError:
+            return None
+        expected = (writing + "\n").encode("ascii") if writing is not None else b""
+        return lock if expected.startswith(held) else None
 
     def delete_ref(self, refname: str, expected: str) -> None:
         """Delete `refname` only if it currently points at `expected`."""

@@ -9,6 +9,7 @@ The git CLI does the checkout work (it is git's own code, hooks disabled); pygit
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,10 +49,35 @@ def add_worktree(repo: Repo, path: Path, commit: str) -> Path:
 
 
 def remove_worktree(repo: Repo, path: Path) -> None:
-    """Remove a linked worktree mergekit made (and its admin files), even with changes in it."""
+    """Remove a linked worktree mergekit made (and its admin files), even with changes in it.
+
+    Also one that `git worktree add` left half made when it was interrupted: git refuses to
+    remove that (no `.git` file yet, or still locked as "initializing"), so its directory is
+    deleted and its admin entry unlocked for `git worktree prune`. Only for mergekit's own
+    worktrees (under the git dir): their content is mergekit's.
+    """
     if path.exists():
-        _git(["worktree", "remove", "--force", "--force", str(path)], cwd=repo.common_dir)
+        try:
+            _git(["worktree", "remove", "--force", "--force", str(path)], cwd=repo.common_dir)
+        except MergekitError:
+            shutil.rmtree(path, ignore_errors=True)
+    _unlock_admin_entries(repo, path)
     _git(["worktree", "prune"], cwd=repo.common_dir)
+
+
+def _unlock_admin_entries(repo: Repo, path: Path) -> None:
+    """Unlock the admin entries (`.git/worktrees/<id>`) of the worktree that was at `path`."""
+    admin = repo.common_dir / "worktrees"
+    if not admin.is_dir():
+        return
+    gone = (path / ".git").resolve()
+    for entry in admin.iterdir():
+        try:
+            target = Path(os.fsdecode((entry / "gitdir").read_bytes().strip()))
+        except OSError:
+            continue
+        if target.resolve() == gone:
+            (entry / "locked").unlink(missing_ok=True)
 
 
 def checkout_commit(path: Path, commit: str) -> None:

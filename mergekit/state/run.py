@@ -5,26 +5,68 @@ aborted; it is rewritten atomically (`mergekit.state.atomic`) after every step, 
 can pick up after a pause or a crash. `results.json` remembers which commits mergekit left on
 each result branch, so a later run may rebuild that branch without `--force`.
 
-Format version 2 (written now) holds the same object as version 1, read back as typed rows
-(`mergekit.model`); a duplicate key is recorded with kind `duplicate-key` (version 1 said
-`content`). Version 1 files are still read.
+Format version 3 (written now) adds `moving`: every move of the result branch is recorded
+here just before it is made and cleared once it is made and recorded (`RefMove`), so a command
+killed in between leaves enough for the next one to tell whether the branch already holds the
+step's commit (`mergekit.app.integrate.recovery`). Version 2 holds the same object as version 1,
+read back as typed rows (`mergekit.model`); a duplicate key is recorded with kind
+`duplicate-key` (version 1 said `content`). Versions 1 and 2 are still read.
+
+A run file is created whole (`mergekit.state.atomic.create_atomically`); an empty one, which an
+older version killed while creating it left behind, counts as no run. Temporary files of writes
+killed half-way are swept on every load.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from mergekit.errors import MergekitError
 from mergekit.model import AutoResolved, ConflictKind, HumanConflict, RunStatus, Skipped, SkipReason
-from mergekit.state.atomic import write_json
+from mergekit.state.atomic import create_atomically, json_bytes, sweep_leftovers, write_json
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 """The format written; bumped when the file format changes."""
-READABLE_VERSIONS = (1, 2)
+READABLE_VERSIONS = (1, 2, 3)
 """The formats this version reads."""
+
+
+class MoveKind(StrEnum):
+    """Why mergekit moves the result branch."""
+
+    START = "start"
+    """To BASE, as a run starts."""
+    STEP = "step"
+    """To the commit that merges one branch."""
+    FIX = "fix"
+    """To the human's fix after the final test failed."""
+    ABORT = "abort"
+    """Back to where it was before the run (None: deleted)."""
+
+
+@dataclass(frozen=True)
+class RefMove:
+    """A move of the result branch, recorded just before it is made."""
+
+    kind: MoveKind
+    """Why."""
+    old: str | None
+    """Where the branch points before the move (None: it does not exist)."""
+    new: str | None
+    """Where the move puts it (None: deleted)."""
+    branch: str | None = None
+    """For a step: the branch whose merge `new` is."""
+    pid: int = 0
+    """The process making the move."""
+    host: str = ""
+    """The host that process runs on (a process id means nothing elsewhere)."""
+    started: str = ""
+    """When that process started (`mergekit.state.atomic.process_started`): a later process
+    given the same id is not taken for it."""
 
 
 @dataclass
@@ -83,6 +125,8 @@ class RunState:
     """The linked worktree mergekit made (hand-off and tests), if any."""
     paused: Paused | None = None
     """Where the run stopped, when it did."""
+    moving: RefMove | None = None
+    """The result branch's move in flight (recorded before it is made, cleared after)."""
     version: int = STATE_VERSION
     """File format version."""
 
@@ -128,7 +172,20 @@ def to_json(state: RunState) -> dict[str, Any]:
             "conflicts": list(paused.conflicts),
             "candidate": paused.candidate,
         },
+        "moving": None if state.moving is None else _move_json(state.moving),
         "version": STATE_VERSION,
+    }
+
+
+def _move_json(move: RefMove) -> dict[str, Any]:
+    return {
+        "kind": str(move.kind),
+        "old": move.old,
+        "new": move.new,
+        "branch": move.branch,
+        "pid": move.pid,
+        "host": move.host,
+        "started": move.started,
     }
 
 
@@ -159,6 +216,19 @@ def from_json(data: dict[str, Any]) -> RunState:
         conflicts=[_conflict(c) for c in data.get("conflicts", [])],
         worktree=data.get("worktree"),
         paused=Paused(**paused) if paused else None,
+        moving=_move(data["moving"]) if data.get("moving") is not None else None,
+    )
+
+
+def _move(row: dict[str, Any]) -> RefMove:
+    return RefMove(
+        MoveKind(row["kind"]),
+        row.get("old"),
+        row.get("new"),
+        row.get("branch"),
+        int(row.get("pid", 0)),
+        str(row.get("host", "")),
+        str(row.get("started", "")),
     )
 
 
@@ -182,8 +252,12 @@ def _run_file(common_dir: Path) -> Path:
 def load(common_dir: Path) -> RunState | None:
     """The run in progress, None when there is none."""
     path = _run_file(common_dir)
+    sweep_leftovers(path.parent)
     try:
-        data = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        if not text.strip():
+            return None  # created but never filled (an older version killed right then): no run
+        data = json.loads(text)
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
@@ -224,6 +298,7 @@ _STATE_FIELDS: dict[str, str] = {
     "conflicts": _ROWS,
     "worktree": _OPT_STR,
     "paused": _PAUSED,
+    "moving": _PAUSED,
     "version": _INT,
 }
 """Every key of run.json and the shape its value must have."""
@@ -235,6 +310,15 @@ _PAUSED_FIELDS: dict[str, str] = {
     "message": _STR,
     "conflicts": _STRS,
     "candidate": _OPT_STR,
+}
+_MOVE_FIELDS: dict[str, str] = {
+    "kind": _STR,
+    "old": _OPT_STR,
+    "new": _OPT_STR,
+    "branch": _OPT_STR,
+    "pid": _INT,
+    "host": _STR,
+    "started": _STR,
 }
 _ROW_KEYS: dict[str, tuple[str, ...]] = {
     "skipped": ("branch", "reason"),
@@ -290,7 +374,15 @@ def shape_problem(data: dict[str, Any]) -> str | None:
                 return f"a {key!r} row without {', '.join(needed)}"
     paused = data.get("paused")
     if paused is not None:
-        return _fields_problem(paused, _PAUSED_FIELDS, ("branch", "ours", "theirs", "message"), "paused.")
+        problem = _fields_problem(paused, _PAUSED_FIELDS, ("branch", "ours", "theirs", "message"), "paused.")
+        if problem is not None:
+            return problem
+    moving = data.get("moving")
+    if moving is not None:
+        problem = _fields_problem(moving, _MOVE_FIELDS, tuple(_MOVE_FIELDS), "moving.")
+        if problem is None and moving["kind"] not in tuple(MoveKind):
+            problem = f"unknown move {moving['kind']!r}"
+        return problem
     return None
 
 
@@ -300,14 +392,28 @@ def save(common_dir: Path, state: RunState) -> None:
 
 
 def create(common_dir: Path, state: RunState) -> None:
-    """Write the state of a new run; refuse when another run exists (even one starting right now)."""
+    """Write the state of a new run, whole; refuse when another run exists (even one starting right now).
+
+    An empty run file (left by an older version killed while creating it) is no run: replaced.
+    """
     path = _run_file(common_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json_bytes(to_json(state))
+    for _ in range(2):
+        try:
+            create_atomically(path, data)
+            return
+        except FileExistsError:
+            if not _empty(path):
+                break
+            path.unlink(missing_ok=True)
+    raise MergekitError("another integration run is in progress — see `mergekit status`")
+
+
+def _empty(path: Path) -> bool:
     try:
-        path.open("x").close()
-    except FileExistsError as exc:
-        raise MergekitError("another integration run is in progress — see `mergekit status`") from exc
-    save(common_dir, state)
+        return not path.read_bytes().strip()
+    except OSError:
+        return False
 
 
 def clear(common_dir: Path) -> None:

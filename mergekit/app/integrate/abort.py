@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mergekit.app.integrate.runner import HEADS, is_registered, load_run
+from mergekit.app.integrate.recovery import HEADS, move_result, recover
+from mergekit.app.integrate.runner import is_registered, load_run
 from mergekit.app.integrate.types import AbortReport
 from mergekit.engine.repo import open_repo
 from mergekit.engine.worktree import remove_worktree
 from mergekit.state import run as run_state
+from mergekit.state.run import MoveKind, RefMove
 
 
 def abort_run(cwd: Path) -> AbortReport:
@@ -19,7 +21,7 @@ def abort_run(cwd: Path) -> AbortReport:
     repo = open_repo(cwd)
     st = load_run(repo, "abort")
     ref = HEADS + st.result_branch
-    notes: list[str] = []
+    notes = recover(repo, st, finish=False)
     removed = None
     # the branch first: when another git process holds its lock, nothing else has changed yet
     current = repo.ref_target(ref)
@@ -27,10 +29,8 @@ def abort_run(cwd: Path) -> AbortReport:
         pass
     elif current != st.result_commit:
         notes.append(f"{st.result_branch} was moved by someone else (now {current}); left it alone")
-    elif st.result_before is None:
-        repo.delete_ref(ref, current)
     else:
-        repo.update_ref(ref, st.result_before, current, "mergekit: abort")
+        move_result(repo, st, RefMove(MoveKind.ABORT, current, st.result_before), "mergekit: abort")
     if st.worktree is not None:
         wt = Path(st.worktree)
         if wt.exists() or is_registered(repo, wt):

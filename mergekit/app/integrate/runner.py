@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from mergekit.app.integrate.recovery import HEADS, apply_move, move_result
 from mergekit.app.integrate.testrun import run_test
 from mergekit.app.integrate.types import RunReport
 from mergekit.engine.repo import Repo
@@ -35,10 +36,8 @@ from mergekit.output.commit import describe, step_message
 from mergekit.resolve import Labels
 from mergekit.resolve.markers import marker_lines
 from mergekit.state import run as run_state
-from mergekit.state.run import Paused, RunState
+from mergekit.state.run import MoveKind, Paused, RefMove, RunState
 
-HEADS = "refs/heads/"
-"""Where local branches live."""
 FINAL = "(final test)"
 """The `paused.branch` of a run stopped by the test run after the last merge."""
 
@@ -126,13 +125,11 @@ class Runner:
             failed = self._test(commit, Paused(branch, ours, theirs, message, candidate=commit))
             if failed is not None:
                 return failed
-        if not self.dry_run:
-            self.repo.update_ref(self.ref, commit, ours, f"mergekit: merge {branch}")
-        st.result_commit = commit
-        st.merged.append(branch)
-        st.conflicts = [c for c in st.conflicts if c.branch != branch]
-        st.status, st.paused = RunStatus.RUNNING, None
-        self._save()
+        move = RefMove(MoveKind.STEP, ours, commit, branch)
+        if self.dry_run:
+            apply_move(st, move)
+        else:
+            move_result(self.repo, st, move, f"mergekit: merge {branch}")
         return None
 
     def _test(self, commit: str, paused: Paused, final: bool = False) -> RunReport | None:
@@ -211,10 +208,11 @@ class Runner:
             if failed is not None:
                 return failed
             if ws.head != st.result_commit:
-                repo.update_ref(self.ref, ws.head, st.result_commit, "mergekit: fix after final test")
-                st.result_commit = ws.head
-            st.status, st.paused = RunStatus.RUNNING, None
-            self._save()
+                move = RefMove(MoveKind.FIX, st.result_commit, ws.head)
+                move_result(repo, st, move, "mergekit: fix after final test")
+            else:
+                st.status, st.paused = RunStatus.RUNNING, None
+                self._save()
             return None
         return self._commit_step(paused.branch, paused.ours, paused.theirs, paused.message, ws.head)
 
@@ -257,8 +255,10 @@ class Runner:
         path = worktree_path(self.repo, st.result_branch)
         if path.exists() or is_registered(self.repo, path):
             remove_worktree(self.repo, path)
-        st.worktree = str(add_worktree(self.repo, path, commit))
+        # recorded before it exists: a kill while git makes it leaves abort something to remove
+        st.worktree = str(path.resolve())
         self._save()
+        st.worktree = str(add_worktree(self.repo, path, commit))
         return Path(st.worktree)
 
     def _parents(self, ours: str, theirs: str) -> list[str]:
