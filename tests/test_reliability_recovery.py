@@ -13,6 +13,7 @@ created (`atomic.link`), and after the state is saved but before the result bran
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -21,6 +22,8 @@ from pathlib import Path
 import pytest
 
 from mergekit.entry import main
+from mergekit.state.atomic import sweep_leftovers, write_atomically
+from mergekit.state.run import OLDER_LEFTOVER_AGE
 from tests.helpers.crash import REF_WRITES, CrashServer, Kill
 from tests.helpers.gitrepo import GitRepo
 
@@ -350,8 +353,6 @@ def test_a_move_of_a_live_mergekit_is_left_to_it(
 
 def test_temporary_files_of_killed_writes_are_swept_and_live_ones_kept(tmp_path: Path) -> None:
     """Beside OURS (the driver) and in the state folder: a dead writer's leftover goes, a live one's stays."""
-    from mergekit.state.atomic import sweep_leftovers, write_atomically
-
     dead = subprocess.Popen(["true"])
     dead.wait()
     folder = tmp_path / "work"
@@ -371,3 +372,22 @@ def test_temporary_files_of_killed_writes_are_swept_and_live_ones_kept(tmp_path:
     leftover = state / f".run.json.{dead.pid}-89abcdef.mergekit-tmp"
     leftover.write_bytes(b"{")
     assert sweep_leftovers(state) == [leftover]
+
+
+def test_older_versions_temporary_state_files_are_swept_once_old(repo: GitRepo) -> None:
+    """`run.json.*.tmp` (and `.run.json.<hex>.mergekit-tmp`) name no writer: removed once a minute old."""
+    _build(repo)
+    folder = _run_state(repo).parent
+    folder.mkdir(parents=True)
+    old = [folder / "run.json.k2j4h5xq.tmp", folder / "results.json.a1b2c3d4.tmp"]
+    old.append(folder / ".run.json.0123abcd.mergekit-tmp")
+    fresh = folder / "run.json.zz99yy88.tmp"  # an older mergekit may be writing it right now
+    other = folder / "notes.tmp"
+    for path in (*old, fresh, other):
+        path.write_text("{")
+    then = fresh.stat().st_mtime - OLDER_LEFTOVER_AGE - 5
+    for path in (*old, other):
+        os.utime(path, (then, then))
+    assert _mk(repo, "status") == 0
+    assert [p.exists() for p in old] == [False] * 3
+    assert fresh.exists() and other.exists()

@@ -19,7 +19,12 @@ killed half-way are swept on every load.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
+import stat
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -253,6 +258,7 @@ def load(common_dir: Path) -> RunState | None:
     """The run in progress, None when there is none."""
     path = _run_file(common_dir)
     sweep_leftovers(path.parent)
+    _sweep_older_leftovers(path.parent)
     try:
         text = path.read_text(encoding="utf-8", errors="surrogateescape")
         if not text.strip():
@@ -384,6 +390,32 @@ def shape_problem(data: dict[str, Any]) -> str | None:
             problem = f"unknown move {moving['kind']!r}"
         return problem
     return None
+
+
+_OLDER_LEFTOVER = re.compile(
+    r"(run|results)\.json\.\w+\.tmp"  # before issue 10
+    r"|\.(run|results)\.json\.[0-9a-f]{8}\.mergekit-tmp"  # issue 10, before the writer's id was in it
+)
+"""Temporary state files of older versions (`run.json.<random>.tmp`, `.run.json.<hex>.mergekit-tmp`),
+whose names do not say which process wrote them."""
+OLDER_LEFTOVER_AGE = 60.0
+"""Seconds after which such a file is taken for a killed writer's (a write takes milliseconds)."""
+
+
+def _sweep_older_leftovers(folder: Path) -> None:
+    """Remove temporary state files older versions left when killed mid-write."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if _OLDER_LEFTOVER.fullmatch(entry.name) is None:
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > OLDER_LEFTOVER_AGE:
+                os.unlink(entry.path)
 
 
 def save(common_dir: Path, state: RunState) -> None:
