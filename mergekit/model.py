@@ -37,6 +37,10 @@ class ConflictKind(StrEnum):
     """`continue`: the file still has conflict stages in the hand-off worktree's index."""
     MARKERS_LEFT = "still has conflict markers"
     """`continue`: the staged file still holds conflict markers."""
+    UNDONE = "undone auto-resolution"
+    """`undo`: a person took an auto-resolution back; git's conflict is in the work tree again."""
+    PATCH = "patch does not apply"
+    """A patch input whose hunks do not apply (it is left out whole, never half-applied)."""
 
     @property
     def is_content(self) -> bool:
@@ -116,6 +120,24 @@ class SkipReason(StrEnum):
     """An earlier step brought the branch in (it was built on another branch)."""
     CONFLICTS = "conflicts"
     """It needs a human and the run skips such branches (`--skip-conflicting`, or a dry run)."""
+    PATCH = "patch does not apply"
+    """A patch input that does not apply (it needs a human like a conflicting branch)."""
+    FAILS_TEST = "fails the test"
+    """`--drop-failing` left it out: its merge fails `--test` (alone, or together with others)."""
+
+    @property
+    def needs_human(self) -> bool:
+        """True when a person must act before the branch can be merged."""
+        return self in (SkipReason.CONFLICTS, SkipReason.PATCH)
+
+
+class BaseFindingKind(StrEnum):
+    """How a branch is built on the wrong base (`base_findings[].kind`)."""
+
+    MISSING_FOUNDATION = "missing-foundation"
+    """It lacks commits other listed branches build on, and changes files those commits changed."""
+    STALE = "stale"
+    """Its merge base is far behind BASE, and it changes files BASE changed since."""
 
 
 class ResolveStatus(StrEnum):
@@ -148,6 +170,84 @@ class ReplayOutcome(StrEnum):
     """The resolver took too long."""
 
 
+class InstallScope(StrEnum):
+    """Where `mergekit install` registers the driver (`scope` in its JSON)."""
+
+    CLONE = "clone"
+    """This clone: its git config and `info/attributes` in the common git dir (the default)."""
+    SHARED = "shared"
+    """The team: the committed `.gitattributes` block, plus this clone's git config (`--shared`)."""
+    GLOBAL = "global"
+    """Every repository of this user: the global config and `core.attributesFile` (`--global`)."""
+
+
+class Severity(StrEnum):
+    """How one `mergekit doctor` finding stands (`level` in its JSON)."""
+
+    OK = "ok"
+    """Works as expected."""
+    WARN = "warn"
+    """Works, but something is worth knowing or fixing."""
+    FAIL = "fail"
+    """Something will not work as the user expects (the exit status is 1)."""
+
+
+class DoctorCheck(StrEnum):
+    """What one `mergekit doctor` finding is about (`check` in its JSON)."""
+
+    GIT = "git"
+    """The git version."""
+    DRIVER = "driver"
+    """The `merge.mergekit.driver` config, and whether the program it names runs."""
+    ROUTING = "routing"
+    """The attributes files that route paths to the driver."""
+    PATH = "path"
+    """One path: will the driver fire for it, and with which profile."""
+    CONFLICT_STYLE = "conflict-style"
+    """`merge.conflictStyle`."""
+    ENVIRONMENT = "environment"
+    """Environment variables that change what the driver does (`MERGEKIT=0`)."""
+    PROFILES = "profiles"
+    """The language profiles and their grammars."""
+    TOOLS = "tools"
+    """The tools that regenerate the repository's lockfiles."""
+
+
+class PathSource(StrEnum):
+    """Where the paths `mergekit doctor` checks come from (`paths_from` in its JSON)."""
+
+    ARGUMENTS = "arguments"
+    """The command line."""
+    CONFLICTED = "conflicted"
+    """The conflicted files of the merge in progress."""
+    LAST_MERGE = "last-merge"
+    """The files both sides changed in the latest merge reachable from HEAD."""
+    SAMPLE = "sample"
+    """A few tracked files per profile."""
+
+
+class BypassReason(StrEnum):
+    """Why git merged a conflicted file without the installed driver (`driver_bypassed[].reason`)."""
+
+    NOT_ROUTED = "not-routed"
+    """The driver is configured, but no attribute routes the path to it."""
+    NOT_CONFIGURED = "not-configured"
+    """Attributes route the path to the driver, but this clone's git config does not define it."""
+
+
+class SyncStatus(StrEnum):
+    """What `mergekit sync` did to the branch (`status` in its JSON)."""
+
+    MERGED = "merged"
+    """BASE merged in: a new merge commit on the branch."""
+    FAST_FORWARD = "fast-forward"
+    """The branch had nothing of its own: it now points at BASE."""
+    UP_TO_DATE = "up-to-date"
+    """The branch already contains BASE: nothing done."""
+    CONFLICT = "conflict"
+    """A human is needed: nothing written."""
+
+
 @dataclass(frozen=True)
 class AutoResolved:
     """A file the resolver settled during a run (`auto_resolved[]`)."""
@@ -172,6 +272,8 @@ class HumanConflict:
     """The file."""
     kind: ConflictKind
     """Why."""
+    detail: str = ""
+    """More about it, when there is more to say (which hunks of a patch do not apply)."""
 
 
 @dataclass(frozen=True)
@@ -183,4 +285,45 @@ class Skipped:
     reason: SkipReason
     """Why."""
     paths: tuple[str, ...] = ()
-    """For `conflicts`: the files that need a human."""
+    """For `conflicts`: the files that need a human (a patch's files; for `fails the test`, the
+    files the culprits share)."""
+    detail: str = ""
+    """More about it, when there is more to say (a patch's hunks, the culprit's partners)."""
+
+
+@dataclass(frozen=True)
+class WrongBase:
+    """A branch built on the wrong base (`base_findings[]`), and how to fix it."""
+
+    branch: str
+    """The branch (or patch input)."""
+    kind: BaseFindingKind
+    """`missing-foundation` or `stale`."""
+    detail: str
+    """One sentence for people: what is missing or how old, which files, the fix."""
+    files: tuple[str, ...] = ()
+    """The files that make it matter (changed by the branch and by what it lacks)."""
+    fix: str = ""
+    """The command that fixes it (`git rebase --onto ...`)."""
+    onto: str = ""
+    """What to rebase it onto, as the user names it (the foundation branch, or BASE)."""
+    rebased: bool = False
+    """True when `--rebase-stale` replayed it onto `onto` in memory for this run."""
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """One test run of the culprit search (`test_runs[]`)."""
+
+    __test__ = False  # not a pytest class
+
+    branches: tuple[str, ...]
+    """The branches merged onto BASE for this run, in merge order."""
+    failed: bool | None
+    """True: the test failed; False: it passed; None: the subset needs a human, not tested."""
+    returncode: int | None = None
+    """The test command's exit code (None when not run)."""
+    log: str | None = None
+    """The file holding the run's whole output (None when not run)."""
+    last_line: str = ""
+    """The last line the test printed."""

@@ -71,7 +71,7 @@ def test_integrate_json_conflict_then_status_continue_abort(
     code, aborted = _json(capsys, "abort", *c)
     assert code == 0 and aborted["status"] == "aborted" and aborted["result_commit"] is None
     code, none = _json(capsys, "status", *c)
-    assert code == 0 and none == {"status": "none"}
+    assert code == 0 and none == {"status": "none", "worktree_conflicts": [], "driver_bypassed": []}
 
 
 def test_text_report_is_plain_when_not_a_terminal(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -219,6 +219,9 @@ def test_demo_narrates_the_hand_off_and_cleans_up(
     assert code == 0, err
     assert "Needs a human" in out and "src/config.ts" in out
     assert "<<<<<<< integration" in out and "mergekit continue" in out
+    # the second act: the resolution is remembered and the re-run needs no human
+    assert "remembered 1 resolved region in refs/mergekit/memory" in out
+    assert "src/config.ts resolved from memory" in out and "no human needed this time" in out
     assert "cleaned up" in out
     path = next(line.split(" at ", 1)[1] for line in out.splitlines() if "scratch repository at" in line)
     assert not Path(path).exists()

@@ -6,12 +6,16 @@ must report the rule's collision in the positive case and not in the negative on
 
 from __future__ import annotations
 
+import tomllib
+from importlib import resources
+
 import pytest
 
 from mergekit.app.check import CheckOptions, check_branches
 from mergekit.collisions.manifests import manifest_dependencies
 from mergekit.collisions.rules import load_rules
 from mergekit.output.collisions import collision_message
+from mergekit.resolve.profiles import all_profiles
 from tests.helpers.check import branch, run
 from tests.helpers.gitrepo import GitRepo
 
@@ -44,6 +48,21 @@ def _journal(tag: str, idx: int) -> str:
 
 def _alembic(rev: str, down: str) -> str:
     return f'"""{rev}"""\nrevision = "{rev}"\ndown_revision = "{down}"\n'
+
+
+LARAVEL = "<?php\nuse Illuminate\\Support\\Facades\\Route;\n\nRoute::get('/users', [Users::class, 'list']);\n"
+RAILS = "Rails.application.routes.draw do\n  resources :users\nend\n"
+PHOENIX = (
+    'defmodule AppWeb.Router do\n  scope "/", AppWeb do\n    get "/", PageController, :home\n  end\nend\n'
+)
+ASPNET = 'var app = WebApplication.Create(args);\napp.MapGet("/users", () => "users");\napp.Run();\n'
+TF = 'resource "aws_lambda_function" "api" {\n  function_name = "api"\n}\n'
+
+
+def _after(text: str, anchor: str, line: str) -> str:
+    """`text` with `line` inserted after the first line holding `anchor`."""
+    at = text.index("\n", text.index(anchor)) + 1
+    return text[:at] + line + text[at:]
 
 
 # (id, rule, base files, a's files, b's files, collides)
@@ -343,6 +362,86 @@ CASES: list[tuple[str, str, Files, Files, Files, bool]] = [
         {"go.mod": GOMOD.replace("v1.0.0\n", "v1.0.0\n\tgithub.com/z/w v1.3.0\n")},
         False,
     ),
+    (
+        "laravel-same-path",
+        "laravel-route",
+        {"routes/web.php": LARAVEL},
+        {"routes/web.php": LARAVEL + "Route::get('/reports', [ReportController::class, 'index']);\n"},
+        {"routes/web.php": _after(LARAVEL, "use ", "Route::get('/reports', fn () => view('reports'));\n")},
+        True,
+    ),
+    (
+        "laravel-other-path",
+        "laravel-route",
+        {"routes/web.php": LARAVEL},
+        {"routes/web.php": LARAVEL + "Route::get('/reports', [ReportController::class, 'index']);\n"},
+        {"routes/web.php": _after(LARAVEL, "use ", "Route::get('/exports', fn () => view('exports'));\n")},
+        False,
+    ),
+    (
+        "rails-same-path",
+        "rails-route",
+        {"config/routes.rb": RAILS},
+        {"config/routes.rb": _after(RAILS, "draw do", '  get "/health", to: "health#show"\n')},
+        {"config/routes.rb": _after(RAILS, "resources", '  get "/health", to: "status#index"\n')},
+        True,
+    ),
+    (
+        "rails-other-path",
+        "rails-route",
+        {"config/routes.rb": RAILS},
+        {"config/routes.rb": _after(RAILS, "draw do", '  get "/health", to: "health#show"\n')},
+        {"config/routes.rb": _after(RAILS, "resources", '  get "/status", to: "status#index"\n')},
+        False,
+    ),
+    (
+        "phoenix-same-path",
+        "phoenix-route",
+        {"lib/app_web/router.ex": PHOENIX},
+        {"lib/app_web/router.ex": _after(PHOENIX, "scope", '    get "/status", StatusController, :show\n')},
+        {
+            "lib/app_web/router.ex": _after(
+                PHOENIX, "PageController", '    get "/status", HealthController, :index\n'
+            )
+        },
+        True,
+    ),
+    (
+        "phoenix-other-path",
+        "phoenix-route",
+        {"lib/app_web/router.ex": PHOENIX},
+        {"lib/app_web/router.ex": _after(PHOENIX, "scope", '    get "/status", StatusController, :show\n')},
+        {
+            "lib/app_web/router.ex": _after(
+                PHOENIX, "PageController", '    get "/health", HealthController, :index\n'
+            )
+        },
+        False,
+    ),
+    (
+        "aspnet-same-path",
+        "aspnet-route",
+        {"src/Api/Program.cs": ASPNET},
+        {"src/Api/Program.cs": _after(ASPNET, "Create(", 'app.MapGet("/health", () => "ok");\n')},
+        {"src/Api/Program.cs": _after(ASPNET, "MapGet", 'app.MapGet("/health", () => Results.Ok());\n')},
+        True,
+    ),
+    (
+        "aspnet-other-path",
+        "aspnet-route",
+        {"src/Api/Program.cs": ASPNET},
+        {"src/Api/Program.cs": _after(ASPNET, "Create(", 'app.MapGet("/health", () => "ok");\n')},
+        {"src/Api/Program.cs": _after(ASPNET, "MapGet", 'app.MapGet("/status", () => Results.Ok());\n')},
+        False,
+    ),
+    (
+        "terraform-attribute-same-block",
+        "object-key",
+        {"infra/main.tf": TF},
+        {"infra/main.tf": _after(TF, "resource", "  timeout = 30\n")},
+        {"infra/main.tf": _after(TF, "function_name", "  timeout = 60\n")},
+        True,
+    ),
 ]
 
 
@@ -376,6 +475,19 @@ def test_every_rule_has_both_cases() -> None:
     positive = {c[1] for c in CASES if c[5]}
     negative = {c[1] for c in CASES if not c[5]}
     assert rules == positive == negative
+
+
+def test_rules_name_profiles_instead_of_repeating_their_globs() -> None:
+    """A rule whose own globs hold every glob of a profile names the profile (`profiles = [...]`)
+    instead, so that it reads the same files as the resolver when the profile's globs change."""
+    text = (resources.files("mergekit.grammars") / "collisions" / "rules.toml").read_text(encoding="utf-8")
+    raw = tomllib.loads(text)
+    rules = [*raw.get("keyed", []), *raw.get("manifest", [])]
+    assert rules
+    for rule in rules:
+        own = set(rule.get("globs", []))
+        for profile in all_profiles():
+            assert not own >= set(profile.globs), f"{rule['name']}: write profiles = [{profile.name!r}]"
 
 
 def test_strict_fails_on_collisions_and_warnings_pass(

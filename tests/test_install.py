@@ -1,5 +1,6 @@
 """`mergekit install`: git config and the managed attributes block — idempotent, never touching the
-user's own lines, and `--uninstall` restoring exactly what was there."""
+user's own lines, and `--uninstall` restoring exactly what was there. By default the block goes to
+this clone's `.git/info/attributes`; `--shared` writes the committed `.gitattributes`."""
 
 from __future__ import annotations
 
@@ -28,15 +29,27 @@ def _config(repo: GitRepo) -> str:
     return repo.git("config", "--local", "--list")
 
 
-def test_install_registers_driver_and_every_glob(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+def _info(repo: GitRepo) -> Path:
+    return repo.path / ".git" / "info" / "attributes"
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["clone", "shared"])
+def test_install_registers_driver_and_every_glob(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], shared: bool
+) -> None:
     repo.commit("base", {"README.md": "hi\n"})
-    code, out, _ = run(capsys, "install", "-C", str(repo.path))
+    code, out, _ = run(capsys, "install", "-C", str(repo.path), *(["--shared"] if shared else []))
     assert code == 0 and "Installed" in out
     driver = repo.git("config", "--get", "merge.mergekit.driver").strip()
     assert driver.endswith(" " + DRIVER_ARGS)
     assert "%O %A %B" in driver and "--path=%P" in driver and "--marker-size=%L" in driver
     assert repo.git("config", "--get", "merge.mergekit.name").strip()
-    text = (repo.path / ".gitattributes").read_text()
+    written = repo.path / ".gitattributes" if shared else _info(repo)
+    assert (repo.path / ".gitattributes").exists() is shared
+    assert (repo.git("status", "--porcelain") == "") is not shared  # info/attributes is never committed
+    assert ("Commit .gitattributes to share the routing" in out) is shared
+    assert ("It lasts" in out) is not shared
+    text = written.read_text()
     lines = text.splitlines()
     assert lines[0] == BEGIN and lines[-1] == END
     for profile in all_profiles():
@@ -49,15 +62,16 @@ def test_install_registers_driver_and_every_glob(repo: GitRepo, capsys: pytest.C
 
 
 def test_install_twice_changes_nothing(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
-    repo.commit("base")
+    repo.commit("base", {".gitattributes": "*.lock -merge\n"})
     assert main(["install", "-C", str(repo.path)]) == 0
     capsys.readouterr()
-    attributes = (repo.path / ".gitattributes").read_bytes()
+    attributes = _info(repo).read_bytes()
     config = (repo.path / ".git" / "config").read_bytes()
     code, data_text, _ = run(capsys, "install", "-C", str(repo.path), "--json")
     data = json.loads(data_text)
-    assert code == 0 and data["changed"] is False
-    assert (repo.path / ".gitattributes").read_bytes() == attributes
+    assert code == 0 and data["changed"] is False and data["scope"] == "clone"
+    assert data["attributes_file"] == str(_info(repo)) and data["own_lines"] == ["*.lock -merge"]
+    assert _info(repo).read_bytes() == attributes
     assert (repo.path / ".git" / "config").read_bytes() == config
 
 
@@ -69,7 +83,7 @@ def test_user_lines_are_kept_and_uninstall_restores_them(
     user = f"# my attributes\n*.png binary\n{mine}*.sh text eol=lf\n"
     repo.commit("base", {".gitattributes": user, "sub/dir/file.txt": "x\n"})
     config_before = _config(repo)
-    code, out, _ = run(capsys, "install", "-C", str(repo.path / "sub" / "dir"))
+    code, out, _ = run(capsys, "install", "--shared", "-C", str(repo.path / "sub" / "dir"))
     assert code == 0
     text = (repo.path / ".gitattributes").read_text()
     assert text.endswith(user)  # the block goes first; the user's lines follow untouched
@@ -81,33 +95,38 @@ def test_user_lines_are_kept_and_uninstall_restores_them(
         sample = _sample_path(globs[0])
         if sample is not None:
             assert repo.git("check-attr", "merge", "--", sample).strip().endswith(": merge: ours")
-    code, out, _ = run(capsys, "install", "--uninstall", "-C", str(repo.path))
+    code, out, _ = run(capsys, "install", "--uninstall", "--shared", "-C", str(repo.path))
     assert code == 0 and "Removed" in out
     assert (repo.path / ".gitattributes").read_text() == user
     assert _config(repo) == config_before
     assert repo.git("status", "--porcelain") == ""
 
 
-def test_uninstall_removes_a_file_it_created(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("shared", [False, True], ids=["clone", "shared"])
+def test_uninstall_removes_a_file_it_created(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], shared: bool
+) -> None:
     repo.commit("base")
     config_before = (repo.path / ".git" / "config").read_text()
-    assert main(["install", "-C", str(repo.path)]) == 0
-    assert (repo.path / ".gitattributes").exists()
-    assert main(["install", "--uninstall", "-C", str(repo.path)]) == 0
-    assert not (repo.path / ".gitattributes").exists()
+    option = ["--shared"] if shared else []
+    written = repo.path / ".gitattributes" if shared else _info(repo)
+    assert main(["install", *option, "-C", str(repo.path)]) == 0
+    assert written.exists()
+    assert main(["install", "--uninstall", *option, "-C", str(repo.path)]) == 0
+    assert not written.exists()
     assert (repo.path / ".git" / "config").read_text() == config_before
     capsys.readouterr()
-    code, out, _ = run(capsys, "install", "--uninstall", "-C", str(repo.path))
+    code, out, _ = run(capsys, "install", "--uninstall", *option, "-C", str(repo.path))
     assert code == 0 and "was not installed" in out
 
 
 def test_crlf_attributes_keep_their_line_endings(repo: GitRepo) -> None:
     user = b"*.png binary\r\n*.bat text eol=crlf\r\n"
     repo.commit("base", {".gitattributes": user})
-    assert main(["install", "-C", str(repo.path)]) == 0
+    assert main(["install", "--shared", "-C", str(repo.path)]) == 0
     data = (repo.path / ".gitattributes").read_bytes()
     assert data.endswith(user) and b"\n" not in data.replace(b"\r\n", b"")
-    assert main(["install", "--uninstall", "-C", str(repo.path)]) == 0
+    assert main(["install", "--uninstall", "--shared", "-C", str(repo.path)]) == 0
     assert (repo.path / ".gitattributes").read_bytes() == user
 
 
@@ -140,12 +159,16 @@ def test_global_install_honours_core_attributes_file(repo: GitRepo, tmp_path: Pa
     assert custom.read_text() == "*.lock -merge\n"
 
 
-def test_damaged_block_is_refused(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("shared", [False, True], ids=["clone", "shared"])
+def test_damaged_block_is_refused(repo: GitRepo, capsys: pytest.CaptureFixture[str], shared: bool) -> None:
     damaged = f"{BEGIN}\n*.ts merge=mergekit\n"
-    repo.commit("base", {".gitattributes": damaged})
-    code, _, err = run(capsys, "install", "-C", str(repo.path))
+    repo.commit("base")
+    where = repo.path / ".gitattributes" if shared else _info(repo)
+    where.parent.mkdir(parents=True, exist_ok=True)
+    where.write_text(damaged)
+    code, _, err = run(capsys, "install", *(["--shared"] if shared else []), "-C", str(repo.path))
     assert code == 2 and "damaged mergekit block" in err and err.startswith("mergekit: error:")
-    assert (repo.path / ".gitattributes").read_text() == damaged
+    assert where.read_text() == damaged
     assert "mergekit" not in _config(repo)
 
 

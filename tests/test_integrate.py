@@ -246,14 +246,16 @@ def test_test_failure_names_the_branch_that_broke_it(repo: GitRepo, tmp_path: Pa
     assert report.merged == ["feature/alpha"] and report.pending == ["feature/breaker", "feature/beta"]
     assert report.worktree is not None and (Path(report.worktree) / "BROKEN").exists()
     assert "BROKEN" not in repo.git("ls-tree", "--name-only", "integration")  # the ref did not move
-    assert log.read_text().count("run") == 3  # BASE, after alpha, after breaker
+    # BASE, after alpha, after breaker; then the culprit search: breaker alone fails too
+    assert log.read_text().count("run") == 4
+    assert report.culprits == ["feature/breaker"] and report.dropped == []
     # fix it in the worktree and go on
     wt = Path(report.worktree)
     repo.git("rm", "-q", "BROKEN", cwd=wt)
     repo.git("commit", "-q", "-m", "fix the build", cwd=wt)
     done = continue_run(repo.path)
     assert done.status == "done" and done.merged == ["feature/alpha", "feature/breaker", "feature/beta"]
-    assert log.read_text().count("run") == 6  # + fixed breaker, beta, final
+    assert log.read_text().count("run") == 7  # + fixed breaker, beta, final
     assert "fix the build" in repo.git("log", "--format=%s", "integration")
 
 

@@ -104,8 +104,14 @@ def test_git_runner_says_how_git_failed(tmp_path: Path, monkeypatch: pytest.Monk
 def test_one_git_runner_and_one_missing_git_message() -> None:
     sources = sorted((ROOT / "mergekit").rglob("*.py"))
     spawning = [p.relative_to(ROOT).as_posix() for p in sources if "import subprocess" in p.read_text()]
-    # the user's --test command is a shell command, not git
-    assert spawning == ["mergekit/app/integrate/testrun.py", "mergekit/engine/gitcli.py"]
+    # the user's --test command, the derived-file recipes (npm, cargo...) and the driver's program
+    # (doctor runs it) are shell commands, not git
+    assert spawning == [
+        "mergekit/app/doctor.py",
+        "mergekit/app/integrate/testrun.py",
+        "mergekit/derived/run.py",
+        "mergekit/engine/gitcli.py",
+    ]
     saying = [p.name for p in sources if "git is not installed" in p.read_text()]
     assert saying == ["gitcli.py"]
 

@@ -7,12 +7,13 @@ file glob routes a sample path to its own profile.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 import pytest
 
 from mergekit.resolve import syntax
-from mergekit.resolve.profiles import Container, Profile, all_profiles, profile_for
+from mergekit.resolve.profiles import Container, Profile, _glob_matches, all_profiles, profile_for
 
 PROFILES = all_profiles()
 TREE_PROFILES = [p for p in PROFILES if p.grammar != "lines"]
@@ -30,6 +31,7 @@ def _named_kinds(container: Container) -> dict[str, tuple[str, ...]]:
         "parent": container.parent,
         "header": container.header,
         "attach": container.attach,
+        "scope": container.scope,
     }
 
 
@@ -42,6 +44,34 @@ def test_the_fourteen_profiles_are_shipped() -> None:
     for profile in PROFILES:
         assert profile.containers, profile.name
         assert profile.globs, profile.name
+
+
+def test_the_other_languages_agents_write_are_shipped() -> None:
+    """JVM and .NET, scripting, systems, mobile, front-end, schema and infrastructure profiles."""
+    assert set(_ids(PROFILES)) >= {
+        "java", "kotlin", "gradle", "scala", "csharp", "msbuild", "maven", "php", "ruby", "elixir",
+        "lua", "bash", "c", "cpp", "swift", "dart", "css", "scss", "less", "html", "graphql", "sql",
+        "hcl", "dockerfile", "make", "ini", "properties", "dotenv", "android-resources",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("app/build.gradle.kts", "kotlin"), ("app/build.gradle", "gradle"), ("pom.xml", "maven"),
+        ("src/Api/Api.csproj", "msbuild"), ("Directory.Packages.props", "msbuild"), ("Gemfile", "ruby"),
+        ("config/routes.rb", "ruby"), ("mix.exs", "elixir"), ("Package.swift", "swift"),
+        ("include/app.h", "c"), ("include/app.hpp", "cpp"), ("infra/main.tf", "hcl"),
+        ("Dockerfile", "dockerfile"), ("docker/api.Dockerfile", "dockerfile"), ("Makefile", "make"),
+        (".env", "dotenv"), (".env.example", "dotenv"), ("setup.cfg", "ini"), (".editorconfig", "ini"),
+        ("src/main/resources/application.properties", "properties"), ("schema.graphql", "graphql"),
+        ("app/src/main/res/values/strings.xml", "android-resources"), ("db/schema.sql", "sql"),
+    ],
+)  # fmt: skip
+def test_well_known_file_names_pick_their_profile(path: str, name: str) -> None:
+    """The files agents touch most in each ecosystem reach the right profile."""
+    found = profile_for(path)
+    assert found is not None and found.name == name, found
 
 
 @pytest.mark.parametrize("profile", TREE_PROFILES, ids=_ids(TREE_PROFILES))
@@ -105,7 +135,20 @@ def test_every_glob_routes_to_its_profile(profile: Profile) -> None:
             assert found is not None and found.name == profile.name, f"{glob!r}: {path} → {found}"
 
 
+def test_glob_matching_is_fnmatchs() -> None:
+    """The driver's quick glob match answers as `fnmatch.fnmatchcase` for every shipped glob."""
+    globs = {g for p in PROFILES for g in p.globs} | {"[Mm]akefile", "*.d.ts", "a?c", "*", ""}
+    names = {
+        "", "x", ".env", "a.ts", "a.d.ts", "a.ts.bak", "Gemfile", "Gemfile.lock", "Makefile", "abc",
+        "requirements-dev.txt", "res/values/strings.xml", "src/a.py", "Dockerfile.dev",
+    }  # fmt: skip
+    names |= {g.replace("*", "x") for g in globs} | {g.replace("*", "") for g in globs}
+    for glob in globs:
+        for name in names:
+            assert _glob_matches(name, glob) == fnmatch.fnmatchcase(name, glob), (name, glob)
+
+
 def test_unrelated_paths_have_no_profile() -> None:
     """Files no profile covers get git's plain merge."""
-    for path in ("src/main.c", "Makefile", "README", "docs/logo.png"):
+    for path in ("README", "docs/logo.png", "src/data.xml", "config/nginx.conf", "LICENSE"):
         assert profile_for(path) is None, path

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from mergekit.entry import main
+from tests.helpers.gitrepo import GitRepo
 
 BAD = [
     (["integrate", "--order", "sideways", "--into", "main"], "'--order'"),
     (["integrate", "--strategy", "rebase", "--into", "main"], "'--strategy'"),
-    (["integrate", "feature/x"], "'--into'"),
     (["integrate", "--into"], "'--into'"),
     (["integrate", "--no-such-flag", "--into", "main"], "--no-such-flag"),
     (["plan", "--format", "svg", "--into", "main"], "'--format'"),
@@ -42,6 +42,17 @@ def test_a_bad_command_line_is_one_line_and_exit_2(
     assert len(lines) == 1, err
     assert lines[0].startswith("mergekit: error: ") and named in lines[0], lines[0]
     assert "--help" in lines[0]
+
+
+def test_integrate_without_into_is_one_line_naming_it(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--into` may come from the configuration; when nothing gives it, one line says how to."""
+    repo.commit("base", {"a.txt": "a\n"})
+    code = main(["integrate", "feature/x", "-C", str(repo.path)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("mergekit: error: ") and "--into" in err, err
 
 
 def test_the_installed_command_prints_the_same_single_line(tmp_path: Path) -> None:

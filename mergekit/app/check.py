@@ -7,8 +7,11 @@ both sides). It also looks for semantic collisions (`mergekit.collisions`). It r
 `CheckReport`; `mergekit.output.check` shows it (text, JSON, GitHub, JUnit).
 
 Branches may be local branches, remote-tracking branches (`origin/feature/x`), globs, or any
-revision a CI checkout has (`HEAD`, `refs/pull/1/head`, a commit id). A pair whose merge base
-is missing in a shallow clone is an error that says how to fetch more history.
+revision a CI checkout has (`HEAD`, `refs/pull/1/head`, a commit id), and patch files
+(`mergekit.app.inputs`: a patch that does not apply is a pair with BASE that needs a human).
+Branches built on the wrong base are reported (they fail the check with `strict`). The merger
+settles from the resolution memory what a run would. A pair whose merge base is missing in a
+shallow clone is an error that says how to fetch more history.
 """
 
 from __future__ import annotations
@@ -17,19 +20,25 @@ import difflib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 from typing import Literal
 
 from mergekit.app.branches import resolve_base, revision_tips
+from mergekit.app.inputs import Prepared, prepare_inputs
+from mergekit.app.memory import merger_with_memory
+from mergekit.app.patches import UnappliedPatch
+from mergekit.app.progress import Progress, tick
 from mergekit.collisions.finder import Finder
 from mergekit.collisions.types import Collision
 from mergekit.engine.repo import ShallowHistory, open_repo
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
-from mergekit.merging import FileVerdict, Merger
+from mergekit.merging import FileVerdict, Merger, derived_config
 from mergekit.model import ConflictKind, Outcome, Shortcut
 from mergekit.resolve import Labels
 from mergekit.resolve.markers import Block, parse, split_lines
+from mergekit.workflow.wrongbase import DEFAULT_STALE_AFTER
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,8 @@ class PairCheck:
     """True when ours is BASE."""
     seconds: float = 0.0
     """Time spent on the pair."""
+    note: str = ""
+    """Why the pair could not be merged at all, when it could not (a patch that does not apply)."""
 
     @property
     def auto_resolved(self) -> list[FileCheck]:
@@ -119,9 +130,11 @@ class CheckReport:
     pairs: list[PairCheck] = field(default_factory=list)
     """BASE pairs first (in branch order), then branch pairs (earlier listed branch as ours)."""
     strict: bool = False
-    """Collisions fail the check."""
+    """Collisions and branches built on the wrong base fail the check."""
     seconds: float = 0.0
     """Wall time of the whole check."""
+    inputs: Prepared = field(default_factory=Prepared)
+    """Patch inputs and branches built on the wrong base."""
 
     @property
     def collisions(self) -> list[Collision]:
@@ -135,8 +148,11 @@ class CheckReport:
 
     @property
     def passed(self) -> bool:
-        """True when no human is needed (and, with `strict`, nothing collides)."""
-        return self.status is not Outcome.NEEDS_HUMAN and not (self.strict and self.collisions)
+        """True when no human is needed (and, with `strict`, nothing collides and no base is wrong)."""
+        wrong_base = bool(self.inputs.findings)
+        return self.status is not Outcome.NEEDS_HUMAN and not (
+            self.strict and (self.collisions or wrong_base)
+        )
 
     @property
     def exit_code(self) -> int:
@@ -158,6 +174,10 @@ class CheckOptions:
     """Fail on semantic collisions too."""
     collisions: bool = True
     """Look for semantic collisions at all."""
+    stale_after: int = DEFAULT_STALE_AFTER
+    """A branch this many commits behind BASE (touching what changed since) is stale."""
+    progress: Progress | None = None
+    """Told before each pair: (pairs done, pairs in all, `ours + theirs`)."""
 
 
 def check_branches(opts: CheckOptions) -> CheckReport:
@@ -165,18 +185,29 @@ def check_branches(opts: CheckOptions) -> CheckReport:
     started = time.perf_counter()
     repo = open_repo(opts.cwd)
     base_commit = resolve_base(repo, opts.into)
-    tips = revision_tips(repo, opts.branches)
-    report = CheckReport(base=opts.into, base_commit=base_commit, branches=tips, strict=opts.strict)
-    with repo.scratch() as scratch:
-        merger = Merger(scratch)
+    with repo.scratch() as scratch:  # patch inputs become commits here only
+        merger = merger_with_memory(scratch, derived_config(scratch, base_commit))
+        expand = partial(revision_tips, scratch)
+        inputs = prepare_inputs(
+            merger, opts.into, base_commit, opts.branches, opts.cwd, expand, opts.stale_after
+        )
+        tips = inputs.tips
+        report = CheckReport(
+            base=opts.into, base_commit=base_commit, branches=tips, strict=opts.strict, inputs=inputs
+        )
+        report.pairs += [_unapplied_pair(opts.into, base_commit, u) for u in inputs.unapplied]
         finder = Finder(scratch, changed=merger.changed) if opts.collisions else None
         for name, tip in tips:
             merger.footprint(opts.into, base_commit, name, tip)  # refuses a cut history, an invalid path
         checker = _PairChecker(merger, finder)
+        total = len(tips) + len(tips) * (len(tips) - 1) // 2
         for name, tip in tips:
+            tick(opts.progress, len(report.pairs), total, f"{name} into {opts.into}")
             report.pairs.append(checker.check(opts.into, base_commit, name, tip, with_base=True))
         for (a, a_tip), (b, b_tip) in combinations(tips, 2):
+            tick(opts.progress, len(report.pairs), total, f"{a} + {b}")
             report.pairs.append(checker.check(a, a_tip, b, b_tip))
+        tick(opts.progress, total, total)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -225,6 +256,30 @@ class _PairChecker:
             with_base=with_base,
             seconds=time.perf_counter() - started,
         )
+
+
+def _unapplied_pair(base: str, base_commit: str, patch: UnappliedPatch) -> PairCheck:
+    """A patch input that does not apply, as a pair with BASE that needs a human."""
+    files = tuple(
+        FileCheck(
+            path=f.path,
+            status=Outcome.NEEDS_HUMAN,
+            kind=ConflictKind.PATCH,
+            hunks=tuple(Hunk(h.old_start, h.old_lines, h.new_start, h.new_lines) for h in f.hunks),
+        )
+        for f in patch.files
+    )
+    return PairCheck(
+        ours=base,
+        theirs=patch.name,
+        ours_commit=base_commit,
+        theirs_commit="",
+        merge_base=None,
+        status=Outcome.NEEDS_HUMAN,
+        files=files,
+        with_base=True,
+        note=f"commit {patch.commit} of the patch does not apply",
+    )
 
 
 # -- locating conflict hunks ------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """`mergekit demo`: build the five-feature scenario in a temporary repository, plan it, integrate it.
 
-Returns everything the narration needs (`mergekit.output.demo` tells it); the repository is
-removed afterwards unless `keep`.
+When the run hands a conflict to a human, the demo's second act plays the human (keeping the
+merged branch's side), continues — mergekit remembers the resolution — and integrates again from
+scratch: the same conflict is resolved from the resolution memory. Returns everything the
+narration needs (`mergekit.output.demo` tells it); the repository is removed afterwards unless
+`keep`.
 """
 
 from __future__ import annotations
@@ -12,11 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mergekit.app.integrate.abort import abort_run
+from mergekit.app.integrate.resume import continue_run
 from mergekit.app.integrate.run import integrate
 from mergekit.app.integrate.types import IntegrateOptions, RunReport
 from mergekit.app.plan import PlanReport, plan_branches
 from mergekit.model import RunStatus
 from mergekit.scenarios import Scenario, build_five_features
+from mergekit.scenarios.gitcli import take_theirs
+
+RERUN_BRANCH = "integration-rerun"
+"""The result branch of the demo's second integration (the one the memory settles)."""
 
 
 @dataclass
@@ -31,6 +39,10 @@ class DemoResult:
     """Where the integration stopped."""
     handoff: dict[str, str] = field(default_factory=dict)
     """Path → the content of each conflicted file as the human finds it in the hand-off worktree."""
+    continued: RunReport | None = None
+    """After the human kept the merged branch's side of the hand-off: `continue`'s report."""
+    rerun: RunReport | None = None
+    """The second integration from scratch, after `continue` finished the first."""
     kept: Path | None = None
     """The repository, when kept."""
 
@@ -50,11 +62,30 @@ def run_demo(keep: bool = False) -> DemoResult:
                 file = Path(run.worktree) / conflict.path
                 if file.is_file():
                     result.handoff[conflict.path] = file.read_text(encoding="utf-8", errors="replace")
+        if run.status is RunStatus.CONFLICT and run.worktree and run.conflicts:
+            _resolve_and_rerun(result)
         if keep:
             result.kept = scenario.path
-        elif run.status is not RunStatus.DONE:
+        elif (result.rerun or result.continued or run).status is not RunStatus.DONE:
             abort_run(scenario.path)
         return result
     finally:
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _resolve_and_rerun(result: DemoResult) -> None:
+    """The second act: settle the hand-off as a person might, continue, integrate again."""
+    scenario, run = result.scenario, result.run
+    assert run.worktree is not None
+    take_theirs(Path(run.worktree), [c.path for c in run.conflicts])
+    result.continued = continue_run(scenario.path)
+    if result.continued.status is RunStatus.DONE:
+        result.rerun = integrate(
+            IntegrateOptions(
+                cwd=scenario.path,
+                into=scenario.base,
+                branches=tuple(scenario.branches),
+                result_branch=RERUN_BRANCH,
+            )
+        )

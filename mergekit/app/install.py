@@ -4,16 +4,26 @@ Two edits, both reversible with `--uninstall`:
 
 - git config (the repository's, or the global one with `--global`), through the git CLI:
   `merge.mergekit.name` and `merge.mergekit.driver` (see `driver_line`);
-- an attributes file (the repository's `.gitattributes`, or the global attributes file named by
-  `core.attributesFile`, default `$XDG_CONFIG_HOME/git/attributes`): one `<glob> merge=mergekit`
-  line per profile glob, inside a managed block between `BEGIN` and `END`.
+- an attributes file: one `<glob> merge=mergekit` line per profile glob, inside a managed block
+  between `BEGIN` and `END`. Where (`InstallScope`):
+  - by default this clone's `info/attributes`, in the common git dir (`git rev-parse --git-path`),
+    so every linked worktree shares it; git never commits it, and checkout, reset and stash
+    never touch it — the routing cannot silently disappear;
+  - `--shared`: the committed `.gitattributes`, for the whole team (each clone still needs the
+    config, which plain `mergekit install` writes);
+  - `--global`: the global attributes file named by `core.attributesFile`, default
+    `$XDG_CONFIG_HOME/git/attributes`.
 
 The managed block goes at the *top* of the file: in gitattributes the last matching line wins,
-so every line of the user's own keeps precedence over mergekit's (`package-lock.json -merge`
-below the block still applies). Lines outside the block are never changed, and a glob the user
-already gives a merge attribute is left out of the block. Running install twice changes
-nothing; uninstall removes exactly the block (and the file, if nothing else is left in it) and
-the two config keys.
+so every line of the user's own in that file keeps precedence over mergekit's
+(`package-lock.json -merge` below the block still applies). `info/attributes` is read after every
+`.gitattributes`, so there the block also repeats the merge attributes the work tree's
+`.gitattributes` files set (`mergekit.app.gitattributes`), and the user's choices still win.
+Lines outside the block are never changed, and a glob the user already gives a merge attribute
+is left out of the block. Running install twice changes nothing; uninstall removes exactly the
+block (and the file, if nothing else is left in it) and the two config keys. A block that an
+earlier version wrote into `.gitattributes` by default keeps working, and plain `--uninstall`
+removes it too unless it was committed (then it is the team's: `--uninstall --shared`).
 """
 
 from __future__ import annotations
@@ -25,8 +35,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from mergekit.engine.gitcli import GitResult, run_git
+from mergekit.app.gitattributes import FILE_NAME, attributes_files, merge_lines
+from mergekit.engine.gitcli import GitResult, git_path, run_git
 from mergekit.errors import MergekitError
+from mergekit.model import InstallScope
 from mergekit.state.atomic import write_atomically
 
 BEGIN = "# >>> mergekit >>>"
@@ -35,6 +47,10 @@ END = "# <<< mergekit <<<"
 """Last line of the managed block."""
 NOTE = "# Managed by `mergekit install`; `mergekit install --uninstall` removes this block."
 """Second line of the block, for people reading the file."""
+OWN_LINES_NOTE = (
+    "# Your own merge attributes from .gitattributes, repeated here so that they keep precedence:"
+)
+"""Introduces, inside an `info/attributes` block, the merge attributes repeated from `.gitattributes`."""
 DRIVER = "mergekit"
 """The merge driver's name: `merge=mergekit` in attributes, `[merge "mergekit"]` in config."""
 DRIVER_NAME = "mergekit: syntax-aware union of append-only conflicts"
@@ -53,8 +69,8 @@ _MERGE_ATTRS = ("merge", "-merge", "!merge", "binary")
 class InstallReport:
     """What `install` (or `--uninstall`) did."""
 
-    scope: str
-    """`repository` or `global`."""
+    scope: InstallScope
+    """`clone` (the default), `shared` or `global`."""
     uninstall: bool
     """True for `--uninstall`."""
     driver: str
@@ -69,11 +85,22 @@ class InstallReport:
     """Globs routed to the driver by the managed block (empty after uninstall)."""
     kept_user_globs: tuple[str, ...] = ()
     """Profile globs left out because the user's own lines already set their merge attribute."""
+    own_lines: tuple[str, ...] = ()
+    """`clone`: the merge attributes of the work tree's `.gitattributes`, repeated after the routing."""
+    gitattributes_block: Path | None = None
+    """`clone`: the `.gitattributes` holding a mergekit block too (a shared or an earlier install)."""
+    gitattributes_block_committed: bool = False
+    """True when the `.gitattributes` block is committed (at HEAD): the team's, left alone by plain
+    `--uninstall` (for `shared`: whether HEAD has it)."""
+    also_removed: tuple[Path, ...] = ()
+    """`--uninstall`: other files whose block went too (an earlier install's uncommitted block)."""
+    config_kept: bool = False
+    """`--uninstall --shared`: the config stays, because this clone's own install still uses it."""
 
     @property
     def changed(self) -> bool:
         """True when anything was written."""
-        return self.config_changed or self.attributes_changed
+        return self.config_changed or self.attributes_changed or bool(self.also_removed)
 
 
 def _git(cwd: Path, *args: str) -> GitResult:
@@ -113,12 +140,13 @@ def driver_line(program: str | None = None) -> str:
     return f"{program or driver_program()} {DRIVER_ARGS}"
 
 
-def profile_globs() -> tuple[str, ...]:
-    """Every glob of every shipped profile, in profile order, without duplicates."""
-    from mergekit.resolve.profiles import all_profiles
+def profile_globs(root: Path | None = None) -> tuple[str, ...]:
+    """Every glob of every shipped profile (and of the repository's own profiles in
+    `<root>/.mergekit/grammars/`), in profile order, without duplicates."""
+    from mergekit.resolve.repository import every_profile
 
     seen: dict[str, None] = {}
-    for profile in all_profiles():
+    for profile in (s.profile for s in every_profile(root)):
         for glob in profile.globs:
             if glob.strip() and not any(c.isspace() for c in glob):
                 seen.setdefault(glob, None)
@@ -144,6 +172,28 @@ def global_attributes_file(cwd: Path) -> Path:
         return Path(proc.text.strip()).expanduser()
     xdg = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(xdg) / "git" / "attributes"
+
+
+def clone_attributes_file(cwd: Path) -> Path:
+    """This clone's `info/attributes`: in the common git dir, so every linked worktree reads it."""
+    return git_path(cwd, "info/attributes")
+
+
+def own_merge_lines(root: Path) -> tuple[str, ...]:
+    """The merge attributes the work tree's `.gitattributes` files set outside mergekit's block,
+    as lines that read from the top (what `info/attributes` repeats so that they keep precedence)."""
+    files = []
+    for name in attributes_files(root):
+        path = root / name
+        before, _block, after = split_block(_read_text(path), path)
+        files.append((name, before + after))
+    return merge_lines(files)
+
+
+def committed_block(root: Path) -> bool:
+    """True when the top `.gitattributes` committed at HEAD holds mergekit's block."""
+    proc = _git(root, "show", f"HEAD:{FILE_NAME}")
+    return proc.returncode == 0 and any(line.rstrip("\r") == BEGIN for line in proc.text.splitlines())
 
 
 # --- the managed block -------------------------------------------------------------------------
@@ -177,22 +227,24 @@ def user_merge_patterns(text: str) -> set[str]:
     return found
 
 
-def render_block(globs: tuple[str, ...], newline: str) -> str:
-    """The managed block routing `globs` to the driver."""
-    lines = [BEGIN, NOTE, *(f"{glob} merge={DRIVER}" for glob in globs), END]
+def render_block(globs: tuple[str, ...], newline: str, own_lines: tuple[str, ...] = ()) -> str:
+    """The managed block routing `globs` to the driver, then repeating `own_lines`."""
+    own = [OWN_LINES_NOTE, *own_lines] if own_lines else []
+    lines = [BEGIN, NOTE, *(f"{glob} merge={DRIVER}" for glob in globs), *own, END]
     return "".join(line + newline for line in lines)
 
 
 def with_block(
-    text: str, globs: tuple[str, ...], where: Path
+    text: str, globs: tuple[str, ...], where: Path, own_lines: tuple[str, ...] = ()
 ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """`text` with the managed block for `globs`; also the globs used and those the user keeps."""
+    """`text` with the managed block for `globs` (and `own_lines` repeated after them); also the
+    globs used and those the user keeps."""
     before, block, after = split_block(text, where)
-    user = user_merge_patterns(before + after)
+    user = user_merge_patterns(before + after) | {line.split()[0] for line in own_lines}
     used = tuple(g for g in globs if g not in user)
     kept = tuple(g for g in globs if g in user)
     newline = "\r\n" if "\r\n" in text else "\n"
-    new_block = render_block(used, newline)
+    new_block = render_block(used, newline, own_lines)
     if block is None:
         return new_block + text, used, kept
     return before + new_block + after, used, kept
@@ -262,30 +314,52 @@ def _write_text(path: Path, text: str) -> None:
         raise MergekitError(f"cannot write {path}: {exc.strerror} — check its permissions") from exc
 
 
-def install(cwd: Path, *, global_: bool = False, uninstall: bool = False) -> InstallReport:
-    """Register (or with `uninstall`, remove) the driver for the repository at `cwd` or globally."""
-    if global_:
-        scope, flag = "global", "--global"
+def _scope_files(cwd: Path, scope: InstallScope) -> tuple[str, Path, Path | None]:
+    """The git config flag, the attributes file and the top of the work tree (None: global)."""
+    if scope is InstallScope.GLOBAL:
         if not cwd.is_dir():
             raise MergekitError(f"{cwd} is not a directory: pass an existing directory to -C")
-        attributes = global_attributes_file(cwd)
-    else:
-        scope, flag = "repository", "--local"
-        attributes = repository_root(cwd) / ".gitattributes"
+        return "--global", global_attributes_file(cwd), None
+    root = repository_root(cwd)
+    if scope is InstallScope.SHARED:
+        return "--local", root / FILE_NAME, root
+    return "--local", clone_attributes_file(cwd), root
+
+
+def install(cwd: Path, *, scope: InstallScope = InstallScope.CLONE, uninstall: bool = False) -> InstallReport:
+    """Register (or with `uninstall`, remove) the driver for this clone, the team, or globally."""
+    flag, attributes, root = _scope_files(cwd, scope)
     line = driver_line()
     text = _read_text(attributes)
-    # The attributes edit is computed first: a damaged block stops the run before anything is written.
+    shared = root / FILE_NAME if root is not None and scope is InstallScope.CLONE else None
+    shared_text = _read_text(shared) if shared is not None else ""
+    shared_block = shared is not None and split_block(shared_text, shared)[1] is not None
+    in_head = root is not None and committed_block(root)
+    shared_committed = shared_block and in_head
+    # Every attributes edit is computed first: a damaged block stops the run before anything is written.
+    own: tuple[str, ...] = ()
+    removed: tuple[Path, ...] = ()
+    config_kept = False
     if uninstall:
         new_text = without_block(text, attributes)
         used: tuple[str, ...] = ()
         kept: tuple[str, ...] = ()
-        config_changed = _config_unset(cwd, flag)
+        if shared is not None and shared_block and not shared_committed:
+            _write_text(shared, without_block(shared_text, shared))  # an earlier default install's block
+            removed = (shared,)
+        if scope is InstallScope.SHARED and _has_block(clone_attributes_file(cwd)):
+            config_kept, config_changed = True, False
+        else:
+            config_changed = _config_unset(cwd, flag)
     else:
-        new_text, used, kept = with_block(text, profile_globs(), attributes)
+        if scope is InstallScope.CLONE and root is not None:
+            own = own_merge_lines(root)
+        new_text, used, kept = with_block(text, profile_globs(root), attributes, own)
         config_changed = _config_set(cwd, flag, f"merge.{DRIVER}.name", DRIVER_NAME)
         config_changed = _config_set(cwd, flag, f"merge.{DRIVER}.driver", line) or config_changed
     attributes_changed = new_text != text
     if attributes_changed:
+        attributes.parent.mkdir(parents=True, exist_ok=True)
         _write_text(attributes, new_text)
     return InstallReport(
         scope=scope,
@@ -296,4 +370,14 @@ def install(cwd: Path, *, global_: bool = False, uninstall: bool = False) -> Ins
         attributes_changed=attributes_changed,
         globs=used,
         kept_user_globs=kept,
+        own_lines=own,
+        gitattributes_block=shared if shared_block and not removed else None,
+        gitattributes_block_committed=in_head if scope is InstallScope.SHARED else shared_committed,
+        also_removed=removed,
+        config_kept=config_kept,
     )
+
+
+def _has_block(path: Path) -> bool:
+    """True when the attributes file at `path` holds mergekit's block."""
+    return split_block(_read_text(path), path)[1] is not None

@@ -4,26 +4,33 @@
 branches (and of each branch with BASE) through `mergekit.merging.Merger`, in a scratch view of
 the repository, so it writes nothing: not a ref, not an object. `mergekit.plan.make_plan`
 orders the branches from those facts (pure). `plan_branches` adds the predicted outcome of each
-merge in the planned order (a dry run of `integrate`) and the semantic collisions.
+merge in the planned order (a dry run of `integrate`) and the semantic collisions; like
+`integrate`, it takes patch files as inputs and reports branches built on the wrong base
+(`mergekit.app.inputs`), and its merger settles from the resolution memory what a run would.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 
 from mergekit.app.branches import branch_tips, resolve_base
+from mergekit.app.inputs import Prepared, prepare_inputs
 from mergekit.app.integrate.runner import Runner
+from mergekit.app.memory import merger_with_memory
+from mergekit.app.progress import Progress, tick
 from mergekit.collisions.finder import Finder
 from mergekit.collisions.types import Collision
 from mergekit.engine.repo import Repo, open_repo
-from mergekit.merging import Merger
+from mergekit.merging import Merger, derived_config
 from mergekit.model import AutoResolved, HumanConflict, Outcome, SkipReason
 from mergekit.plan import BranchFacts, OrderMode, PairPrediction, Plan, make_plan
 from mergekit.resolve import Labels
 from mergekit.state.run import RunState
+from mergekit.workflow.wrongbase import DEFAULT_STALE_AFTER
 
 
 @dataclass
@@ -71,16 +78,23 @@ class PlanReport:
     the merges after it: a real run pauses there, and the human's resolution is not known)."""
     collisions: list[Collision] = field(default_factory=list)
     """Semantic collisions between pairs of branches (warnings)."""
+    inputs: Prepared = field(default_factory=Prepared)
+    """Patch inputs and branches built on the wrong base."""
 
 
 def survey(
-    merger: Merger, base: str, tips: Sequence[tuple[str, str]], predict: bool = True, into: str = "BASE"
+    merger: Merger,
+    base: str,
+    tips: Sequence[tuple[str, str]],
+    predict: bool = True,
+    into: str = "BASE",
+    progress: Progress | None = None,
 ) -> Survey:
     """Facts for branches `tips` = [(name, tip)] against the BASE commit `base` (`merger` on a scratch view).
 
     Without `predict` no merge is done: pairs get their shared paths only. Each branch's
     footprint comes through `Merger.footprint`, which refuses a cut history or an invalid path
-    (`into` names BASE in that message).
+    (`into` names BASE in that message). `progress` is told before each predicted merge.
     """
     repo = merger.repo
     result = Survey()
@@ -96,15 +110,22 @@ def survey(
         if repo.is_ancestor(b_tip, a_tip):
             result.ancestry.add((b, a))
     footprints = {name: merger.footprint(into, base, name, tip) for name, tip in live}
+    total = len(live) + len(live) * (len(live) - 1) // 2 if predict else 0
+    step = 0
     for name, tip in live:
         human: frozenset[str] = frozenset()
         if predict:
+            tick(progress, step, total, f"{name} into BASE")
+            step += 1
             verdict = merger.predict(base, tip, Labels(ours="BASE", theirs=name))
             human = frozenset(f.path for f in verdict.human)
         result.branches.append(
             BranchFacts(name=name, tip=tip, footprint=footprints[name], base_conflicts=human)
         )
     for (a, a_tip), (b, b_tip) in combinations(sorted(live), 2):
+        if predict:
+            tick(progress, step, total, f"{a} + {b}")
+            step += 1
         shared = _different(repo, a_tip, b_tip, footprints[a] & footprints[b])
         if not shared:
             continue
@@ -119,21 +140,30 @@ def survey(
 
 
 def plan_branches(
-    cwd: Path, patterns: tuple[str, ...], into: str, order: OrderMode = "auto", predict: bool = True
+    cwd: Path,
+    patterns: tuple[str, ...],
+    into: str,
+    order: OrderMode = "auto",
+    predict: bool = True,
+    stale_after: int = DEFAULT_STALE_AFTER,
+    progress: Progress | None = None,
 ) -> PlanReport:
     """Plan the integration of `patterns` into `into` without writing anything.
 
     With `predict`, also merge in memory in the planned order (which merges auto-resolve, which
-    need a human) and look for semantic collisions between the branches.
+    need a human) and look for semantic collisions between the branches. `progress` is told
+    before each merge of the survey.
     """
     repo = open_repo(cwd)
     base_commit = resolve_base(repo, into)
-    tips = branch_tips(repo, patterns)
-    with repo.scratch() as scratch:
-        merger = Merger(scratch)
-        facts = survey(merger, base_commit, tips, into=into)
+    with repo.scratch() as scratch:  # patch inputs become commits here only
+        merger = merger_with_memory(scratch, derived_config(scratch, base_commit))
+        expand = partial(branch_tips, scratch)
+        inputs = prepare_inputs(merger, into, base_commit, patterns, cwd, expand, stale_after)
+        tips = inputs.tips
+        facts = survey(merger, base_commit, tips, into=into, progress=progress)
         plan = make_plan(facts.branches, facts.ancestry, facts.pairs, order)
-        report = PlanReport(base=into, base_commit=base_commit, plan=plan, empty=facts.empty)
+        report = PlanReport(base=into, base_commit=base_commit, plan=plan, empty=facts.empty, inputs=inputs)
         if predict:
             report.predicted = _predict_order(merger, into, base_commit, plan.order, dict(tips))
             planned = set(plan.order)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from mergekit.app.progress import Progress, tick
 from mergekit.errors import MergekitError
 from mergekit.model import ReplayOutcome
 from mergekit.resolve import FileResolution, Labels, line_merge, resolve_file
@@ -34,7 +35,6 @@ CATEGORIES = ("barrel", "registry", "init", "imports", "manifest", "lockfile", "
 SLOW_SECONDS = 30.0
 """A file whose resolution takes longer than this counts as timed out."""
 
-Progress = Callable[[int, int], None]
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -403,11 +403,9 @@ def _map(fn: Callable[[T], R], items: list[T], jobs: int, progress: Progress | N
     if jobs <= 1 or total < 2:
         for n, item in enumerate(items, 1):
             yield fn(item)
-            if progress:
-                progress(n, total)
+            tick(progress, n, total)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for n, result in enumerate(pool.map(fn, items, chunksize=max(1, total // (jobs * 8))), 1):
             yield result
-            if progress:
-                progress(n, total)
+            tick(progress, n, total)

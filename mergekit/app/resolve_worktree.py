@@ -4,8 +4,13 @@ After a plain `git merge` (or rebase, cherry-pick, stash pop) stopped on conflic
 holds each conflicted path's versions as stages 1 (base), 2 (ours) and 3 (theirs). This module
 reads them with `git ls-files -u` and one `git cat-file --batch`, runs the resolver on each file,
 writes the result into the work tree, and `git add`s the files that became clean when asked.
+Derived files (lockfiles) the conflicted paths make stale are then regenerated in the work tree
+by the project's own tool (`mergekit.derived.worktree`), once their manifests are resolved.
 
-Only the git CLI is used (no pygit2), so the command starts fast. What is left alone, and why:
+What the resolver leaves is settled from the resolution memory when it can be (rule `memory`):
+`RepositoryMemory` reads it only then, so a command whose conflicts the resolver settles never
+loads pygit2. Otherwise only the git CLI is used, so the command starts fast. What is left
+alone, and why:
 paths without stage 2 or 3 (modify/delete), symlinks and submodules, files already missing from
 the work tree, and files whose work-tree copy has no conflict marker left (someone edited it).
 Results are written as git stores them (no smudge filter or end-of-line conversion).
@@ -13,16 +18,19 @@ Results are written as git stores them (no smudge filter or end-of-line conversi
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from mergekit.engine.gitcli import conflict_style, run_git, toplevel
+from mergekit.app import routing
+from mergekit.app.routing import Bypassed
+from mergekit.derived.worktree import committed_config, regenerate_in_worktree
+from mergekit.engine.gitcli import check_attr, conflict_style, run_git, toplevel
 from mergekit.errors import MergekitError
 from mergekit.model import ResolveStatus
 from mergekit.resolve import FileResolution, Labels, resolve_file
 from mergekit.resolve.markers import MARKER_SIZE, has_conflict, labels
 from mergekit.state.atomic import write_atomically
+from mergekit.workflow.recall import MEMORY_RULE, Recall, Recalled
 
 REGULAR_MODES = ("100644", "100755")
 """Index modes of regular files (the only ones the resolver merges)."""
@@ -80,11 +88,23 @@ class ResolveReport:
     """The top of the work tree."""
     files: tuple[FileOutcome, ...]
     """One outcome per conflicted path, in path order."""
+    bypassed: tuple[Bypassed, ...] = ()
+    """Conflicted files the installed merge driver should have merged, but git did not run it."""
 
     @property
     def needs_human(self) -> bool:
         """True when any conflicted path is still conflicted or was skipped."""
         return any(f.status is not ResolveStatus.RESOLVED for f in self.files)
+
+
+@dataclass(frozen=True)
+class WorktreeConflicts:
+    """The conflicted files of a work tree where a git merge (rebase, cherry-pick...) stopped."""
+
+    paths: tuple[str, ...]
+    """The unmerged paths, relative to the top of the work tree."""
+    bypassed: tuple[Bypassed, ...] = ()
+    """Those the installed merge driver should have merged, but git did not run it."""
 
 
 # --- reading the index ---------------------------------------------------------------------------
@@ -141,19 +161,8 @@ def read_blobs(root: Path, oids: list[str]) -> dict[str, bytes]:
 def marker_sizes(root: Path, paths: list[str]) -> dict[str, int]:
     """Each path's `conflict-marker-size` attribute (`MARKER_SIZE` when unset)."""
     sizes = dict.fromkeys(paths, MARKER_SIZE)
-    if not paths:
-        return sizes
-    out = _git(
-        root,
-        "check-attr",
-        "-z",
-        "--stdin",
-        "conflict-marker-size",
-        stdin=b"\0".join(os.fsencode(p) for p in paths) + b"\0",
-    )
-    fields = out.split(b"\0")
-    for i in range(0, len(fields) - 2, 3):
-        path, value = fields[i].decode("utf-8", "surrogateescape"), fields[i + 2].decode()
+    for path, values in check_attr(root, paths, "conflict-marker-size").items():
+        value = values.get("conflict-marker-size", "")
         if value.isdigit() and int(value) > 0:
             sizes[path] = int(value)
     return sizes
@@ -165,7 +174,36 @@ def add_paths(root: Path, paths: list[str]) -> None:
         _git(root, "--literal-pathspecs", "add", "--", *paths)
 
 
+def worktree_conflicts(cwd: Path) -> WorktreeConflicts:
+    """The conflicted files of the work tree at `cwd` (none outside a work tree, and none in a
+    worktree mergekit made for a human: those conflicts are its run's, not git's)."""
+    root = toplevel(cwd)
+    if root is None or routing.is_handoff(root):
+        return WorktreeConflicts(paths=())
+    conflicted = conflicted_paths(root)
+    content = [c.path for c in conflicted if _skip_reason(c) is None]
+    return WorktreeConflicts(
+        paths=tuple(c.path for c in conflicted), bypassed=routing.bypassed(root, content)
+    )
+
+
 # --- the use case --------------------------------------------------------------------------------
+
+
+class RepositoryMemory:
+    """The resolution memory of the repository containing `cwd`, read on first use only."""
+
+    def __init__(self, cwd: Path) -> None:
+        self._cwd = cwd
+        self._loaded: Recall | None = None
+
+    def recall(self, base: bytes | None, ours: bytes, theirs: bytes, path: str) -> Recalled | None:
+        """The file settled from the repository's memory, or None."""
+        if self._loaded is None:
+            from mergekit.app.memory import open_memory  # pygit2: only when a conflict is left
+
+            self._loaded = open_memory(self._cwd)
+        return self._loaded.recall(base, ours, theirs, path)
 
 
 def _skip_reason(c: ConflictedPath) -> str | None:
@@ -182,9 +220,17 @@ def _skip_reason(c: ConflictedPath) -> str | None:
 
 
 def resolve_worktree(
-    cwd: Path, pathspecs: tuple[str, ...] = (), *, add: bool = False, style: str | None = None
+    cwd: Path,
+    pathspecs: tuple[str, ...] = (),
+    *,
+    add: bool = False,
+    style: str | None = None,
+    memory: Recall | None = None,
 ) -> ResolveReport:
-    """Resolve the conflicted files under `pathspecs` in the work tree at `cwd`; `add` the clean ones."""
+    """Resolve the conflicted files under `pathspecs` in the work tree at `cwd`; `add` the clean ones.
+
+    With `memory`, what the resolver leaves is settled from remembered resolutions when it can be.
+    """
     root = worktree_root(cwd)
     conflicted = conflicted_paths(cwd, pathspecs)
     if pathspecs and not conflicted:
@@ -196,16 +242,50 @@ def resolve_worktree(
     oids = [s.oid for c in conflicted for s in (c.base, c.ours, c.theirs) if s is not None]
     blobs = read_blobs(root, oids)
     sizes = marker_sizes(root, [c.path for c in conflicted])
-    outcomes = [_resolve_one(root, c, blobs, sizes[c.path], style) for c in conflicted]
+    missed = routing.bypassed(root, [c.path for c in conflicted if _skip_reason(c) is None])
+    outcomes = [_resolve_one(root, c, blobs, sizes[c.path], style, memory) for c in conflicted]
+    outcomes = _regenerate_derived(root, conflicted, blobs, outcomes)
     if add:
         clean = [o.path for o in outcomes if o.status is ResolveStatus.RESOLVED]
         add_paths(root, clean)
         outcomes = [replace(o, added=True) if o.status is ResolveStatus.RESOLVED else o for o in outcomes]
-    return ResolveReport(root=root, files=tuple(outcomes))
+    return ResolveReport(root=root, files=tuple(outcomes), bypassed=missed)
+
+
+def _regenerate_derived(
+    root: Path, conflicted: list[ConflictedPath], blobs: dict[str, bytes], outcomes: list[FileOutcome]
+) -> list[FileOutcome]:
+    """Lockfiles and other derived files: regenerated by the project's tool (`mergekit.derived`)."""
+    ours = {c.path: blobs[c.ours.oid] if c.ours is not None else None for c in conflicted}
+    unresolved = {o.path for o in outcomes if o.status is not ResolveStatus.RESOLVED}
+    done = regenerate_in_worktree(root, committed_config(root), ours, unresolved)
+    result = []
+    for outcome in outcomes:
+        found = done.pop(outcome.path, None)
+        if found is None or outcome.status is ResolveStatus.SKIPPED:
+            result.append(outcome)
+        elif found.ok:
+            result.append(
+                FileOutcome(
+                    path=outcome.path, status=ResolveStatus.RESOLVED, reason=found.reason, rule=found.rule
+                )
+            )
+        else:
+            result.append(
+                FileOutcome(
+                    path=outcome.path, status=ResolveStatus.CONFLICT, reason=found.reason, conflicts=1
+                )
+            )
+    extra = [
+        FileOutcome(path=p, status=ResolveStatus.RESOLVED, reason=r.reason, rule=r.rule)
+        for p, r in done.items()
+        if r.ok
+    ]
+    return sorted(result + extra, key=lambda o: o.path)
 
 
 def _resolve_one(
-    root: Path, c: ConflictedPath, blobs: dict[str, bytes], size: int, style: str
+    root: Path, c: ConflictedPath, blobs: dict[str, bytes], size: int, style: str, memory: Recall | None
 ) -> FileOutcome:
     reason = _skip_reason(c)
     if reason is not None:
@@ -230,6 +310,11 @@ def _resolve_one(
         marker_size=size,
         style=style,
     )
+    recalled = None
+    if not resolution.clean and memory is not None:
+        recalled = memory.recall(base, blobs[c.ours.oid], blobs[c.theirs.oid], c.path)
+    if recalled is not None:
+        resolution = FileResolution(merged=recalled.merged, clean=True, rule=MEMORY_RULE)
     if resolution.merged != current and not has_conflict(current, size):
         # Someone edited the file since git wrote it (and it is not our own earlier result).
         return FileOutcome(

@@ -3,7 +3,9 @@
 `mergekit.entry` sends `merge-file` (the git merge driver, run once per file) straight to
 `mergekit.cli.merge_file`, which needs neither click nor rich; every other command goes through
 the click group in `mergekit.cli.group`, which imports a command's module only when that command
-runs. This package's own import loads nothing.
+runs, and adds the options every command shares (`mergekit.cli.common`: --quiet, --verbose,
+--color). `mergekit.cli.github_action` is the GitHub Action's entry, not a subcommand. This
+package's own import loads nothing.
 """
 
 from __future__ import annotations
@@ -18,8 +20,14 @@ COMMANDS: dict[str, str] = {
     "check": "check",
     "merge-file": "merge_file",
     "install": "install",
+    "doctor": "doctor",
     "resolve": "resolve",
     "languages": "languages",
     "replay": "replay",
+    "config": "config",
+    "sync": "sync",
+    "review": "review",
+    "undo": "undo",
+    "memory": "memory",
 }
 """Command name → the module of `mergekit.cli` that defines it."""

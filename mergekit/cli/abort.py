@@ -16,6 +16,12 @@ from mergekit.output.run import show_abort
 @json_option
 @repo_option
 def command(as_json: bool, cwd: Path) -> int:
-    """Drop the run: remove its worktree and put the result branch back where it was."""
+    """Drop the run: remove its worktree and put the result branch back where it was.
+
+    \b
+    Examples:
+      mergekit abort
+      mergekit abort --json
+    """
     show_abort(abort_run(cwd), chosen("text", as_json))
     return EXIT_OK

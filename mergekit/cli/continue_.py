@@ -15,7 +15,13 @@ from mergekit.output.run import show_run
 @json_option
 @repo_option
 def command(as_json: bool, cwd: Path) -> int:
-    """Go on after resolving (and `git add`ing) the conflicts in the run's worktree."""
+    """Go on after resolving (and `git add`ing) the conflicts in the run's worktree.
+
+    \b
+    Examples:
+      cd <the run's worktree> && git add -A && mergekit continue
+      mergekit continue --json
+    """
     result = continue_run(cwd)
     show_run(result, chosen("text", as_json))
     return result.exit_code

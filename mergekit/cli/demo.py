@@ -12,6 +12,12 @@ from mergekit.output.demo import show_demo
 @click.command("demo")
 @click.option("--keep", is_flag=True, help="Keep the demo repository (its path is printed).")
 def command(keep: bool) -> int:
-    """Build the five-feature TypeScript app in a temporary repository and integrate it, narrating."""
+    """Build the five-feature TypeScript app in a temporary repository and integrate it, narrating.
+
+    \b
+    Examples:
+      mergekit demo
+      mergekit demo --keep
+    """
     show_demo(run_demo(keep))
     return EXIT_OK

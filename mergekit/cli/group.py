@@ -1,4 +1,4 @@
-"""The click group: finds each command's module lazily, and maps errors to exit codes.
+"""The click group: finds each command's module lazily, adds the common options, maps errors to exit codes.
 
 User errors (`MergekitError`, bad options) print one line on stderr and exit 2; anything
 unexpected prints the traceback and exits 3 ("this is a bug"), so a crash never looks like
@@ -13,8 +13,9 @@ import click
 
 from mergekit import __version__
 from mergekit.cli import COMMANDS
+from mergekit.cli.common import common_params, with_common_options
 from mergekit.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE, MergekitError
-from mergekit.output import cli_messages
+from mergekit.output import cli_messages, console
 
 
 class _LazyGroup(click.Group):
@@ -31,7 +32,7 @@ class _LazyGroup(click.Group):
         if module_name is None:
             return None
         command: click.Command = importlib.import_module(f"mergekit.cli.{module_name}").command
-        return command
+        return with_common_options(command)
 
 
 @click.command(
@@ -65,8 +66,12 @@ def main() -> None:
     """
 
 
+main.params.extend(common_params())
+
+
 def run_cli(args: list[str]) -> int:
     """Run the click group on `args`; return the exit code (2 for user errors, 3 for bugs)."""
+    console.reset()
     try:
         rv = main.main(args=args, prog_name="mergekit", standalone_mode=False)
     except MergekitError as exc:

@@ -7,27 +7,49 @@ from pathlib import Path
 import click
 
 from mergekit.cli.options import chosen
-from mergekit.errors import EXIT_OK
+from mergekit.errors import EXIT_OK, MergekitError
+from mergekit.model import InstallScope
 
 _CWD_HELP = "Run as if started in this directory (anywhere inside the repository)."
 
 
 @click.command("install")
+@click.option(
+    "--shared", is_flag=True, help="Write the committed .gitattributes block for the team (commit it)."
+)
 @click.option("--global", "global_", is_flag=True, help="Use the global git config and attributes file.")
-@click.option("--uninstall", is_flag=True, help="Remove exactly what install added.")
+@click.option("--uninstall", is_flag=True, help="Remove exactly what install (with the same option) added.")
 @click.option("-C", "cwd", type=click.Path(path_type=Path), default=Path("."), help=_CWD_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def command(global_: bool, uninstall: bool, cwd: Path, as_json: bool) -> int:
+def command(shared: bool, global_: bool, uninstall: bool, cwd: Path, as_json: bool) -> int:
     """Register mergekit as git's merge driver for the languages it knows.
 
-    Sets merge.mergekit.driver in the repository's git config (--global: your global config)
-    and adds `<glob> merge=mergekit` lines for every profile glob to .gitattributes (--global:
-    core.attributesFile, default ~/.config/git/attributes), inside a block marked
-    `# >>> mergekit >>>`. The block goes first, so your own lines keep precedence; running it
-    again changes nothing; --uninstall removes the block and the config keys.
+    Without options, for this clone: sets merge.mergekit.driver in the repository's git config
+    and adds `<glob> merge=mergekit` lines for every profile glob to .git/info/attributes (shared
+    by linked worktrees, never committed, untouched by checkout, reset and stash).
+
+    --shared writes the lines into .gitattributes instead, for the whole team: commit it; every
+    other clone still needs the config (`mergekit install` there). --global uses your global
+    config and core.attributesFile (default ~/.config/git/attributes).
+
+    The lines sit in a block marked `# >>> mergekit >>>`, first in the file, so your own lines
+    keep precedence (in .git/info/attributes the block repeats the merge attributes your
+    .gitattributes set, for the same reason). Running it again changes nothing; --uninstall
+    removes the block and the config keys. `mergekit doctor` checks that the driver will fire.
+    The globs of the repository's own profiles (.mergekit/grammars/*.toml) are routed too.
+
+    \b
+    Examples:
+      mergekit install
+      mergekit install --shared
+      mergekit install --global
+      mergekit install --uninstall
     """
     from mergekit.app.install import install
     from mergekit.output.install import show_install
 
-    show_install(install(cwd, global_=global_, uninstall=uninstall), chosen("text", as_json))
+    if shared and global_:
+        raise MergekitError("--shared and --global exclude each other: choose one")
+    scope = InstallScope.SHARED if shared else InstallScope.GLOBAL if global_ else InstallScope.CLONE
+    show_install(install(cwd, scope=scope, uninstall=uninstall), chosen("text", as_json))
     return EXIT_OK

@@ -56,6 +56,10 @@ exit status: 0 clean, 1 conflicts left (with markers), 2 unreadable input (OURS 
 129 OURS could not be written (untouched; git >= 2.44 reports the driver as crashed).
 When the three files can be read, bad options or an internal error give git's line merge
 (with markers) in OURS and exit 1. MERGEKIT=0 turns the structural union off.
+
+examples:
+  mergekit install            # git then runs: mergekit merge-file --path=%P ... %O %A %B
+  mergekit merge-file --path src/index.ts --explain base.ts ours.ts theirs.ts
 """
 
 
@@ -109,6 +113,13 @@ def _parser() -> _Parser:
         help="accepted like git merge-file's -q (no warnings without --explain)",
     )
     p.add_argument("--explain", action="store_true", help="say on stderr what was unioned, hunk by hunk")
+    p.add_argument("--verbose", dest="explain", action="store_true", help="the same as --explain")
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="accepted like every mergekit command (the driver prints no colours)",
+    )
     p.add_argument("base", metavar="BASE", help="the common ancestor's version (git's %%O)")
     p.add_argument("ours", metavar="OURS", help="our version; receives the result (git's %%A)")
     p.add_argument("theirs", metavar="THEIRS", help="their version (git's %%B)")
@@ -215,7 +226,10 @@ def main(args: list[str]) -> int:
     try:
         opts = parse_args(args)
         request = _request(opts)
-        resolution = merge_file(request)
+        result = merge_file(request, warn=out.warning)
+        resolution = result.resolution
+        if result.lockfile_hint is not None:
+            out.show_lockfile_hint(result.lockfile_hint)
         if opts.explain:
             out.show_explanation(resolution, opts.path)
         if opts.stdout:

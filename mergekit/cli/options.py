@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from mergekit.output import FORMATS
+from mergekit.workflow.wrongbase import DEFAULT_STALE_AFTER
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +29,19 @@ def repo_option(func: F) -> F:
 def json_option(func: F) -> F:
     """`--json`: one JSON object on stdout."""
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")(func)
+
+
+def stale_after_option(func: F) -> F:
+    """`--stale-after N`: a branch based more than N commits behind BASE may be stale."""
+    return click.option(
+        "--stale-after",
+        "stale_after",
+        type=click.IntRange(min=0),
+        default=DEFAULT_STALE_AFTER,
+        show_default=True,
+        metavar="N",
+        help="Report a branch based more than N commits behind BASE that touches what changed since.",
+    )(func)
 
 
 def format_option(command: str, help: str) -> Callable[[F], F]:

@@ -1,4 +1,4 @@
-"""CLI command `mergekit plan`."""
+"""CLI command `mergekit plan` (`--into` and `--order` default to the configuration)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,51 @@ from pathlib import Path
 import click
 
 from mergekit.app.plan import plan_branches
-from mergekit.cli.options import chosen, format_option, json_option, repo_option
+from mergekit.cli.options import chosen, format_option, json_option, repo_option, stale_after_option
+from mergekit.config import load_settings
 from mergekit.errors import EXIT_OK
+from mergekit.output.console import reporter
 from mergekit.output.plan import show_plan
+from mergekit.plan import OrderMode
 
 
 @click.command("plan")
 @click.argument("branches", nargs=-1)
-@click.option("--into", "into", required=True, metavar="BASE", help="The branch to integrate into.")
-@click.option("--order", type=click.Choice(["auto", "given"]), default="auto", show_default=True)
+@click.option("--into", "into", metavar="BASE", help="The branch to integrate into [config: into].")
+@click.option("--order", type=click.Choice(["auto", "given"]), help="[config: order; default: auto]")
 @format_option("plan", "text, one JSON object, or a Mermaid flowchart (for a PR description).")
+@stale_after_option
 @json_option
 @repo_option
-def command(branches: tuple[str, ...], into: str, order: str, fmt: str, as_json: bool, cwd: Path) -> int:
+def command(
+    branches: tuple[str, ...],
+    into: str | None,
+    order: str | None,
+    fmt: str,
+    stale_after: int,
+    as_json: bool,
+    cwd: Path,
+) -> int:
     """Show the merge order with a reason per position, dependencies, the conflict matrix, the
-    predicted outcome of each merge in that order, and semantic collisions."""
-    result = plan_branches(cwd, branches, into, "given" if order == "given" else "auto")
-    show_plan(result, chosen(fmt, as_json))
+    predicted outcome of each merge in that order, semantic collisions, and branches built on
+    the wrong base. BRANCH|GLOB|PATCH... as for `integrate`.
+
+    \b
+    Examples:
+      mergekit plan 'feature/*' --into main
+      mergekit plan --into main --format mermaid >> pr-description.md
+    """
+    settings = load_settings(cwd)
+    mode: OrderMode = "given" if settings.pick("order", order) == "given" else "auto"
+    fmt = chosen(fmt, as_json)
+    with reporter("planning", enabled=fmt == "text") as progress:
+        result = plan_branches(
+            cwd,
+            branches,
+            settings.require("into", into, "--into"),
+            mode,
+            stale_after=stale_after,
+            progress=progress,
+        )
+    show_plan(result, fmt)
     return EXIT_OK

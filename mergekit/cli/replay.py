@@ -5,7 +5,6 @@ Loads neither pygit2 nor rich to show its tables (history replay loads pygit2 to
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from mergekit.app.replay import replay_cases, replay_history
 from mergekit.cli.options import chosen, json_option, repo_option
 from mergekit.errors import EXIT_OK, MergekitError
 from mergekit.output import replay as out
+from mergekit.output.console import reporter
 
 
 def _since(value: str | None) -> int | None:
@@ -68,14 +68,17 @@ def command(
     what the human committed), or left to a human. Files where the human also changed lines
     outside the conflicts are left out and counted. With --cases DIR, scores case folders
     (base/ours/theirs/resolved + meta.json) instead.
+
+    \b
+    Examples:
+      mergekit replay --max-merges 200
+      mergekit replay origin/main~500..origin/main --json
     """
-    progress = out.progress if sys.stderr.isatty() and not as_json else None
-    if cases is not None:
-        result = replay_cases(cases, jobs=jobs, progress=progress)
-    else:
-        result = replay_history(cwd, rev_range, _since(since), max_merges, jobs, export, progress)
-    if progress is not None:
-        out.progress_done()
+    with reporter("replaying", enabled=not as_json) as progress:
+        if cases is not None:
+            result = replay_cases(cases, jobs=jobs, progress=progress)
+        else:
+            result = replay_history(cwd, rev_range, _since(since), max_merges, jobs, export, progress)
     groups = ("category", *[b for b in by if b != "category"])
     out.show_replay(result, chosen("text", as_json), groups, show_different)
     return EXIT_OK

@@ -22,16 +22,21 @@ def command(paths: tuple[str, ...], add: bool, explain: bool, as_json: bool, cwd
     """Resolve files left conflicted by a plain `git merge` (or rebase, cherry-pick).
 
     Reads each conflicted file's base, ours and theirs from the index (stages 1, 2, 3), runs
-    the resolver, and writes the result into the work tree: clean where the conflicts were
-    append-only, git's markers where a human is needed. The index is not touched unless
-    --add is given. Files deleted on one side are reported, not touched. PATHS (default:
-    every conflicted file) are relative to the current directory.
+    the resolver (then the resolution memory), and writes the result into the work tree: clean
+    where the conflicts were append-only or remembered, git's markers where a human is needed.
+    The index is not touched unless --add is given. Files deleted on one side are reported,
+    not touched. PATHS (default: every conflicted file) are relative to the current directory.
 
     Exit codes: 0 every file resolved, 1 some files still need a human, 2 bad input.
+
+    \b
+    Examples:
+      git merge feature/x; mergekit resolve --add
+      mergekit resolve src/index.ts --explain
     """
-    from mergekit.app.resolve_worktree import resolve_worktree
+    from mergekit.app.resolve_worktree import RepositoryMemory, resolve_worktree
     from mergekit.output.resolve import show_resolve
 
-    report = resolve_worktree(cwd, paths, add=add)
+    report = resolve_worktree(cwd, paths, add=add, memory=RepositoryMemory(cwd))
     show_resolve(report, chosen("text", as_json), explain=explain, added=add)
     return EXIT_NEEDS_HUMAN if report.needs_human else EXIT_OK

@@ -9,11 +9,15 @@ Public surface (plain values in, plain values out; ids are hex strings):
 - `merge_commits(repo, ours, theirs)` / `merge_trees(repo, base, ours, theirs) -> TreeMerge`:
   in-memory three-way merges; `TreeMerge.conflicts` holds `Conflict` values with the
   base/ours/theirs sides, `TreeMerge.write_tree(resolutions)` writes the result.
-- `worktree`: linked worktrees for hand-off and tests, with a paused merge materialized.
+- `worktree`: linked worktrees for hand-off and tests, with a paused merge materialized;
+  `checkout_tree` copies a tree's files into a scratch directory (derived files are regenerated there).
 - `gitcli.run_git`: the git command line (standard library only).
 - `scratch.process_dir`: this process's throw-away directory, swept when its process is gone
   (standard library only).
 - `linemerge.merge_texts`: git's line merge in process (libgit2), a backend for the resolver.
+- `patch`: parse a diff and apply it onto a tree in memory (exactly, or three-way), find the
+  commit a patch was made from; `rebase`: replay commits onto another base in memory;
+  `refstore`: a key → bytes store kept under a ref.
 
 Importing this package loads nothing: each name is imported from its module on first use, so
 `mergekit.engine.gitcli` serves the merge driver without pygit2.
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
         PausedFile,
         add_worktree,
         checkout_commit,
+        checkout_tree,
         inspect_worktree,
         materialize_merge,
         merge_in_progress,
@@ -66,6 +71,7 @@ _WHERE = {
     "PausedFile": "worktree",
     "add_worktree": "worktree",
     "checkout_commit": "worktree",
+    "checkout_tree": "worktree",
     "inspect_worktree": "worktree",
     "materialize_merge": "worktree",
     "merge_in_progress": "worktree",
@@ -101,6 +107,7 @@ __all__ = [
     "WorktreeState",
     "add_worktree",
     "checkout_commit",
+    "checkout_tree",
     "first_invalid_path",
     "inspect_worktree",
     "materialize_merge",

@@ -4,7 +4,8 @@ Most git work goes through pygit2 (`mergekit.engine.repo`); the git CLI is used 
 code is the point (`git merge-file`, worktree checkout, `git add`, config edits) or where
 importing pygit2 would cost more than a process (the merge driver, `mergekit resolve`,
 `mergekit install`). Every such call goes through `run_git`, so a missing git, a missing
-directory and a failing command read the same everywhere.
+directory and a failing command read the same everywhere; the one long-lived git process, the
+gitattributes reader (`AttributeReader`), lives here too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from mergekit.errors import MergekitError
 
@@ -98,3 +100,102 @@ def conflict_style(cwd: Path | None = None) -> str:
     except MergekitError:
         return "merge"
     return value if value in CONFLICT_STYLES else "merge"
+
+
+def git_path(cwd: Path, name: str) -> Path:
+    """The absolute path of `name` inside the git dir (`info/attributes`, `hooks`...), as git resolves
+    it: shared paths live in the common git dir, so every linked worktree gets the same file."""
+    result = run_git(["rev-parse", "--path-format=absolute", "--git-path", name], cwd)
+    return Path(result.text.strip())
+
+
+def check_attr(cwd: Path, paths: Sequence[str], *attributes: str) -> dict[str, dict[str, str]]:
+    """`git check-attr` for `paths` (relative to the top of the work tree): path → attribute →
+    value (`unspecified`, `set`, `unset`, or the value given)."""
+    found: dict[str, dict[str, str]] = {p: {} for p in paths}
+    if not paths or not attributes:
+        return found
+    result = run_git(
+        ["check-attr", "-z", "--stdin", *attributes],
+        cwd,
+        stdin=b"".join(p.encode("utf-8", "surrogateescape") + b"\0" for p in paths),
+    )
+    fields = result.stdout.split(b"\0")
+    for i in range(0, len(fields) - 2, 3):
+        path = fields[i].decode("utf-8", "surrogateescape")
+        found.setdefault(path, {})[fields[i + 1].decode()] = fields[i + 2].decode("utf-8", "replace")
+    return found
+
+
+class AttributeReader:
+    """`git check-attr --stdin -z` kept open: the attributes of many paths for the price of one process.
+
+    Started on the first question; a forked worker (`replay --jobs`) starts its own instead of
+    sharing the parent's pipes. `close()` ends the process.
+    """
+
+    def __init__(self, cwd: Path, attributes: Sequence[str]) -> None:
+        self.cwd = cwd
+        self.attributes = tuple(attributes)
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._pid = os.getpid()
+        self._cache: dict[str, dict[str, str]] = {}
+
+    def get(self, path: str) -> dict[str, str]:
+        """Attribute → `set`, `unset` or the value, for the attributes specified on `path`."""
+        found = self._cache.get(path)
+        if found is None:
+            found = self._cache[path] = self._ask(path) if "\0" not in path else {}
+        return found
+
+    def _ask(self, path: str) -> dict[str, str]:
+        if self._pid != os.getpid():
+            self._proc, self._pid = None, os.getpid()
+        if self._proc is None:
+            try:
+                self._proc = subprocess.Popen(
+                    ["git", "check-attr", "--stdin", "-z", *self.attributes],
+                    cwd=self.cwd,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+            except FileNotFoundError as exc:
+                raise MergekitError(GIT_MISSING) from exc
+        proc = self._proc
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(path.encode("utf-8", "surrogateescape") + b"\0")
+            proc.stdin.flush()
+            # per attribute: path NUL attribute NUL info NUL
+            fields = [_read_field(proc.stdout) for _ in range(3 * len(self.attributes))]
+        except (OSError, EOFError) as exc:
+            raise MergekitError(
+                f"git check-attr failed on {path!r} — run `git check-attr -a {path}`"
+            ) from exc
+        return {
+            fields[i + 1]: fields[i + 2] for i in range(0, len(fields), 3) if fields[i + 2] != "unspecified"
+        }
+
+    def close(self) -> None:
+        """End the `git check-attr` process (a later question starts a new one)."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.stdin is not None:
+            proc.stdin.close()
+        proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def _read_field(stream: IO[bytes]) -> str:
+    """One NUL-terminated field of `git check-attr -z`."""
+    data = bytearray()
+    while True:
+        byte = stream.read(1)
+        if not byte:
+            raise EOFError("git check-attr ended")
+        if byte == b"\0":
+            return data.decode("utf-8", "surrogateescape")
+        data += byte

@@ -12,16 +12,17 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import pygit2
 
+from mergekit.engine.fastmerge import apply_edits
 from mergekit.engine.fastmerge import changed_paths as tree_changes
 from mergekit.engine.scratch import process_dir
-from mergekit.engine.types import WorktreeInfo
+from mergekit.engine.types import MODE_EXEC, MODE_FILE, Identity, WorktreeInfo
 from mergekit.errors import MergekitError
 
 _LOCAL = "refs/heads/"
@@ -333,13 +334,42 @@ class Repo:
         """Store `data` as a blob; return its id."""
         return str(self._raw.create_blob(data))
 
-    def create_commit(self, tree: str, parents: list[str], message: str) -> str:
-        """Write a commit (no ref moves) with the configured identity; return its id."""
-        author = self._signature("AUTHOR")
+    def tree_with_files(self, tree: str, files: Mapping[str, bytes | None]) -> str:
+        """Write a copy of `tree` where each path of `files` holds the given bytes (None = removed).
+
+        A path that exists keeps its mode (executable stays executable); a new path is a regular file.
+        """
+        base = self._raw.get(tree)
+        if not isinstance(base, pygit2.Tree):
+            raise MergekitError(f"{tree} is not a tree")
+        edits: dict[str, tuple[pygit2.Oid, int] | None] = {}
+        for path, data in files.items():
+            if data is None:
+                edits[path] = None
+                continue
+            try:
+                mode = MODE_EXEC if int(base[path].filemode) == MODE_EXEC else MODE_FILE
+            except KeyError:
+                mode = MODE_FILE
+            edits[path] = (self._raw.create_blob(data), mode)
+        return str(apply_edits(self._raw, base.id, edits))
+
+    def create_commit(
+        self, tree: str, parents: list[str], message: str, author: Identity | None = None
+    ) -> str:
+        """Write a commit (no ref moves); return its id.
+
+        The committer is the configured identity; so is the author unless `author` is given
+        (a patch's or a replayed commit's author).
+        """
+        if author is None:
+            signed = self._signature("AUTHOR")
+        else:
+            signed = pygit2.Signature(author.name, author.email, author.time, author.offset)
         committer = self._signature("COMMITTER")
         # a message may name paths that are not UTF-8 (surrogate escapes): git keeps their bytes
         raw = message.encode("utf-8", "surrogateescape")
-        oid = self._raw.create_commit(None, author, committer, raw, pygit2.Oid(hex=tree), parents)
+        oid = self._raw.create_commit(None, signed, committer, raw, pygit2.Oid(hex=tree), parents)
         return str(oid)
 
     def _signature(self, role: str) -> pygit2.Signature:

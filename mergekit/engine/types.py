@@ -57,6 +57,20 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """Who wrote a commit and when (a commit's author kept across a patch or a replay)."""
+
+    name: str
+    """The person's name."""
+    email: str
+    """The person's email address."""
+    time: int
+    """Seconds since the epoch."""
+    offset: int
+    """The time zone offset in minutes east of UTC."""
+
+
+@dataclass(frozen=True)
 class WorktreeInfo:
     """A worktree of the repository and what it has checked out."""
 

@@ -1,4 +1,5 @@
-"""Linked worktrees mergekit owns: create, move to a commit, materialize a paused merge, inspect, remove.
+"""Linked worktrees mergekit owns: create, move to a commit, materialize a paused merge, inspect, remove;
+and scratch copies of a tree (`checkout_tree`) where derived files are regenerated.
 
 This is the only filesystem work mergekit does. A paused merge is laid out exactly as
 `git merge` would leave it — files with conflict markers, index stages 1/2/3, MERGE_HEAD
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ import pygit2
 
 from mergekit.engine.gitcli import run_git
 from mergekit.engine.repo import Repo
+from mergekit.engine.scratch import process_dir
 from mergekit.engine.types import MODE_EXEC, MODE_FILE, MODE_GITLINK, MODE_LINK, Conflict, Side, WorktreeState
 from mergekit.errors import MergekitError
 
@@ -46,6 +49,26 @@ def add_worktree(repo: Repo, path: Path, commit: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     _git(["worktree", "add", "--quiet", "--detach", "--force", str(path), commit], cwd=repo.common_dir)
     return path.resolve()
+
+
+def checkout_tree(repo: Repo, tree: str, dest: Path) -> Path:
+    """Write the files of `tree` into the empty or new directory `dest` (a scratch copy, not a worktree).
+
+    git's own checkout code runs on a throw-away index, so attributes and filters apply as in a
+    worktree; no worktree is registered, no ref or HEAD is involved and nothing is left behind in
+    the repository. The caller owns `dest` and removes it.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="index-", dir=process_dir()) as tmp:
+        env = {
+            **os.environ,
+            "GIT_DIR": str(repo.common_dir),
+            "GIT_WORK_TREE": str(dest),
+            "GIT_INDEX_FILE": str(Path(tmp) / "index"),
+        }
+        for args in (["read-tree", tree], ["checkout-index", "--all", "--force"]):
+            run_git(args, dest, env=env, hooks=False)
+    return dest.resolve()
 
 
 def remove_worktree(repo: Repo, path: Path) -> None:

@@ -2,9 +2,12 @@
 
 Use cases return values; the command modules (`mergekit.cli`) hand them to the module here that
 shows that command's values: `run` (integrate, continue, status, abort), `plan`, `check`,
-`resolve`, `install`, `languages`, `replay`, `demo`, `merge_file` (the driver's messages),
-with `explain` (what the resolver did, hunk by hunk), `collisions`, `words` (how each status is
-shown) and `commit` (the texts written into commit messages) shared between them.
+`resolve`, `install`, `doctor`, `languages`, `replay`, `demo`, `memory`, `config`, `sync`,
+`review`, `undo`, `merge_file` (the driver's messages) and `github_action` (the GitHub Action's
+lines and pull request comment), with `explain` (what the resolver did, hunk by hunk),
+`collisions`, `workflow` (patch inputs, wrong bases, test culprits), `words` (how each status is
+shown), `commit` (the texts written into commit messages) and `console` (--quiet, --verbose,
+--color and the progress display) shared between them.
 
 `FORMATS` is the registry of formats per command; `--format` choices come from it. This module
 and the driver's modules import neither click nor rich (the merge driver loads them): rich is
@@ -14,7 +17,6 @@ imported only to show markup on a terminal.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from collections.abc import Iterable
@@ -29,9 +31,15 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "check": ("text", "json", "github", "junit"),
     "resolve": ("text", "json"),
     "install": ("text", "json"),
+    "doctor": ("text", "json"),
     "languages": ("text", "json"),
     "replay": ("text", "json"),
     "demo": ("text",),
+    "config": ("text", "json"),
+    "sync": ("text", "json"),
+    "review": ("text", "json"),
+    "undo": ("text", "json"),
+    "memory": ("text", "json"),
 }
 """Command → the output formats it offers (the first is the default)."""
 
@@ -72,14 +80,17 @@ def emit_lines(lines: Iterable[str], *, err: bool = False) -> None:
 
 
 def emit_text(lines: list[str]) -> None:
-    """Print lines written in rich markup: styled on a terminal, plain text otherwise."""
+    """Print lines written in rich markup: styled when colours are on (`--color`, `NO_COLOR`, git's
+    `color.ui`, a terminal: `mergekit.output.console.use_color`), plain text otherwise."""
     from rich.text import Text
 
+    from mergekit.output.console import use_color
+
     text = visible("\n".join(lines))
-    if _use_rich():
+    if use_color():
         from rich.console import Console
 
-        Console(highlight=False, soft_wrap=True).print(text)
+        Console(highlight=False, soft_wrap=True, force_terminal=True).print(text)
     else:
         write(Text.from_markup(text).plain + "\n")
 
@@ -87,9 +98,3 @@ def emit_text(lines: list[str]) -> None:
 def emit_error(message: str) -> None:
     """The one line a user error prints on stderr."""
     write(f"mergekit: error: {message}\n", err=True)
-
-
-def _use_rich() -> bool:
-    if os.environ.get("MERGEKIT_NO_COLOR") or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()

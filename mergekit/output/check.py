@@ -13,6 +13,7 @@ from mergekit.model import Outcome, Shortcut
 from mergekit.output import emit_json, emit_lines, emit_text, write
 from mergekit.output.collisions import collision_json, collision_message
 from mergekit.output.words import OUTCOMES
+from mergekit.output.workflow import KIND_WORDS, findings_json, findings_lines, patches_json
 
 if TYPE_CHECKING:
     from mergekit.app.check import CheckReport, FileCheck, PairCheck
@@ -34,7 +35,7 @@ def pair_note(p: PairCheck) -> str:
         return f"{p.theirs} is already in {p.ours}"
     if p.shortcut is Shortcut.FAST_FORWARD:
         return f"{p.theirs} is built on {p.ours} (fast-forward)"
-    return ""
+    return p.note
 
 
 def check_json(report: CheckReport) -> dict[str, Any]:
@@ -57,6 +58,8 @@ def check_json(report: CheckReport) -> dict[str, Any]:
         },
         "pairs": [_pair_json(p) for p in pairs],
         "collisions": [collision_json(c) for c in report.collisions],
+        "base_findings": findings_json(report.inputs.wrong_base()),
+        "patches": patches_json(report.inputs),
         "seconds": round(report.seconds, 3),
     }
 
@@ -150,6 +153,7 @@ def check_lines(report: CheckReport) -> list[str]:
         what = "errors, --strict" if report.strict else "warnings; --strict fails on them"
         lines.append(f"[bold yellow]Semantic collisions[/bold yellow] ({what})")
         lines += [f"  {_e(f'[{c.kind}]')} {_e(collision_message(c))}" for c in report.collisions]
+    lines += findings_lines(report.inputs.wrong_base())
     verdict = "[green]PASS[/green]" if report.passed else "[red]FAIL[/red]"
     counts = ", ".join(
         f"{sum(p.status is s for p in report.pairs)} {OUTCOMES[s].verdict}"
@@ -212,6 +216,11 @@ def github_lines(report: CheckReport) -> list[str]:
     for c in report.collisions:
         site = c.theirs_site
         out.append(_gh(level, site.path, site.line, f"mergekit: {c.kind} collision", collision_message(c)))
+    for w in report.inputs.wrong_base():
+        # an `::error` with --strict (the finding fails the check), else a `::warning`
+        title = f"mergekit: {w.branch} {KIND_WORDS[w.kind]}"
+        where = f"file={_gh_prop(w.files[0])},line=1," if w.files else ""
+        out.append(f"::{level} {where}title={_gh_prop(title)}::{_gh_data(w.detail)}")
     verdict = "passed" if report.passed else "failed"
     out.append(
         f"mergekit check {verdict}: {len(report.pairs)} pairs, "

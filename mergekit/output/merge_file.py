@@ -1,6 +1,7 @@
 """What `mergekit merge-file` (the git merge driver) prints: the result with `-p`, `--explain` on
-stderr, and its one-line errors. Like `git merge-file`, nothing is printed about conflicts: git
-prints its own CONFLICT line. Standard library only: git runs the driver once per file.
+stderr, and its one-line errors. Like `git merge-file`, nothing is printed about conflicts (git
+prints its own CONFLICT line), except for a lockfile: the command that settles it. Standard library
+only: git runs the driver once per file.
 """
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ def show_result(merged: bytes) -> None:
 def show_explanation(resolution: FileResolution, path: str) -> None:
     """`--explain`: what the resolver did, on stderr."""
     write("\n".join(explain_lines(resolution, path)) + "\n", err=True)
+
+
+def warning(message: str) -> None:
+    """Something the user should know that did not stop the merge (a broken configuration)."""
+    write(f"{PROG}: {message}\n", err=True)
+
+
+def show_lockfile_hint(hint: str) -> None:
+    """A lockfile left conflicted: on stderr, what settles it (git prints its own CONFLICT line)."""
+    write(f"mergekit: {hint}\n", err=True)
 
 
 def usage_error(message: str) -> None:

@@ -1,5 +1,6 @@
 """How a plan is shown: the order with reasons, dependencies, the pairwise matrix, the predicted
-outcome in order and the collisions — as text, one JSON object, or a Mermaid flowchart."""
+outcome in order, the collisions, patch inputs and branches built on the wrong base — as text,
+one JSON object, or a Mermaid flowchart."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from mergekit.model import Outcome
 from mergekit.output import emit_json, emit_text, write
 from mergekit.output.collisions import collision_json, collision_message
 from mergekit.output.words import OUTCOMES, markup
+from mergekit.output.workflow import findings_json, patches_json, prepared_lines
 from mergekit.plan import Plan
 
 if TYPE_CHECKING:
@@ -63,6 +65,8 @@ def plan_json(report: PlanReport) -> dict[str, Any]:
             for step in report.predicted
         ],
         "collisions": [collision_json(c) for c in report.collisions],
+        "base_findings": findings_json(report.inputs.wrong_base()),
+        "patches": patches_json(report.inputs),
     }
 
 
@@ -73,7 +77,8 @@ def show_plan(report: PlanReport, fmt: str = "text") -> None:
     elif fmt == "mermaid":
         write(plan_mermaid(report) + "\n")
     else:
-        emit_text(plan_lines(report.plan, report.base, report.empty) + predicted_lines(report))
+        lines = plan_lines(report.plan, report.base, report.empty) + prepared_lines(report.inputs)
+        emit_text(lines + predicted_lines(report))
 
 
 def predicted_lines(report: PlanReport) -> list[str]:

@@ -1,5 +1,6 @@
 """How `mergekit replay` is shown: tables of outcomes per category, per extension and in total, the
-first "different" cases, the progress meter, or one JSON object with every case."""
+first "different" cases, or one JSON object with every case (the progress display is
+`mergekit.output.console.reporter`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from mergekit.app.replay import CATEGORIES, ReplayReport
 from mergekit.model import ReplayOutcome
-from mergekit.output import emit_json, emit_lines, write
+from mergekit.output import emit_json, emit_lines
 
 _HEAD = tuple(ReplayOutcome)
 
@@ -110,13 +111,3 @@ def show_replay(
         lines = [f"no merge commits in {report.source}: nothing to replay"]
     lines += [f"  different: {case}" for case in different_cases(report, show_different)]
     emit_lines(lines)
-
-
-def progress(done: int, total: int) -> None:
-    """The progress meter on stderr (a terminal only)."""
-    write(f"\rreplaying {done}/{total}", err=True)
-
-
-def progress_done() -> None:
-    """End the progress meter's line."""
-    write("\n", err=True)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from mergekit.model import ResolveStatus, RunStatus
 from mergekit.output import emit_json, emit_lines
+from mergekit.output.bypassed import bypassed_json, bypassed_lines
 from mergekit.output.explain import explain_lines
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ def resolve_json(report: ResolveReport, explain: bool = False) -> dict[str, Any]
         "resolved": [f.path for f in report.files if f.status is ResolveStatus.RESOLVED],
         "conflicts": [f.path for f in report.files if f.status is not ResolveStatus.RESOLVED],
         "files": [_file_json(f, explain) for f in report.files],
+        "driver_bypassed": bypassed_json(report.bypassed),
     }
 
 
@@ -65,4 +67,5 @@ def show_resolve(
         lines.append("Review them, then `git add` them (or run `mergekit resolve --add`).")
     if report.needs_human:
         lines.append("The others need you: edit them, `git add` them, then commit.")
+    lines += bypassed_lines(report.bypassed)
     emit_lines(lines)

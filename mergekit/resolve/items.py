@@ -115,8 +115,21 @@ def _field_path(node: Node, path: str) -> Node | None:
     return current
 
 
+def pattern_key(pattern: str, text: str) -> str | None:
+    """The groups of `pattern` matched at the start of `text`, joined by `|`, or None."""
+    m = _pattern(pattern).match(text)
+    if m is None:
+        return None
+    groups = [g for g in m.groups() if g is not None]
+    return "|".join(groups) if groups else m.group(0)
+
+
 def signature(node: Node, spec: Container) -> str | None:
     """The child's key under the container's signature rules, or None."""
+    if spec.sig_pattern:
+        key = pattern_key(spec.sig_pattern, normalize(node.text))
+        if key is not None:
+            return str(node.type) + ":" + key
     for alternative in _alternatives(spec.signature):
         parts = []
         for path in alternative:
@@ -182,6 +195,20 @@ def _key_path(node: Node) -> str:
                 break
         current = current.parent
     return "/".join(reversed(keys))
+
+
+def _scope_path(node: Node, kinds: tuple[str, ...], data: bytes) -> str:
+    """The first lines of the enclosing nodes of these kinds (`resource "a" "b" {`), outermost first."""
+    if not kinds:
+        return ""
+    lines: list[str] = []
+    current = node.parent
+    while current is not None:
+        if current.type in kinds:
+            eol = data.find(b"\n", current.start_byte, node.start_byte)
+            lines.append(normalize(data[current.start_byte : eol if eol >= 0 else node.start_byte]))
+        current = current.parent
+    return "@" + "/".join(reversed(lines))
 
 
 def _rstrip_end(data: bytes, start: int, end: int) -> int:
@@ -303,10 +330,11 @@ def build(node: Node, spec: Container, data: bytes, depth: int, grammar: str = "
         )
         pos = after + len(tail)
     has_error = bool(node.has_error)
+    head = node.type + "@" + normalize(_head_text(node, data).encode()) + "@" + _key_path(node)
     return Found(
         spec=spec,
         node_type=node.type,
-        head=node.type + "@" + normalize(_head_text(node, data).encode()) + "@" + _key_path(node),
+        head=head + _scope_path(node, spec.scope, data),
         start=start,
         end=end,
         items=tuple(items),
@@ -336,6 +364,15 @@ def enclosing(
     skip = len(data[lo:]) - len(data[lo:].lstrip(b" \t"))
     if skip and lo + skip < root.end_byte:
         starts.append(root.descendant_for_byte_range(lo + skip, max(lo + skip, hi)))
+    # A container without a closing delimiter ends with its last child, before the newline
+    # (a Ruby `do ... end` body): look up from the last child before an insertion point, and
+    # from the inserted text without its trailing newline.
+    before = len(data[:lo].rstrip()) - 1
+    if lo == hi and 0 <= before < lo - 1:
+        starts.append(root.descendant_for_byte_range(before, before))
+    trimmed = len(data[:hi].rstrip())
+    if lo + skip < trimmed < hi:
+        starts.append(root.descendant_for_byte_range(lo + skip, trimmed))
     seen: dict[tuple[int, int, int], tuple[Node, int]] = {}
     for start in starts:
         chain = []
@@ -372,9 +409,14 @@ def _inside(found: Found, data: bytes, lo: int, hi: int) -> bool:
 
 
 def _inside_range(start: int, end: int, data: bytes, lo: int, hi: int) -> bool:
+    """True when [lo, hi) lies in [start, end), give or take whitespace at either end.
+
+    A container without a closing delimiter (a Ruby `do ... end` body) ends with its last child,
+    before the newline: lines inserted after that child still belong to it.
+    """
     start_ok = start <= lo or not data[lo:start].strip()
     end_ok = hi <= end or not data[end:hi].strip()
-    return start_ok and end_ok and lo <= end
+    return start_ok and end_ok and (lo <= end or not data[end:lo].strip())
 
 
 def all_containers(
@@ -411,6 +453,7 @@ def lines_container(spec: Container, data: bytes) -> Found:
     items: list[Item] = []
     pos = 0
     offset = 0
+    section = ""
     for raw in data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n"):
         line_start = offset
         offset += len(raw) + 1
@@ -418,17 +461,28 @@ def lines_container(spec: Container, data: bytes) -> Found:
         stripped = text.strip()
         if not stripped or (spec.comment_prefix and stripped.startswith(spec.comment_prefix.encode())):
             continue
+        line = stripped.decode("utf-8", "replace")
+        key = normalize(text)
         sig = None
-        if spec.sig_pattern:
-            m = re.match(spec.sig_pattern, stripped.decode("utf-8", "replace"))
-            if m:
-                sig = "line:" + m.group(1).lower()
+        union = True
+        if spec.section_pattern and _pattern(spec.section_pattern).match(line):
+            section = key
+            union = False
+        else:
+            if spec.sig_pattern:
+                found = pattern_key(spec.sig_pattern, line)
+                if found is not None:
+                    sig = "line:" + (section + "/" if section else "") + found.lower()
+            if spec.item_pattern:
+                union = _pattern(spec.item_pattern).search(line) is not None
+            if section:
+                key = section + " " + key  # the same line in two sections is two entries
         items.append(
             Item(
                 kind="line",
-                key=normalize(text),
+                key=key,
                 sig=sig,
-                union=True,
+                union=union,
                 lead=data[pos:line_start],
                 body=text,
                 tail=raw[len(text) :],

@@ -4,16 +4,38 @@ The files live in the top-level `grammars/` folder and ship inside the package a
 A profile names its tree-sitter grammar, the file globs it applies to, and its union containers
 (which node kinds hold children that may be unioned, how children are keyed). Loading is cheap
 and never imports a grammar; `mergekit.resolve.syntax` loads grammars on demand.
+
+Keys of a `[[container]]` (see `Container` for each): `name`, `description`, `node`, `children`,
+`signature`, `separator`, `order`, `parent`, `anchor`, `header`, `item_pattern`, `sig_pattern`,
+`section_pattern`, `comment_prefix`, `attach`, `bindings`, `scope`.
+
+- A child's key comes from `signature` (field paths) or from `sig_pattern`, a regular expression
+  matched at the start of the child's text with whitespace collapsed: its groups, joined, are the
+  key (`<groupId>(.*?)</groupId> <artifactId>(.*?)</artifactId>` keys a Maven dependency). When
+  both are given the pattern is tried first. Line-per-entry profiles (`grammar = "lines"`) only
+  have `sig_pattern`.
+- In a line-per-entry profile, `item_pattern` says which lines are entries that may be unioned
+  (the others, like a `}` or a header, stop a union at their place), and `section_pattern` says
+  which lines open a section (`[section]` in INI files): keys and identities of the lines after it
+  are scoped to that section, and the section line itself is never unioned.
+- `scope` names ancestor kinds whose first line belongs to a container's identity: the body of
+  each Terraform block starts on a line of its own, so without it the `timeout` of two different
+  resources would count as one key given two values.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -43,13 +65,19 @@ class Container:
     item_pattern: str = ""
     """If set, a child is a union item only when its text matches this regular expression."""
     sig_pattern: str = ""
-    """For line-per-entry files: a regular expression whose group 1 is the line's key."""
+    """A regular expression matched at the start of a child's text (whitespace collapsed) or of a
+    line: its groups, joined by `|`, are the key."""
+    section_pattern: str = ""
+    """For line-per-entry files: lines matching this open a section that scopes the keys after it."""
     comment_prefix: str = ""
     """For line-per-entry files: lines starting with this are comments (kept with the next entry)."""
     attach: tuple[str, ...] = ()
     """Child kinds that belong to the next child, like comments (Rust `#[attr]`)."""
     bindings: str = ""
     """A tree-sitter query capturing the names a child binds (imports); see `items.bound_names_at`."""
+    scope: tuple[str, ...] = ()
+    """Ancestor kinds whose first line is part of the container's identity (an HCL `block`), for
+    containers that start on a line of their own."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +98,20 @@ class Profile:
     def matches(self, path: str) -> bool:
         """True when `path` (a repository path) belongs to this profile."""
         base = path.rsplit("/", 1)[-1]
-        return any(fnmatch.fnmatchcase(path if "/" in g else base, g) for g in self.globs)
+        return any(_glob_matches(path if "/" in g else base, g) for g in self.globs)
+
+
+_MAGIC = frozenset("*?[")
+
+
+def _glob_matches(name: str, glob: str) -> bool:
+    """`fnmatch.fnmatchcase(name, glob)`, without compiling a regular expression for the common
+    globs (`Gemfile`, `*.ts`): the driver matches one path against every profile's globs."""
+    if _MAGIC.isdisjoint(glob):
+        return name == glob
+    if glob[0] == "*" and _MAGIC.isdisjoint(glob[1:]):
+        return name.endswith(glob[1:])
+    return fnmatch.fnmatchcase(name, glob)
 
 
 def _container(raw: dict[str, object]) -> Container:
@@ -94,9 +135,11 @@ def _container(raw: dict[str, object]) -> Container:
         header=strings("header"),
         item_pattern=str(raw.get("item_pattern", "")),
         sig_pattern=str(raw.get("sig_pattern", "")),
+        section_pattern=str(raw.get("section_pattern", "")),
         comment_prefix=str(raw.get("comment_prefix", "")),
         bindings=str(raw.get("bindings", "")),
         attach=strings("attach"),
+        scope=strings("scope"),
     )
 
 
@@ -113,6 +156,13 @@ def _load(text: str) -> Profile:
 
 def _texts() -> list[str]:
     folder = resources.files("mergekit.grammars")
+    if isinstance(folder, Path):  # an installed folder: plain reads (the driver reads every profile)
+        names = sorted(name for name in os.listdir(folder) if name.endswith(".toml"))
+        texts = []
+        for name in names:
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                texts.append(handle.read())
+        return texts
     return [
         f.read_text(encoding="utf-8")
         for f in sorted(folder.iterdir(), key=lambda f: f.name)
@@ -152,9 +202,41 @@ def _profile_named(text: str) -> Profile:
 
 
 def profile_for(path: str) -> Profile | None:
-    """The profile for a repository path, or None when no profile applies."""
+    """The profile for a repository path, or None when no profile applies (inside
+    `profile_lookup(lookup)`: the lookup's answer — a repository's own choice)."""
+    lookup = _LOOKUP.get()
+    if lookup is not None:
+        return lookup(path)
     for _, globs, text in _glob_index():
         probe = Profile(name="", description="", globs=globs, grammar="", containers=())
         if probe.matches(path):
             return _profile_named(text)
     return None
+
+
+# -- a repository's own choice (`mergekit.resolve.repository`) ---------------------------------
+
+Lookup = Callable[[str], "Profile | None"]
+"""A path → profile function that answers instead of the shipped globs (see `profile_lookup`)."""
+_LOOKUP: ContextVar[Lookup | None] = ContextVar("mergekit_profile_lookup", default=None)
+
+
+@contextmanager
+def profile_lookup(lookup: Lookup | None) -> Iterator[None]:
+    """Within this block `profile_for` answers with `lookup` (None: the shipped profiles)."""
+    token = _LOOKUP.set(lookup)
+    try:
+        yield
+    finally:
+        _LOOKUP.reset(token)
+
+
+def shipped_profile_for(path: str) -> Profile | None:
+    """The shipped profile for `path`, whatever lookup is active (a lookup falls back on it)."""
+    with profile_lookup(None):
+        return profile_for(path)
+
+
+def parse_profile(text: str) -> Profile:
+    """A profile from the text of a profile file (a repository's; checked by its caller)."""
+    return _load(text)

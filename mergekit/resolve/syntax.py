@@ -105,3 +105,14 @@ def captures(grammar: str, source: str, node: Node, name: str = "b") -> list[Nod
 
     found = tree_sitter.QueryCursor(_query(grammar, source)).captures(node)
     return sorted(found.get(name, []), key=lambda n: n.start_byte)
+
+
+def grammar_problem(grammar: str) -> str | None:
+    """Why the grammar `module:function` cannot be loaded, None when it loads (for `mergekit doctor`)."""
+    try:
+        _parser(grammar)
+    except MergekitError as exc:
+        return exc.message
+    except Exception as exc:  # a broken grammar package: any error is the answer, not a crash
+        return f"{type(exc).__name__}: {exc}"
+    return None

@@ -127,3 +127,14 @@ class ScenarioRepo:
         info.parent.mkdir(parents=True, exist_ok=True)
         with info.open("a", encoding="utf-8") as handle:
             handle.write(pattern + "\n")
+
+
+def take_theirs(worktree: Path, paths: Iterable[str]) -> None:
+    """Settle conflicted `paths` of a paused merge in `worktree` the way a person might: keep
+    the side being merged in (`git checkout --theirs`), then `git add` them."""
+    env = scenario_env()
+    for path in paths:
+        for args in (("checkout", "--theirs", "--", path), ("add", "--", path)):
+            proc = run_git(args, worktree, env=env, check=False)
+            if proc.returncode != 0:
+                raise ScenarioGitError(f"git {' '.join(args)} failed ({proc.returncode}): {proc.error}")

@@ -10,7 +10,10 @@ here just before it is made and cleared once it is made and recorded (`RefMove`)
 killed in between leaves enough for the next one to tell whether the branch already holds the
 step's commit (`mergekit.app.integrate.recovery`). Version 2 holds the same object as version 1,
 read back as typed rows (`mergekit.model`); a duplicate key is recorded with kind
-`duplicate-key` (version 1 said `content`). Versions 1 and 2 are still read.
+`duplicate-key` (version 1 said `content`). Versions 1 and 2 are still read. The agent-workflow
+fields (`drop_failing`, `base_findings`, `culprits`, `dropped`, `test_runs`, and a row's
+`detail`) are optional: a file without them — written before they existed — reads as a run
+that has none.
 
 A run file is created whole (`mergekit.state.atomic.create_atomically`); an empty one, which an
 older version killed while creating it left behind, counts as no run. Temporary files of writes
@@ -31,7 +34,17 @@ from pathlib import Path
 from typing import Any
 
 from mergekit.errors import MergekitError
-from mergekit.model import AutoResolved, ConflictKind, HumanConflict, RunStatus, Skipped, SkipReason
+from mergekit.model import (
+    AutoResolved,
+    BaseFindingKind,
+    ConflictKind,
+    HumanConflict,
+    RunStatus,
+    Skipped,
+    SkipReason,
+    TestRun,
+    WrongBase,
+)
 from mergekit.state.atomic import create_atomically, json_bytes, sweep_leftovers, write_json
 
 STATE_VERSION = 3
@@ -41,7 +54,7 @@ READABLE_VERSIONS = (1, 2, 3)
 
 
 class MoveKind(StrEnum):
-    """Why mergekit moves the result branch."""
+    """Why mergekit moves the result branch (or, for `memory`, the resolution memory's ref)."""
 
     START = "start"
     """To BASE, as a run starts."""
@@ -49,13 +62,17 @@ class MoveKind(StrEnum):
     """To the commit that merges one branch."""
     FIX = "fix"
     """To the human's fix after the final test failed."""
+    DROP = "drop"
+    """To the integration rebuilt without the branch `--drop-failing` leaves out."""
+    MEMORY = "memory"
+    """`refs/mergekit/memory` (not the result branch) to the store with a person's resolution."""
     ABORT = "abort"
     """Back to where it was before the run (None: deleted)."""
 
 
 @dataclass(frozen=True)
 class RefMove:
-    """A move of the result branch, recorded just before it is made."""
+    """A move of the result branch (`memory`: of refs/mergekit/memory), recorded just before it is made."""
 
     kind: MoveKind
     """Why."""
@@ -64,7 +81,7 @@ class RefMove:
     new: str | None
     """Where the move puts it (None: deleted)."""
     branch: str | None = None
-    """For a step: the branch whose merge `new` is."""
+    """For a step: the branch whose merge `new` is; for a drop: the branch left out."""
     pid: int = 0
     """The process making the move."""
     host: str = ""
@@ -130,6 +147,16 @@ class RunState:
     """The linked worktree mergekit made (hand-off and tests), if any."""
     paused: Paused | None = None
     """Where the run stopped, when it did."""
+    drop_failing: bool = False
+    """Leave out the culprit of a failing `--test` instead of stopping."""
+    base_findings: list[WrongBase] = field(default_factory=list)
+    """Branches built on the wrong base (`base_findings` of the report)."""
+    culprits: list[str] = field(default_factory=list)
+    """The smallest set of branches whose merge fails the test (after a test failure)."""
+    dropped: list[str] = field(default_factory=list)
+    """Branches left out by `--drop-failing`."""
+    test_runs: list[TestRun] = field(default_factory=list)
+    """The culprit search's test runs (branches, outcome, log file)."""
     moving: RefMove | None = None
     """The result branch's move in flight (recorded before it is made, cleared after)."""
     version: int = STATE_VERSION
@@ -159,13 +186,17 @@ def to_json(state: RunState) -> dict[str, Any]:
         "status": str(state.status),
         "merged": list(state.merged),
         "skipped": [
-            {"branch": s.branch, "reason": str(s.reason), "paths": list(s.paths)} for s in state.skipped
+            _detailed({"branch": s.branch, "reason": str(s.reason), "paths": list(s.paths)}, s.detail)
+            for s in state.skipped
         ],
         "auto_resolved": [
             {"branch": a.branch, "path": a.path, "rule": a.rule, "detail": a.detail}
             for a in state.auto_resolved
         ],
-        "conflicts": [{"branch": c.branch, "path": c.path, "kind": str(c.kind)} for c in state.conflicts],
+        "conflicts": [
+            _detailed({"branch": c.branch, "path": c.path, "kind": str(c.kind)}, c.detail)
+            for c in state.conflicts
+        ],
         "worktree": state.worktree,
         "paused": None
         if paused is None
@@ -177,6 +208,31 @@ def to_json(state: RunState) -> dict[str, Any]:
             "conflicts": list(paused.conflicts),
             "candidate": paused.candidate,
         },
+        "drop_failing": state.drop_failing,
+        "base_findings": [
+            {
+                "branch": f.branch,
+                "kind": str(f.kind),
+                "detail": f.detail,
+                "files": list(f.files),
+                "fix": f.fix,
+                "onto": f.onto,
+                "rebased": f.rebased,
+            }
+            for f in state.base_findings
+        ],
+        "culprits": list(state.culprits),
+        "dropped": list(state.dropped),
+        "test_runs": [
+            {
+                "branches": list(r.branches),
+                "failed": r.failed,
+                "returncode": r.returncode,
+                "log": r.log,
+                "last_line": r.last_line,
+            }
+            for r in state.test_runs
+        ],
         "moving": None if state.moving is None else _move_json(state.moving),
         "version": STATE_VERSION,
     }
@@ -192,6 +248,13 @@ def _move_json(move: RefMove) -> dict[str, Any]:
         "host": move.host,
         "started": move.started,
     }
+
+
+def _detailed(row: dict[str, Any], detail: str) -> dict[str, Any]:
+    """`row` with its `detail` when it has one (rows without keep the format of earlier files)."""
+    if detail:
+        row["detail"] = detail
+    return row
 
 
 def from_json(data: dict[str, Any]) -> RunState:
@@ -211,7 +274,12 @@ def from_json(data: dict[str, Any]) -> RunState:
         status=RunStatus.read(str(data.get("status", "running"))),
         merged=[str(b) for b in data.get("merged", [])],
         skipped=[
-            Skipped(str(s["branch"]), SkipReason(s["reason"]), tuple(str(p) for p in s.get("paths", [])))
+            Skipped(
+                str(s["branch"]),
+                SkipReason(s["reason"]),
+                tuple(str(p) for p in s.get("paths", [])),
+                str(s.get("detail", "")),
+            )
             for s in data.get("skipped", [])
         ],
         auto_resolved=[
@@ -221,6 +289,11 @@ def from_json(data: dict[str, Any]) -> RunState:
         conflicts=[_conflict(c) for c in data.get("conflicts", [])],
         worktree=data.get("worktree"),
         paused=Paused(**paused) if paused else None,
+        drop_failing=bool(data.get("drop_failing", False)),
+        base_findings=[_wrong_base(f) for f in data.get("base_findings", [])],
+        culprits=[str(b) for b in data.get("culprits", [])],
+        dropped=[str(b) for b in data.get("dropped", [])],
+        test_runs=[_test_run(r) for r in data.get("test_runs", [])],
         moving=_move(data["moving"]) if data.get("moving") is not None else None,
     )
 
@@ -242,7 +315,32 @@ def _conflict(row: dict[str, Any]) -> HumanConflict:
         kind = ConflictKind(row["kind"])
     except ValueError as exc:
         raise ValueError(f"unknown conflict kind {row['kind']!r}") from exc
-    return HumanConflict(str(row["branch"]), str(row["path"]), kind)
+    return HumanConflict(str(row["branch"]), str(row["path"]), kind, str(row.get("detail", "")))
+
+
+def _wrong_base(row: dict[str, Any]) -> WrongBase:
+    return WrongBase(
+        branch=str(row["branch"]),
+        kind=BaseFindingKind(row["kind"]),
+        detail=str(row["detail"]),
+        files=tuple(str(p) for p in row.get("files", [])),
+        fix=str(row.get("fix", "")),
+        onto=str(row.get("onto", "")),
+        rebased=bool(row.get("rebased", False)),
+    )
+
+
+def _test_run(row: dict[str, Any]) -> TestRun:
+    failed = row.get("failed")
+    code = row.get("returncode")
+    log = row.get("log")
+    return TestRun(
+        branches=tuple(str(b) for b in row["branches"]),
+        failed=None if failed is None else bool(failed),
+        returncode=None if code is None else int(code),
+        log=None if log is None else str(log),
+        last_line=str(row.get("last_line", "")),
+    )
 
 
 def state_dir(common_dir: Path) -> Path:
@@ -285,6 +383,7 @@ RUN_STATUSES = (RunStatus.RUNNING, RunStatus.CONFLICT, RunStatus.TEST_FAILED)
 """The statuses a saved run may hold."""
 
 _STR, _OPT_STR, _INT, _BOOL = "str", "str or null", "int", "bool"
+_OPT_INT, _OPT_BOOL = "int or null", "bool or null"
 _STRS, _TIPS, _ROWS, _PAUSED = "list of str", "object of str", "list of objects", "object or null"
 _STATE_FIELDS: dict[str, str] = {
     "base": _STR,
@@ -304,6 +403,11 @@ _STATE_FIELDS: dict[str, str] = {
     "conflicts": _ROWS,
     "worktree": _OPT_STR,
     "paused": _PAUSED,
+    "drop_failing": _BOOL,
+    "base_findings": _ROWS,
+    "culprits": _STRS,
+    "dropped": _STRS,
+    "test_runs": _ROWS,
     "moving": _PAUSED,
     "version": _INT,
 }
@@ -330,8 +434,16 @@ _ROW_KEYS: dict[str, tuple[str, ...]] = {
     "skipped": ("branch", "reason"),
     "auto_resolved": ("branch", "path", "rule"),
     "conflicts": ("branch", "path", "kind"),
+    "base_findings": ("branch", "kind", "detail"),
 }
 """Keys every row of these lists must carry (as strings)."""
+_TEST_RUN_FIELDS: dict[str, str] = {
+    "branches": _STRS,
+    "failed": _OPT_BOOL,
+    "returncode": _OPT_INT,
+    "log": _OPT_STR,
+    "last_line": _STR,
+}
 
 
 def _fits(value: Any, shape: str) -> bool:
@@ -343,6 +455,10 @@ def _fits(value: Any, shape: str) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if shape == _BOOL:
         return isinstance(value, bool)
+    if shape == _OPT_BOOL:
+        return value is None or isinstance(value, bool)
+    if shape == _OPT_INT:
+        return value is None or (isinstance(value, int) and not isinstance(value, bool))
     if shape == _STRS:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if shape == _TIPS:
@@ -378,6 +494,10 @@ def shape_problem(data: dict[str, Any]) -> str | None:
         for row in data.get(key, []):
             if any(not isinstance(row.get(k), str) for k in needed):
                 return f"a {key!r} row without {', '.join(needed)}"
+    for row in data.get("test_runs", []):
+        problem = _fields_problem(row, _TEST_RUN_FIELDS, ("branches",), "test_runs[].")
+        if problem is not None:
+            return problem
     paused = data.get("paused")
     if paused is not None:
         problem = _fields_problem(paused, _PAUSED_FIELDS, ("branch", "ours", "theirs", "message"), "paused.")

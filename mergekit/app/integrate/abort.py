@@ -1,11 +1,11 @@
-"""`mergekit abort`: drop the run, remove its worktree, put the result branch back where it was."""
+"""`mergekit abort`: drop the run, remove its worktrees, put the result branch back where it was."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from mergekit.app.integrate.recovery import HEADS, move_result, recover
-from mergekit.app.integrate.runner import is_registered, load_run
+from mergekit.app.integrate.runner import culprits_worktree_path, is_registered, load_run
 from mergekit.app.integrate.types import AbortReport
 from mergekit.engine.repo import open_repo
 from mergekit.engine.worktree import remove_worktree
@@ -36,6 +36,9 @@ def abort_run(cwd: Path) -> AbortReport:
         if wt.exists() or is_registered(repo, wt):
             remove_worktree(repo, wt)
             removed = st.worktree
+    scratch = culprits_worktree_path(repo, st.result_branch)  # a culprit search killed half-way
+    if scratch.exists() or is_registered(repo, scratch):
+        remove_worktree(repo, scratch)
     run_state.clear(repo.common_dir)
     return AbortReport(
         result_branch=st.result_branch,

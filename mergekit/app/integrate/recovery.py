@@ -1,10 +1,11 @@
 """Moving the result branch so that a kill at any moment can be picked up by mergekit's own commands.
 
-Every move of the result branch (start, each step, the fix after a final test, abort) goes
-through `move_result`: the move is recorded in run.json (`RefMove`: from where to where, and the
-process making it), then made, then applied to the state and the record cleared, in one save.
-A process killed in between leaves the record, and the next `continue` or `abort` settles it
-with `recover` before doing anything else:
+Every move of the result branch (start, each step, the fix after a final test, the rebuild
+without a branch `--drop-failing` leaves out, abort) goes through `move_result`: the move is
+recorded in run.json (`RefMove`: from where to where, and the process making it), then made,
+then applied to the state and the record cleared, in one save. A process killed in between
+leaves the record, and the next `continue` or `abort` settles it with `recover` before doing
+anything else:
 
 - the branch already holds the move's target: the step was made; its bookkeeping is done now;
 - the branch is still where the move started: `continue` makes the move (its commit exists and
@@ -12,8 +13,14 @@ with `recover` before doing anything else:
 - anywhere else: someone else moved the branch; the record is dropped and the command's own
   compare-and-swap says so.
 
-A ref lock (`refs/heads/<result>.lock`) that the killed process left behind is removed, with a
-note, only when all of these hold: run.json records that mergekit was moving exactly that ref;
+`continue` also writes `refs/mergekit/memory` (a person's resolutions, `mergekit.app.memory`); that
+write is recorded the same way (`announce_memory`, kind `memory`). Recovering it only removes the
+lock a killed write left: the memory is written again, or found written, when `continue` takes
+the resolution over again.
+
+A ref lock (`refs/heads/<result>.lock`, `refs/mergekit/memory.lock`) that the killed process left
+behind is removed, with a note, only when all of these hold: run.json records that mergekit was
+moving exactly that ref;
 the process that recorded it ran on this host and is gone (its id is free, or taken by a process
 started later); and the lock holds nothing or a
 beginning of the id that process was writing (`Repo.stale_ref_lock`) — what libgit2 leaves when
@@ -33,9 +40,15 @@ from mergekit.model import RunStatus
 from mergekit.state import run as run_state
 from mergekit.state.atomic import process_alive, process_started
 from mergekit.state.run import MoveKind, RefMove, RunState
+from mergekit.workflow.recall import MEMORY_REF
 
 HEADS = "refs/heads/"
 """Where local branches live."""
+
+
+def moved_ref(st: RunState, move: RefMove) -> str:
+    """The ref `move` moves: the result branch, or the resolution memory's."""
+    return MEMORY_REF if move.kind is MoveKind.MEMORY else HEADS + st.result_branch
 
 
 def move_result(repo: Repo, st: RunState, move: RefMove, message: str) -> None:
@@ -47,6 +60,13 @@ def move_result(repo: Repo, st: RunState, move: RefMove, message: str) -> None:
     record(st, move)
     run_state.save(repo.common_dir, st)
     make_move(repo, st, message)
+
+
+def announce_memory(repo: Repo, st: RunState, old: str | None, new: str) -> None:
+    """Record, in the saved state, that this process is about to move `refs/mergekit/memory` from
+    `old` to `new` (the resolution memory calls this between writing its commit and moving the ref)."""
+    record(st, RefMove(MoveKind.MEMORY, old, new))
+    run_state.save(repo.common_dir, st)
 
 
 def record(st: RunState, move: RefMove) -> None:
@@ -82,6 +102,10 @@ def apply_move(st: RunState, move: RefMove) -> None:
             st.merged.append(move.branch)
         st.conflicts = [c for c in st.conflicts if c.branch != move.branch]
         st.status, st.paused = RunStatus.RUNNING, None
+    elif move.kind is MoveKind.DROP and move.new is not None:
+        st.result_commit = move.new
+        if move.branch in st.merged:
+            st.merged.remove(move.branch)
     elif move.kind is MoveKind.FIX and move.new is not None:
         st.result_commit = move.new
         st.status, st.paused = RunStatus.RUNNING, None
@@ -100,11 +124,11 @@ def recover(repo: Repo, st: RunState, *, finish: bool) -> list[str]:
         return []
     if move.kind is MoveKind.ABORT and finish:
         raise MergekitError("an abort of this run was interrupted — run `mergekit abort` to finish it")
-    ref = HEADS + st.result_branch
+    ref = moved_ref(st, move)
     here = move.host == socket.gethostname()
     if here and move.pid != os.getpid() and process_alive(move.pid, move.started):
         raise MergekitError(
-            f"mergekit (process {move.pid}) is moving {st.result_branch} right now — "
+            f"mergekit (process {move.pid}) is moving {_short(st, move)} right now — "
             "retry when it has finished"
         )
     notes: list[str] = []
@@ -112,8 +136,12 @@ def recover(repo: Repo, st: RunState, *, finish: bool) -> list[str]:
     if lock is not None:
         lock.unlink(missing_ok=True)
         notes.append(
-            f"removed {lock}, left by mergekit (process {move.pid}) killed while moving {st.result_branch}"
+            f"removed {lock}, left by mergekit (process {move.pid}) killed while moving {_short(st, move)}"
         )
+    if move.kind is MoveKind.MEMORY:  # `continue` writes it again (or finds it written)
+        st.moving = None
+        run_state.save(repo.common_dir, st)
+        return notes
     current = repo.ref_target(ref)
     what = _describe(st, move)
     if current == move.new:
@@ -135,6 +163,11 @@ def interrupted_note(st: RunState) -> str | None:
         return None
     if move.kind is MoveKind.ABORT:
         return "an abort was interrupted — run `mergekit abort` to finish it"
+    if move.kind is MoveKind.MEMORY:
+        return (
+            "mergekit was interrupted while remembering a resolution — `mergekit continue` finishes "
+            "the run, `mergekit abort` drops it"
+        )
     return (
         f"mergekit was interrupted during the {_describe(st, move)} — `mergekit continue` finishes it, "
         "`mergekit abort` drops the run"
@@ -148,7 +181,16 @@ def _describe(st: RunState, move: RefMove) -> str:
         return f"move of {st.result_branch} to the fix after the final test"
     if move.kind is MoveKind.START:
         return f"move of {st.result_branch} to BASE {st.base}"
+    if move.kind is MoveKind.DROP:
+        return f"move of {st.result_branch} to the integration rebuilt without {move.branch}"
+    if move.kind is MoveKind.MEMORY:
+        return f"write of {MEMORY_REF}"
     return f"restore of {st.result_branch}"
+
+
+def _short(st: RunState, move: RefMove) -> str:
+    """The moved ref as a person names it."""
+    return MEMORY_REF if move.kind is MoveKind.MEMORY else st.result_branch
 
 
 def _write(repo: Repo, ref: str, move: RefMove, message: str) -> None:

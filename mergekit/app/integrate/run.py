@@ -4,24 +4,31 @@ The user's checkout, index, HEAD and BASE are never touched: merges happen in me
 branch moves by compare-and-swap at the end of each successful step, and the only files written
 are in the run's own linked worktree (for a human hand-off or `--test`) and its state under the
 git dir (`mergekit.state.run`).
+
+Before planning, the arguments are prepared (`mergekit.app.inputs`): patch files become commits,
+branches built on the wrong base are reported (and, with `--rebase-stale`, replayed in memory).
+A dry run does all of it in a scratch view of the repository.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from mergekit.app.branches import branch_tips, resolve_base
+from mergekit.app.inputs import Prepared, prepare_inputs
 from mergekit.app.integrate.recovery import HEADS, make_move, record
 from mergekit.app.integrate.runner import Runner, is_registered, worktree_path
 from mergekit.app.integrate.testrun import run_test
 from mergekit.app.integrate.types import IntegrateOptions, RunReport
+from mergekit.app.memory import merger_with_memory
 from mergekit.app.plan import survey
 from mergekit.engine.repo import Repo, open_repo
 from mergekit.engine.worktree import add_worktree, remove_worktree
 from mergekit.errors import MergekitError
-from mergekit.merging import Merger
-from mergekit.model import RunStatus, Skipped, SkipReason
-from mergekit.plan import make_plan
+from mergekit.merging import Merger, derived_config
+from mergekit.model import ConflictKind, RunStatus, Skipped, SkipReason
+from mergekit.plan import Plan, make_plan
 from mergekit.state import run as run_state
 from mergekit.state.run import MoveKind, RefMove, RunState
 
@@ -36,9 +43,11 @@ def integrate(opts: IntegrateOptions) -> RunReport:
             f"an integration into {existing_run.result_branch} is {existing_run.status} "
             "— finish it with `mergekit continue` or drop it with `mergekit abort`"
         )
+    if opts.drop_failing and not opts.test:
+        raise MergekitError("--drop-failing leaves out what fails --test: pass --test CMD too")
     base_commit = resolve_base(repo, opts.into)
+    derived = derived_config(repo, base_commit)  # a mistake in .mergekit.toml stops here, before any write
     result_ref = _check_result_branch(repo, opts, base_commit)
-    tips = branch_tips(repo, opts.branches, exclude=(opts.result_branch,))
     st = RunState(
         base=opts.into,
         base_commit=base_commit,
@@ -47,31 +56,49 @@ def integrate(opts: IntegrateOptions) -> RunReport:
         result_commit=base_commit,
         strategy=opts.strategy,
         order=[],
-        tips=dict(tips),
+        tips={},
         test=opts.test,
         skip_conflicting=opts.skip_conflicting,
+        drop_failing=opts.drop_failing,
     )
     if opts.dry_run:
-        with repo.scratch() as scratch:
-            merger = Merger(scratch)
+        with repo.scratch() as scratch:  # patch inputs and replays become commits here only
+            merger = merger_with_memory(scratch, derived)
+            inputs = _prepare(merger, opts, base_commit)
             # with --order given nothing depends on the pairwise predictions: skip those merges
-            facts = survey(merger, base_commit, tips, predict=opts.order != "given", into=opts.into)
+            facts = survey(
+                merger,
+                base_commit,
+                inputs.tips,
+                predict=opts.order != "given",
+                into=opts.into,
+                progress=opts.progress,
+            )
             plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
-            _start(st, plan.order, facts.empty)
+            _start(st, plan, facts.empty, inputs)
             report = Runner(scratch, st, dry_run=True, merger=merger).advance()
-        if not opts.skip_conflicting and report.conflicts:
+        if not opts.skip_conflicting and any(c.kind is not ConflictKind.PATCH for c in report.conflicts):
             # predicted: these branches would stop the run for a human
             report.status = RunStatus.CONFLICT
             report.skipped = [s for s in report.skipped if s.reason is not SkipReason.CONFLICTS]
             done = set(report.merged) | {s.branch for s in report.skipped}
             report.pending = [b for b in report.order if b not in done]
         report.plan, report.result_commit = plan, None
-        report.notes = list(plan.warnings) + report.notes
+        report.notes = list(plan.warnings) + inputs.notes + report.notes
         return report
+    merger = merger_with_memory(repo, derived)
+    inputs = _prepare(merger, opts, base_commit)  # patch commits are written: the run's steps use them
     with repo.scratch() as scratch:
-        facts = survey(Merger(scratch), base_commit, tips, predict=opts.order != "given", into=opts.into)
+        facts = survey(
+            Merger(scratch, derived, memory=merger.memory),
+            base_commit,
+            inputs.tips,
+            predict=opts.order != "given",
+            into=opts.into,
+            progress=opts.progress,
+        )
     plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
-    _start(st, plan.order, facts.empty)
+    _start(st, plan, facts.empty, inputs)
     if st.result_before != base_commit:
         # recorded with the run itself: a kill before the branch moves is finished by `continue`
         record(st, RefMove(MoveKind.START, st.result_before, base_commit))
@@ -84,16 +111,28 @@ def integrate(opts: IntegrateOptions) -> RunReport:
     except BaseException:
         _rollback_start(repo, st)
         raise
-    report = Runner(repo, st).advance()
+    report = Runner(repo, st, merger=merger, progress=opts.progress).advance()
     report.plan = plan
-    report.notes = list(plan.warnings) + report.notes
+    report.notes = list(plan.warnings) + inputs.notes + report.notes
     return report
 
 
-def _start(st: RunState, order: list[str], empty: list[str]) -> None:
-    """Fix the run's order: the planned branches, then those with nothing beyond BASE (skipped)."""
-    st.order = order + empty
-    st.skipped = [Skipped(b, SkipReason.NOTHING_BEYOND_BASE) for b in empty]
+def _prepare(merger: Merger, opts: IntegrateOptions, base_commit: str) -> Prepared:
+    """The run's inputs: branches and patch commits, base findings, `--rebase-stale` replays."""
+    expand = partial(branch_tips, merger.repo, exclude=(opts.result_branch,))
+    return prepare_inputs(
+        merger, opts.into, base_commit, opts.branches, opts.cwd, expand, opts.stale_after, opts.rebase_stale
+    )
+
+
+def _start(st: RunState, plan: Plan, empty: list[str], inputs: Prepared) -> None:
+    """Fix the run's inputs and order: the planned branches, then those with nothing beyond BASE
+    and the patches that do not apply (both skipped, the patches with their files as conflicts)."""
+    st.tips = dict(inputs.tips)
+    st.order = plan.order + empty + [u.name for u in inputs.unapplied]
+    st.skipped = [Skipped(b, SkipReason.NOTHING_BEYOND_BASE) for b in empty] + inputs.skipped_rows()
+    st.conflicts = inputs.conflict_rows()
+    st.base_findings = inputs.wrong_base()
 
 
 def _check_result_branch(repo: Repo, opts: IntegrateOptions, base_commit: str) -> str:

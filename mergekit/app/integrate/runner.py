@@ -4,9 +4,14 @@
 state after every step, so a pause (conflicts, a failed `--test`) or a crash can be picked up
 by `continue`. Each step asks `mergekit.merging.Merger` what merging the branch gives, then
 either commits the result and moves the result branch by compare-and-swap, or lays the paused
-merge out in the run's own worktree for a human. In a dry run (in a scratch repository) it
-writes nothing and steps over branches that need a human, which is how `integrate --dry-run`
-and `plan` predict the outcome in order.
+merge out in the run's own worktree for a human. Derived files (lockfiles) the merger handed to
+the project's tools are regenerated before the commit (`mergekit.app.integrate.derived`). In a
+dry run (in a scratch repository) it writes nothing and steps over branches that need a human,
+which is how `integrate --dry-run` and `plan` predict the outcome in order.
+
+When a person settles a hand-off, `continue` remembers the resolution (`mergekit.app.memory`);
+when `--test` fails, the culprit search (`mergekit.app.integrate.culprits`) names the branches
+that fail together and, with `--drop-failing`, leaves the culprit out and goes on.
 """
 
 from __future__ import annotations
@@ -15,9 +20,13 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from mergekit.app.integrate.recovery import HEADS, apply_move, move_result
+from mergekit.app import memory as resolution_memory
+from mergekit.app.integrate.culprits import investigate_failure
+from mergekit.app.integrate.derived import regenerate
+from mergekit.app.integrate.recovery import announce_memory, apply_move, move_result
 from mergekit.app.integrate.testrun import run_test
 from mergekit.app.integrate.types import RunReport
+from mergekit.app.progress import Progress, tick
 from mergekit.engine.repo import Repo
 from mergekit.engine.worktree import (
     PausedFile,
@@ -30,9 +39,10 @@ from mergekit.engine.worktree import (
     remove_worktree,
 )
 from mergekit.errors import MergekitError
-from mergekit.merging import LINE_MERGE_RULE, Merger
+from mergekit.merging import LINE_MERGE_RULE, Merger, derived_config
 from mergekit.model import AutoResolved, ConflictKind, HumanConflict, RunStatus, Skipped, SkipReason
-from mergekit.output.commit import describe, step_message
+from mergekit.output.commit import describe, regenerated_message, step_message
+from mergekit.output.derived import failed_notes, stale_notes
 from mergekit.resolve import Labels
 from mergekit.resolve.markers import marker_lines
 from mergekit.state import run as run_state
@@ -45,17 +55,28 @@ FINAL = "(final test)"
 class Runner:
     """Moves a run forward one branch at a time; persists the state after every step."""
 
-    def __init__(self, repo: Repo, st: RunState, dry_run: bool = False, merger: Merger | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repo,
+        st: RunState,
+        dry_run: bool = False,
+        merger: Merger | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         self.repo = repo
         self.st = st
         self.dry_run = dry_run
-        self.merger = merger if merger is not None else Merger(repo)
-        self.ref = HEADS + st.result_branch
+        if merger is None:
+            merger = resolution_memory.merger_with_memory(repo, derived_config(repo, st.base_commit))
+        self.merger = merger
+        self.progress = progress
         self.notes: list[str] = []
 
     def advance(self) -> RunReport:
         """Merge every pending branch, then run the final test and finish."""
         for branch in self.st.pending:
+            done = len(self.st.merged) + len(self.st.skipped)
+            tick(self.progress, done, len(self.st.order), f"merging {branch}")
             stopped = self._step(branch)
             if stopped is not None:
                 return stopped
@@ -67,6 +88,7 @@ class Runner:
         if st.status is RunStatus.CONFLICT and st.paused is not None:
             stopped = self._accept_resolution(st.paused)
         elif st.status is RunStatus.TEST_FAILED and st.paused is not None:
+            st.culprits, st.test_runs = [], []  # they described the failure being fixed
             stopped = self._accept_fix(st.paused)
         else:
             stopped = None
@@ -85,10 +107,20 @@ class Runner:
             return None
         settled = self.merger.settle(ours, theirs, Labels(ours=st.result_branch, base="base", theirs=branch))
         verdict = settled.prediction
+        self.notes.extend(stale_notes(verdict.regeneration))
+        tree: str | None = None
+        written: list[AutoResolved] = []
+        regenerated = ""
+        if verdict.regeneration.jobs and not self.dry_run and not (verdict.human and st.skip_conflicting):
+            done = regenerate(repo, settled)  # the lockfiles, by the project's own tools
+            tree, verdict = done.tree, done.prediction
+            written = [AutoResolved(branch, path, rule) for path, rule in done.written]
+            regenerated = regenerated_message(done.results)
+            self.notes.extend(failed_notes(done.results))
         auto = [
-            AutoResolved(branch, f.path, f.rule or LINE_MERGE_RULE, describe(f.hunks))
+            AutoResolved(branch, f.path, f.rule or LINE_MERGE_RULE, f.recalled or describe(f.hunks))
             for f in verdict.auto_resolved
-        ]
+        ] + written
         human = [HumanConflict(branch, f.path, f.kind) for f in verdict.human]
         if human and (st.skip_conflicting or self.dry_run):
             st.skipped.append(Skipped(branch, SkipReason.CONFLICTS, tuple(c.path for c in human)))
@@ -98,9 +130,9 @@ class Runner:
             st.conflicts.extend(human)
             self._save()
             return None
-        message = self._message(branch, ours, theirs, auto)
+        message = self._message(branch, ours, theirs, auto) + regenerated
         if human:
-            partial = settled.merge.write_tree(verdict.resolutions, leftover="ours")
+            partial = tree or settled.merge.write_tree(verdict.resolutions, leftover="ours")
             wt = self._worktree(ours)
             files = [PausedFile(f.conflict, f.content) for f in verdict.human]
             materialize_merge(wt, ours, partial, files, theirs, message, (st.result_branch, branch))
@@ -111,7 +143,7 @@ class Runner:
             self._save()
             self.notes.append(f"resolve the conflicts in {wt}, `git add` them, then run `mergekit continue`")
             return self._report(RunStatus.CONFLICT)
-        tree = settled.merge.write_tree(verdict.resolutions)
+        tree = tree or settled.merge.write_tree(verdict.resolutions)
         commit = repo.create_commit(tree, self._parents(ours, theirs), message)
         st.auto_resolved.extend(auto)
         return self._commit_step(branch, ours, theirs, message, commit)
@@ -125,6 +157,8 @@ class Runner:
             failed = self._test(commit, Paused(branch, ours, theirs, message, candidate=commit))
             if failed is not None:
                 return failed
+            if branch in st.dropped:  # --drop-failing left it out: the result branch stays
+                return None
         move = RefMove(MoveKind.STEP, ours, commit, branch)
         if self.dry_run:
             apply_move(st, move)
@@ -137,8 +171,11 @@ class Runner:
         assert st.test is not None
         wt = self._worktree(commit)
         checkout_commit(wt, commit)
+        tick(self.progress, len(st.merged), len(st.order), f"testing {paused.branch}")
         outcome = run_test(st.test, wt)
         if outcome.passed:
+            return None
+        if self._culprits(paused, final):
             return None
         st.status, st.paused = RunStatus.TEST_FAILED, paused
         self._save()
@@ -152,6 +189,50 @@ class Runner:
         )
         report.notes = self.notes
         return report
+
+    def _culprits(self, paused: Paused, final: bool) -> bool:
+        """Find which branches fail the test together; True when `--drop-failing` left one out."""
+        st, repo = self.st, self.repo
+        assert st.test is not None
+        merged = [(b, st.tips[b]) for b in st.merged] + ([] if final else [(paused.branch, paused.theirs)])
+        if not merged:
+            return False
+        work = run_state.state_dir(repo.common_dir)
+        verdict = investigate_failure(
+            self.merger,
+            st.base_commit,
+            merged,
+            st.test,
+            culprits_worktree_path(repo, st.result_branch),
+            work / "test-runs" / _slug(st.result_branch),
+            step=not final,
+            drop_failing=st.drop_failing,
+            label=st.result_branch,
+            squash=st.strategy == "squash",
+        )
+        found = verdict.report
+        st.culprits, st.test_runs = found.culprits, found.runs
+        self.notes.append(found.summary)
+        if verdict.drop is None:
+            return False
+        dropped = verdict.drop
+        partners = [c for c in found.culprits if c != dropped]
+        why = f"together with {', '.join(partners)}" if partners else ""
+        st.skipped.append(Skipped(dropped, SkipReason.FAILS_TEST, tuple(found.shared_files), why))
+        st.dropped.append(dropped)
+        st.conflicts = [c for c in st.conflicts if c.branch != dropped]
+        st.auto_resolved = [a for a in st.auto_resolved if a.branch != dropped]
+        st.status, st.paused = RunStatus.RUNNING, None
+        self.notes.append(
+            f"--drop-failing: left out {dropped} (fails the test{' ' + why if why else ''}); "
+            "the integration goes on without it"
+        )
+        if verdict.rebuilt is None:
+            self._save()
+        else:  # the integration rebuilt without it: a move of the result branch like any other
+            move = RefMove(MoveKind.DROP, st.result_commit, verdict.rebuilt, dropped)
+            move_result(repo, st, move, f"mergekit: drop {dropped}")
+        return True
 
     # resuming ------------------------------------------------------------------------------
 
@@ -188,6 +269,17 @@ class Runner:
                 commit = repo.create_commit(
                     tree, self._parents(paused.ours, paused.theirs), repo.commit_message(ws.head)
                 )
+        self.notes += resolution_memory.remember_handoff(
+            repo,
+            paused.ours,
+            paused.theirs,
+            commit,
+            paused.conflicts,
+            st.result_branch,
+            paused.branch,
+            announce=lambda old, new: announce_memory(repo, st, old, new),
+        )
+        st.moving = None  # the memory's write is over (made or not): the next save says so
         return self._commit_step(paused.branch, paused.ours, paused.theirs, paused.message, commit)
 
     def _accept_fix(self, paused: Paused) -> RunReport | None:
@@ -235,7 +327,7 @@ class Runner:
             if failed is not None:
                 failed.failed_branch = last if last != FINAL else None
                 return failed
-        report = self._report(RunStatus.DONE)
+        report = self._report(RunStatus.TEST_FAILED if st.dropped else RunStatus.DONE)
         if not self.dry_run:
             if st.worktree is not None:
                 remove_worktree(self.repo, Path(st.worktree))
@@ -299,6 +391,10 @@ def report_of(st: RunState, status: RunStatus) -> RunReport:
         result_commit=st.result_commit,
         strategy=st.strategy,
         failed_branch=paused.branch if paused is not None and st.status is RunStatus.TEST_FAILED else None,
+        base_findings=list(st.base_findings),
+        culprits=list(st.culprits),
+        dropped=list(st.dropped),
+        test_runs=list(st.test_runs),
     )
 
 
@@ -315,6 +411,11 @@ def load_run(repo: Repo, verb: str) -> RunState:
 def worktree_path(repo: Repo, result_branch: str) -> Path:
     """Where the run building `result_branch` keeps its worktree (under the git dir)."""
     return run_state.state_dir(repo.common_dir) / "worktrees" / _slug(result_branch)
+
+
+def culprits_worktree_path(repo: Repo, result_branch: str) -> Path:
+    """Where the culprit search of the run building `result_branch` tests its subsets."""
+    return worktree_path(repo, result_branch).with_name(_slug(result_branch) + "-culprits")
 
 
 def is_registered(repo: Repo, path: Path) -> bool:

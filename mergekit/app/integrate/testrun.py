@@ -24,8 +24,11 @@ class TestOutcome:
     """The last `OUTPUT_TAIL` characters of stdout and stderr, interleaved."""
 
 
-def run_test(command: str, cwd: Path) -> TestOutcome:
-    """Run `command` through the shell in `cwd` (stdin closed) and report the result."""
+def run_test(command: str, cwd: Path, log: Path | None = None) -> TestOutcome:
+    """Run `command` through the shell in `cwd` (stdin closed) and report the result.
+
+    With `log`, the command's whole output is also written to that file.
+    """
     proc = subprocess.run(
         command,
         shell=True,
@@ -35,5 +38,11 @@ def run_test(command: str, cwd: Path) -> TestOutcome:
         stderr=subprocess.STDOUT,
         check=False,
     )
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_bytes(proc.stdout)
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_bytes(proc.stdout)
     output = proc.stdout.decode("utf-8", "replace")[-OUTPUT_TAIL:]
     return TestOutcome(passed=proc.returncode == 0, returncode=proc.returncode, output=output)

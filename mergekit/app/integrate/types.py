@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from mergekit.app.progress import Progress
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK
-from mergekit.model import AutoResolved, HumanConflict, RunStatus, Skipped, SkipReason
+from mergekit.model import AutoResolved, HumanConflict, RunStatus, Skipped, TestRun, WrongBase
 from mergekit.plan import OrderMode, Plan
+from mergekit.workflow.wrongbase import DEFAULT_STALE_AFTER
 
 Strategy = Literal["merge", "squash"]
 """Merge commits, or one squashed commit per branch."""
@@ -38,6 +40,14 @@ class IntegrateOptions:
     """Leave out branches that need a human instead of pausing."""
     dry_run: bool = False
     """Plan and predict only; write nothing."""
+    rebase_stale: bool = False
+    """Replay branches built on the wrong base onto the right one, in memory, before integrating."""
+    drop_failing: bool = False
+    """When `--test` fails, leave the culprit out instead of stopping."""
+    stale_after: int = DEFAULT_STALE_AFTER
+    """A branch this many commits behind BASE (touching what changed since) is stale."""
+    progress: Progress | None = None
+    """Told before each survey merge and each step (merge, test) of the run."""
 
 
 @dataclass
@@ -78,11 +88,19 @@ class RunReport:
     """The plan the run followed (for reasons in the report)."""
     notes: list[str] = field(default_factory=list)
     """Extra lines for people (warnings, what to do next)."""
+    base_findings: list[WrongBase] = field(default_factory=list)
+    """Branches built on the wrong base."""
+    culprits: list[str] = field(default_factory=list)
+    """For `test_failed`: the smallest set of branches whose merge fails the test."""
+    dropped: list[str] = field(default_factory=list)
+    """Branches left out by `--drop-failing`."""
+    test_runs: list[TestRun] = field(default_factory=list)
+    """The culprit search's test runs (branches, outcome, log file)."""
 
     @property
     def exit_code(self) -> int:
         """0 when everything merged; 1 when a human is needed or a test failed."""
-        skipped_human = any(s.reason is SkipReason.CONFLICTS for s in self.skipped)
+        skipped_human = any(s.reason.needs_human for s in self.skipped)
         return EXIT_NEEDS_HUMAN if self.status is not RunStatus.DONE or skipped_human else EXIT_OK
 
 

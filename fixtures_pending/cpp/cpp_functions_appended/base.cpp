@@ -1,0 +1,3 @@
+#include "users.hpp"
+
+int count_users() { return 0; }

@@ -1,0 +1,5 @@
+#include "users.hpp"
+
+int count_users() { return 0; }
+
+std::string export_users() { return "csv"; }

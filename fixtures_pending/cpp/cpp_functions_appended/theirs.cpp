@@ -1,0 +1,5 @@
+#include "users.hpp"
+
+int count_users() { return 0; }
+
+void audit(const std::string& who) { log(who); }

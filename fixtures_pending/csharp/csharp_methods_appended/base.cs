@@ -1,0 +1,6 @@
+namespace Api.Services;
+
+public class UserService
+{
+    public int Count() => 0;
+}

@@ -1,0 +1,8 @@
+namespace Api.Services;
+
+public class UserService
+{
+    public int Count() => 0;
+
+    public void Audit(string who) => Console.WriteLine(who);
+}

@@ -1,0 +1,3 @@
+class UserService {
+  int count() => 0;
+}

@@ -1,0 +1,7 @@
+class UserService {
+  int count() => 0;
+
+  String export() => 'csv';
+
+  void audit(String who) => print(who);
+}

@@ -1,0 +1,5 @@
+class UserService {
+  int count() => 0;
+
+  String export() => 'csv';
+}

@@ -1,0 +1,3 @@
+defmodule App.Accounts do
+  def list_users, do: []
+end

@@ -1,0 +1,5 @@
+defmodule App.Accounts do
+  def list_users, do: []
+
+  def export_users, do: "csv"
+end

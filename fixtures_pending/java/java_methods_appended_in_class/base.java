@@ -1,0 +1,7 @@
+package com.acme;
+
+public class UserService {
+    public int count() {
+        return 0;
+    }
+}

@@ -1,0 +1,9 @@
+<?php
+
+class UserService
+{
+    public function count(): int
+    {
+        return 0;
+    }
+}

@@ -1,0 +1,19 @@
+<?php
+
+class UserService
+{
+    public function count(): int
+    {
+        return 0;
+    }
+
+    public function export(): string
+    {
+        return 'csv';
+    }
+
+    public function audit(string $who): void
+    {
+        logger()->info($who);
+    }
+}

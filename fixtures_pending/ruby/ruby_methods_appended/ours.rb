@@ -1,0 +1,9 @@
+class User < ApplicationRecord
+  def display_name
+    name
+  end
+
+  def invoices_total
+    invoices.sum(:total)
+  end
+end

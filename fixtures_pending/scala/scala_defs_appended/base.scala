@@ -1,0 +1,3 @@
+object Users {
+  def count: Int = 0
+}

@@ -1,0 +1,7 @@
+object Users {
+  def count: Int = 0
+
+  def export: String = "csv"
+
+  def audit(who: String): Unit = println(who)
+}

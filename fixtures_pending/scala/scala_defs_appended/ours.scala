@@ -1,0 +1,5 @@
+object Users {
+  def count: Int = 0
+
+  def export: String = "csv"
+}

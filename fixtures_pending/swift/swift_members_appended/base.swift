@@ -1,0 +1,3 @@
+struct UserController {
+    func index() -> [String] { [] }
+}

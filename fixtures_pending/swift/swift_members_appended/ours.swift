@@ -1,0 +1,5 @@
+struct UserController {
+    func index() -> [String] { [] }
+
+    func export() -> String { "csv" }
+}

@@ -1,0 +1,5 @@
+struct UserController {
+    func index() -> [String] { [] }
+
+    func audit(_ who: String) { print(who) }
+}

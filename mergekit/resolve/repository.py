@@ -1,0 +1,279 @@
+"""Which language profile applies to a path of a repository, and where each profile comes from.
+
+On top of the shipped profiles (`grammars/*.toml`, inside the package) a repository may add its
+own in `.mergekit/grammars/*.toml` (checked like the shipped ones: known keys, types, regular
+expressions, and a grammar a shipped profile uses or `lines` — a repository file can never make
+mergekit import a module of its choosing). For each path, first match wins:
+
+1. `[paths] never_resolve` in `.mergekit.toml` → no profile (git's plain line merge);
+2. the gitattributes `mergekit=off` (or `-mergekit`) → no profile;
+3. `mergekit-language=NAME`, then GitHub's `linguist-language=NAME` → that profile;
+4. a repository profile whose globs match, then a shipped one.
+
+`PathLanguages` answers these questions lazily (nothing is read until a path is asked about);
+`mergekit.resolve.profiles.profile_lookup` makes it the answer of `profile_for` for a block
+(`mergekit.app.languages` sets that up from the repository's configuration). Attributes come
+from `mergekit.engine.gitcli` (one long-lived `git check-attr` per run, or one call per file
+in the merge driver).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from mergekit.errors import MergekitError
+from mergekit.resolve.pathglobs import first_match
+from mergekit.resolve.profiles import Container, Profile, all_profiles, parse_profile, shipped_profile_for
+
+REPOSITORY_DIR = ".mergekit/grammars"
+"""Where a repository keeps its own profiles, relative to the top of the work tree."""
+SHIPPED = "shipped"
+"""The origin of the profiles inside the package."""
+ATTRIBUTES = ("mergekit", "mergekit-language", "linguist-language")
+"""The gitattributes mergekit reads per path."""
+ORDERS = ("append", "sorted-if-sorted")
+"""The allowed `order` values of a container."""
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_TOP_KEYS = ("name", "description", "globs", "grammar", "container")
+_CONTAINER_KEYS = tuple(f.name for f in fields(Container))
+_LIST_KEYS = tuple(f.name for f in fields(Container) if str(f.type).startswith("tuple"))
+"""Container keys that take a string or a list of strings (the rest take a string)."""
+_REGEX_KEYS = tuple(k for k in _CONTAINER_KEYS if k == "anchor" or k.endswith("_pattern"))
+"""Container keys holding a regular expression."""
+_LINGUIST = {
+    "go module": "gomod",
+    "pip requirements": "requirements",
+    "ignore list": "ignorefile",
+    "codeowners": "codeowners",
+    "javascript": "javascript",
+}
+
+
+@dataclass(frozen=True)
+class SourcedProfile:
+    """A profile and where it comes from."""
+
+    profile: Profile
+    """The profile."""
+    origin: str
+    """`shipped`, or the repository file (`.mergekit/grammars/routes.toml`)."""
+
+    @property
+    def replaces_shipped(self) -> bool:
+        """True for a repository profile named like a shipped one (it takes its place here)."""
+        return self.origin != SHIPPED and any(p.name == self.profile.name for p in all_profiles())
+
+
+# -- checking a profile file --------------------------------------------------------------------
+
+
+def _line_of(text: str, key: str) -> int:
+    found = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.M)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def check_profile_text(text: str, shown: str) -> Profile:
+    """The profile in `text`, after the checks every profile passes; errors name `shown` and the line."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MergekitError(f"{shown}: not valid TOML ({exc}) — fix the profile") from exc
+    for key in raw:
+        if key not in _TOP_KEYS:
+            raise MergekitError(
+                f"{shown}:{_line_of(text, key)}: unknown key {key!r} — a profile has {', '.join(_TOP_KEYS)}"
+            )
+    name = raw.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise MergekitError(
+            f"{shown}:{_line_of(text, 'name')}: name must be lower-case letters, digits, - _ ."
+        )
+    if "description" in raw and not isinstance(raw["description"], str):
+        raise MergekitError(f"{shown}:{_line_of(text, 'description')}: description must be a string")
+    globs = raw.get("globs")
+    if not isinstance(globs, list) or not globs or not all(isinstance(g, str) and g.strip() for g in globs):
+        raise MergekitError(f'{shown}:{_line_of(text, "globs")}: globs must be a list like ["*.routes"]')
+    grammar = raw.get("grammar")
+    allowed = sorted({p.grammar for p in all_profiles()} | {"lines"})
+    if grammar not in allowed:
+        raise MergekitError(
+            f"{shown}:{_line_of(text, 'grammar')}: grammar must be one the shipped profiles use: "
+            + ", ".join(allowed)
+        )
+    containers = raw.get("container", [])
+    if not isinstance(containers, list) or not containers:
+        raise MergekitError(f"{shown}: a profile needs at least one [[container]]")
+    for number, container in enumerate(containers, 1):
+        _check_container(container, f"{shown}: container {number}", grammar == "lines")
+    return parse_profile(text)
+
+
+def _check_container(raw: Any, where: str, lines: bool) -> None:
+    if not isinstance(raw, dict):
+        raise MergekitError(f"{where} must be a table ([[container]])")
+    for key, value in raw.items():
+        if key not in _CONTAINER_KEYS:
+            raise MergekitError(
+                f"{where}: unknown key {key!r} — a container has {', '.join(_CONTAINER_KEYS)}"
+            )
+        if key in _LIST_KEYS and not _strings(value):
+            raise MergekitError(f"{where}: {key} must be a string or a list of strings")
+        if key not in _LIST_KEYS and not isinstance(value, str):
+            raise MergekitError(f"{where}: {key} must be a string")
+    if not isinstance(raw.get("name"), str) or not raw["name"]:
+        raise MergekitError(f"{where}: name is missing")
+    if raw.get("order", "append") not in ORDERS:
+        raise MergekitError(f"{where}: order must be one of {', '.join(ORDERS)}")
+    if not lines and not raw.get("node"):
+        raise MergekitError(f"{where}: node is missing (the node kinds that are this container)")
+    for key in _REGEX_KEYS:
+        if raw.get(key):
+            try:
+                re.compile(raw[key])
+            except re.error as exc:
+                raise MergekitError(f"{where}: {key} is not a regular expression ({exc})") from exc
+
+
+def node_kind_problems(profile: Profile) -> list[str]:
+    """Node kinds and fields a tree-sitter profile names that its grammar does not have."""
+    if profile.grammar == "lines":
+        return []
+    from mergekit.resolve import syntax
+
+    kinds = syntax.grammar_node_kinds(profile.grammar)
+    field_names = syntax.field_names(profile.grammar)
+    problems = []
+    for c in profile.containers:
+        for role, names in (("node", c.node), ("children", c.children), ("parent", c.parent)):
+            problems += [
+                f"{c.name}: {role} kind {n!r} is not in the grammar" for n in names if n not in kinds
+            ]
+        for alternative in c.signature:
+            for part in (p for path in alternative.split("+") for p in path.split(".")):
+                if not part.isdigit() and part not in field_names:
+                    problems.append(f"{c.name}: signature field {part!r} is not in the grammar")
+    return problems
+
+
+def repository_profiles(root: Path | None) -> list[SourcedProfile]:
+    """The checked profiles in `<root>/.mergekit/grammars/*.toml`, by file name."""
+    if root is None:
+        return []
+    folder = root / REPOSITORY_DIR
+    if not folder.is_dir():
+        return []
+    found: list[SourcedProfile] = []
+    names: dict[str, str] = {}
+    for file in sorted(folder.glob("*.toml")):
+        shown = f"{REPOSITORY_DIR}/{file.name}"
+        try:
+            text = file.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise MergekitError(f"cannot read {shown} ({exc}) — fix or remove it") from exc
+        profile = check_profile_text(text, shown)
+        if profile.name in names:
+            raise MergekitError(f"{shown}: profile {profile.name!r} is also defined in {names[profile.name]}")
+        names[profile.name] = shown
+        found.append(SourcedProfile(profile, shown))
+    return found
+
+
+def every_profile(root: Path | None) -> list[SourcedProfile]:
+    """Shipped and repository profiles by name; a repository profile takes a shipped one's place."""
+    mine = repository_profiles(root)
+    taken = {s.profile.name for s in mine}
+    shipped = [SourcedProfile(p, SHIPPED) for p in all_profiles() if p.name not in taken]
+    return sorted([*shipped, *mine], key=lambda s: s.profile.name)
+
+
+# -- the lookup ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The profile for a path and why."""
+
+    profile: Profile | None
+    """The profile (None: git's plain line merge)."""
+    reason: str
+    """Which rule decided (`never_resolve in .mergekit.toml:3`, `mergekit-language=json`...)."""
+
+
+Attributes = Callable[[str], dict[str, str]]
+"""path → the gitattributes `ATTRIBUTES` specified on it (`mergekit.engine.gitcli`)."""
+
+
+class PathLanguages:
+    """path → profile for one repository (see the module docstring for the order of the rules)."""
+
+    def __init__(
+        self,
+        root: Path | None,
+        never_resolve: tuple[str, ...] = (),
+        attributes: Attributes | None = None,
+        policy_origin: str = ".mergekit.toml",
+        profiles: list[SourcedProfile] | None = None,
+    ) -> None:
+        self.root = root
+        """The top of the work tree (its `.mergekit/grammars/` is read when `profiles` is None)."""
+        self.never_resolve = never_resolve
+        """`[paths] never_resolve`: globs of paths that keep git's plain line merge."""
+        self.policy_origin = policy_origin
+        """Where `never_resolve` was set (`.mergekit.toml:3`), for the reasons."""
+        self._mine = profiles if profiles is not None else repository_profiles(root)
+        self._names: dict[str, Profile] | None = None
+        self._attributes = attributes
+        self._answers: dict[str, Answer] = {}
+
+    def __call__(self, path: str) -> Profile | None:
+        """The profile for `path` (None: plain line merge)."""
+        return self.explain(path).profile
+
+    def _named(self, name: str) -> Profile | None:
+        if self._names is None:
+            self._names = {p.name: p for p in all_profiles()}
+            self._names.update({s.profile.name: s.profile for s in self._mine})
+        return self._names.get(name)
+
+    def explain(self, path: str) -> Answer:
+        """The profile for `path` and the rule that chose it."""
+        if path in self._answers:
+            return self._answers[path]
+        answer = self._decide(path)
+        self._answers[path] = answer
+        return answer
+
+    def _decide(self, path: str) -> Answer:
+        glob = first_match(self.never_resolve, path)
+        if glob is not None:
+            return Answer(None, f"never_resolve {glob!r} in {self.policy_origin}")
+        attrs = self._attributes(path) if self._attributes is not None else {}
+        switch = attrs.get("mergekit")
+        if switch in ("unset", "off", "false", "no", "0"):
+            return Answer(None, "gitattributes mergekit=off")
+        for attr in ("mergekit-language", "linguist-language"):
+            name = attrs.get(attr)
+            if name is None or name in ("set", "unset"):
+                continue
+            key = name.strip().lower()
+            profile = self._named(_LINGUIST.get(key.replace("-", " "), key))
+            if profile is None:
+                return Answer(None, f"gitattributes {attr}={name}: no such profile (`mergekit languages`)")
+            return Answer(profile, f"gitattributes {attr}={name}")
+        for sourced in self._mine:
+            if sourced.profile.matches(path):
+                return Answer(sourced.profile, f"globs of {sourced.origin}")
+        profile = shipped_profile_for(path)
+        if profile is None:
+            return Answer(None, "no profile's globs match")
+        return Answer(profile, "globs of the shipped profile")
