@@ -96,15 +96,16 @@ def test_an_old_install_still_merges_a_leading_dash_and_install_updates_it(
     assert repo.git("config", "--get", "merge.mergekit.driver").strip() == current
 
 
-def _conflicted(repo: GitRepo, env: dict[str, str], driver: str, name: str) -> str:
-    """Merge `b` into `a` with `driver` as the driver line; the file must be left conflicted."""
+def _conflicted(repo: GitRepo, env: dict[str, str], driver: str, name: str) -> tuple[str, str]:
+    """Merge `b` into `a` with `driver` as the driver line; the file must be left conflicted.
+    Returns its text and what the merge printed."""
     _install(repo, env)
     repo.git("config", "merge.mergekit.driver", driver)
     _two_sides(repo, [name], "export const N = 1;\n", "export const N = 2;\n")
     merge = _run(["git", "merge", "--no-edit", "b"], repo.path, env)
     assert merge.returncode == 1, merge.stdout + merge.stderr
     assert name in repo.git("diff", "--name-only", "--diff-filter=U")
-    return (repo.path / name).read_text()
+    return (repo.path / name).read_text(), merge.stdout + merge.stderr
 
 
 def _assert_git_markers(text: str) -> None:
@@ -118,24 +119,37 @@ def test_a_driver_line_it_cannot_parse_leaves_git_markers(
     repo: GitRepo, git_env: dict[str, str], name: str
 ) -> None:
     program = " ".join(_mergekit())
-    text = _conflicted(repo, git_env, f"{program} merge-file --no-such-option %P %O %A %B", name)
+    text, _ = _conflicted(repo, git_env, f"{program} merge-file --no-such-option %P %O %A %B", name)
     _assert_git_markers(text)
 
 
-def test_a_crashing_driver_leaves_git_markers(repo: GitRepo, git_env: dict[str, str], tmp_path: Path) -> None:
-    """An internal error inside the resolver (injected in the driver's own process)."""
+CRASHES = [
+    ("mergekit.resolve", "resolve_file", "-rf.ts"),
+    ("mergekit.app.languages", "driver_lookup", "-rf.ts"),
+    ("mergekit.resolve.linemerge", "line_merge", "Cargo.lock"),
+]
+"""Where an internal error is injected: the resolver, the repository's profile lookup, and the line
+merge a lockfile gets instead of a union."""
+
+
+@pytest.mark.parametrize(("module", "function", "name"), CRASHES, ids=[f"{m}.{f}" for m, f, _ in CRASHES])
+def test_a_crashing_driver_leaves_git_markers(
+    repo: GitRepo, git_env: dict[str, str], tmp_path: Path, module: str, function: str, name: str
+) -> None:
+    """An internal error on each of the driver's paths (injected in the driver's own process)."""
     script = tmp_path / "crashing_driver.py"
     script.write_text(
         "import sys\n"
-        "import mergekit.resolve\n"
+        f"import {module} as target\n"
         "def boom(*args, **kwargs):\n"
-        "    raise RuntimeError('injected resolver crash')\n"
-        "mergekit.resolve.resolve_file = boom\n"
+        "    raise RuntimeError('injected crash')\n"
+        f"target.{function} = boom\n"
         "from mergekit.entry import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )
-    text = _conflicted(repo, git_env, f"{sys.executable} {script} {DRIVER_ARGS}", "-rf.ts")
+    text, printed = _conflicted(repo, git_env, f"{sys.executable} {script} {DRIVER_ARGS}", name)
     _assert_git_markers(text)
+    assert "injected crash" in printed and "wrote git's line merge" in printed, printed
 
 
 def test_without_git_a_failure_still_leaves_a_whole_file_conflict(

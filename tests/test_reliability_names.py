@@ -79,6 +79,16 @@ def test_a_conflict_on_a_latin1_name_is_handed_off_and_continued(repo: GitRepo, 
         ["git", "show", b"integration:" + LATIN], cwd=repo.path, env=repo.env, capture_output=True, check=True
     ).stdout
     assert shown == b"u and v\n"
+    # the resolution is remembered under the name's bytes, and recalled by the next run
+    listed = _mergekit(repo, "memory", "list", *(["--json"] * as_json))
+    assert listed.returncode == 0, listed.stderr.decode(errors="replace")
+    if as_json:
+        entries = json.loads(listed.stdout)["entries"]
+        assert [os.fsencode(e["path"]) for e in entries] == [LATIN]
+    else:
+        assert b"caf\\351.txt" in listed.stdout
+    again = _mergekit(repo, "integrate", "u", "v", "--into", "main", "--order", "given", "--branch", "again")
+    assert again.returncode == 0, again.stderr.decode(errors="replace")
 
 
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,8 +23,17 @@ import pytest
 from mergekit.entry import main
 from mergekit.state.atomic import sweep_leftovers, write_atomically
 from mergekit.state.run import OLDER_LEFTOVER_AGE
-from tests.helpers.crash import REF_WRITES, CrashServer, Kill
+from tests.helpers.crash import REF_WRITES, CrashServer
 from tests.helpers.gitrepo import GitRepo
+from tests.helpers.sweep import (
+    Scenario,
+    Sweep,
+    child_env,
+    finish_by_continuing,
+    mk,
+    run_file,
+    run_worktree,
+)
 
 BARREL = "".join(f"export * from './m{i}';\n" for i in range(6))
 ARGS = ["integrate", "a", "b", "c", "--into", "main", "--order", "given"]
@@ -52,146 +60,14 @@ def _build(repo: GitRepo) -> None:
     repo.checkout("main")
 
 
-def _mk(repo: GitRepo, *args: str) -> int:
-    return main([*args, "-C", str(repo.path)])
-
-
-def _worktree(repo: GitRepo) -> Path:
-    return repo.path / ".git" / "mergekit" / "worktrees" / "integration"
-
-
 def _resolve(repo: GitRepo) -> None:
     """What the human does in the hand-off worktree: settle cfg.ts and stage it."""
-    wt = _worktree(repo)
+    wt = run_worktree(repo)
     (wt / "cfg.ts").write_text(RESOLVED)
     repo.git("add", "cfg.ts", cwd=wt)
 
 
-def _run_state(repo: GitRepo) -> Path:
-    return repo.path / ".git" / "mergekit" / "run.json"
-
-
-def _child_env(repo: GitRepo, tmp: Path) -> dict[str, str]:
-    """The killed process's environment: real dates (a redone commit differs from the killed one)."""
-    env = {k: v for k, v in repo.env.items() if k not in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE")}
-    env["TMPDIR"] = str(tmp)
-    return env
-
-
-def _finish_by_continuing(repo: GitRepo) -> list[int]:
-    """`continue` (or `integrate` when no run is left), settling the hand-off, until the run is done."""
-    codes = [_mk(repo, "continue") if _run_state(repo).exists() else _mk(repo, *ARGS)]
-    for _ in range(3):
-        if codes[-1] != 1:
-            break
-        _resolve(repo)
-        codes.append(_mk(repo, "continue"))
-    return codes
-
-
-def _finish_by_aborting(repo: GitRepo) -> list[int]:
-    """`abort`, then `integrate` again (no `--force`), settling the hand-off, until done."""
-    codes = [_mk(repo, "abort"), _mk(repo, *ARGS)]
-    if codes[-1] == 1:
-        _resolve(repo)
-        codes.append(_mk(repo, "continue"))
-    return codes
-
-
-def _leftovers(repo: GitRepo) -> list[str]:
-    """Everything a finished run must not leave: locks, temporary files, run state, worktrees."""
-    git_dir = repo.path / ".git"
-    found = [str(p.relative_to(git_dir)) for p in git_dir.rglob("*.lock")]
-    found += [str(p.relative_to(git_dir)) for p in (git_dir / "mergekit").glob("*.mergekit-tmp")]
-    found += ["run.json"] if _run_state(repo).exists() else []
-    listed = repo.git("worktree", "list", "--porcelain").count("worktree ")
-    found += [f"{listed - 1} linked worktrees"] if listed != 1 else []
-    return found
-
-
-def _check(repo: GitRepo, codes: list[int], reference: str) -> str | None:
-    """What is wrong after a recovery, None when it finished as an uninterrupted run does."""
-    if codes[-1] != 0 or 3 in codes:
-        return f"exits {codes}"
-    tree = repo.rev("integration^{tree}")
-    if tree != reference:
-        return f"exits {codes}: result tree {tree[:12]}, not {reference[:12]}"
-    left = _leftovers(repo)
-    if left:
-        return f"exits {codes}: left {left}"
-    fsck = subprocess.run(["git", "fsck", "--no-dangling"], cwd=repo.path, env=repo.env, capture_output=True)
-    return f"fsck: {fsck.stderr.decode()[-200:]}" if fsck.returncode else None
-
-
-class _Sweep:
-    """One command killed at each of its injection points, and the recoveries that follow."""
-
-    def __init__(self, tmp: Path, env: dict[str, str], server: CrashServer, command: str) -> None:
-        self.tmp = tmp
-        self.env = env
-        self.server = server
-        self.command = command
-        self.log = tmp / "child.log"
-        self.template = tmp / "template"
-        self.live = tmp / "repo"
-        (tmp / "tmp").mkdir()
-        repo = GitRepo.init(self.live, env)
-        _build(repo)
-        if command != "integrate":
-            assert _mk(repo, *ARGS) == 1
-            _resolve(repo)
-        # worktrees record absolute paths: the template is only ever copied back to this place
-        shutil.copytree(self.live, self.template, symlinks=True)
-        # the calls the command makes, uninterrupted; then the result every recovery must reach
-        self.calls = server.calls(self._args(), self._env(repo), self.log, tmp / "calls.txt")
-        if command == "abort":
-            assert _mk(repo, *ARGS) == 1
-        if _run_state(repo).exists():
-            _resolve(repo)
-            assert _mk(repo, "continue") == 0
-        self.reference = repo.rev("integration^{tree}")
-
-    def _prepare(self) -> GitRepo:
-        """The repository as the command finds it, at the place its worktree paths name."""
-        shutil.rmtree(self.live, ignore_errors=True)
-        shutil.copytree(self.template, self.live, symlinks=True)
-        return GitRepo(self.live, self.env)
-
-    def _args(self) -> list[str]:
-        return [*(ARGS if self.command == "integrate" else [self.command]), "-C", str(self.live)]
-
-    def _env(self, repo: GitRepo) -> dict[str, str]:
-        return _child_env(repo, self.tmp / "tmp")
-
-    def kills(self) -> list[Kill]:
-        """Every injection point once (before the call), and every ref write during it."""
-        found: list[Kill] = [(point, n, "before") for point, n in self.calls]
-        found += [(point, n, "during") for point, n in self.calls if point in REF_WRITES]
-        return found
-
-    def one(self, kill: Kill) -> list[str]:
-        """Kill the command at `kill`, then recover both ways; what went wrong."""
-        repo = self._prepare()
-        code = self.server.run(self._args(), self._env(repo), self.log, kill=kill)
-        if code != -9:
-            return [f"{kill}: not killed (exit {code})"]
-        snapshot = self.tmp / "killed"
-        shutil.rmtree(snapshot, ignore_errors=True)
-        shutil.copytree(self.live, snapshot, symlinks=True)
-        problems = []
-        status = _mk(repo, "status")
-        if status != 0:
-            problems.append(f"{kill}: status exit {status}")
-        if self.command != "abort":
-            wrong = _check(repo, _finish_by_continuing(repo), self.reference)
-            if wrong is not None:
-                problems.append(f"{kill}: status → continue: {wrong}")
-            shutil.rmtree(self.live)
-            snapshot.rename(self.live)  # the killed repository again, at the paths it records
-        wrong = _check(repo, _finish_by_aborting(repo), self.reference)
-        if wrong is not None:
-            problems.append(f"{kill}: status → abort → integrate: {wrong}")
-        return problems
+BASIC = Scenario(_build, tuple(ARGS), _resolve)
 
 
 @pytest.mark.parametrize("command", ["integrate", "continue", "abort"])
@@ -202,14 +78,15 @@ def test_a_kill_at_any_call_is_recovered_by_mergekits_own_commands(
     capsys: pytest.CaptureFixture[str],
     command: str,
 ) -> None:
-    sweep = _Sweep(tmp_path, git_env, server, command)
-    kills = sweep.kills()
-    points = {point for point, _, _ in kills}
+    sweep = Sweep(tmp_path, git_env, server, BASIC, command)
+    points = {point for point, _, _ in sweep.kills()}
     assert {"state.save", "worktree.git"} <= points  # the sweep reaches the calls it must
     assert points & set(REF_WRITES)
     if command != "abort":
         assert "commit" in points
-    problems = [problem for kill in kills for problem in sweep.one(kill)]
+    if command == "continue":  # the person's resolution is remembered: that ref's write is swept too
+        assert "refs/mergekit/memory" in sweep.refs
+    problems = sweep.problems()
     capsys.readouterr()
     assert problems == [], "\n".join(problems)
 
@@ -219,10 +96,10 @@ def test_a_kill_at_any_call_is_recovered_by_mergekits_own_commands(
 
 def _killed(repo: GitRepo, server: CrashServer, tmp: Path, point: str, after_step: int, how: str) -> None:
     """Kill `integrate` at the first call of `point` after the `after_step`-th ref write."""
-    env = _child_env(repo, tmp)
+    env = child_env(repo, tmp)
     args = [*ARGS, "-C", str(repo.path)]
     calls = server.calls(args, env, tmp / "child.log", tmp / "calls.txt")
-    _mk(repo, "abort")  # the recording run itself: dropped
+    mk(repo, "abort")  # the recording run itself: dropped
     writes = [i for i, (p, _) in enumerate(calls) if p == "ref.update"]
     at = next(c for c in calls[writes[after_step - 1] :] if c[0] == point)
     assert server.run(args, env, tmp / "child.log", kill=(at[0], at[1], how)) == -9
@@ -241,56 +118,56 @@ def test_killed_between_moving_the_branch_and_saving_the_state(
     """The branch holds a's merge, run.json does not say so yet: `continue` recognises the step."""
     _build(repo)
     _killed(repo, server, tmp, "state.save", 2, "before")  # 1: the start, 2: a's merge
-    state = json.loads(_run_state(repo).read_text())
+    state = json.loads(run_file(repo).read_text())
     assert state["merged"] == [] and state["moving"]["branch"] == "a"
     assert repo.rev("integration") == state["moving"]["new"]  # the move was made
     capsys.readouterr()
-    assert _mk(repo, "status") == 0
+    assert mk(repo, "status") == 0
     assert "interrupted during the move of integration to the merge of a" in capsys.readouterr().out
-    assert _mk(repo, "continue", "--json") == 1  # a recorded, b merged, c handed off
+    assert mk(repo, "continue", "--json") == 1  # a recorded, b merged, c handed off
     report = json.loads(capsys.readouterr().out)
     assert report["merged"] == ["a", "b"]
     assert any("had been made before mergekit was interrupted" in n for n in report["notes"])
-    assert _mk(repo, "abort") == 0  # and abort restores (here: deletes) the branch it made
+    assert mk(repo, "abort") == 0  # and abort restores (here: deletes) the branch it made
     assert "integration" not in repo.git("branch", "--list")
 
 
 def test_a_run_file_never_filled_counts_as_no_run(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     """An older version killed between creating run.json and writing it left it empty."""
     _build(repo)
-    _run_state(repo).parent.mkdir(parents=True)
-    _run_state(repo).write_text("")
+    run_file(repo).parent.mkdir(parents=True)
+    run_file(repo).write_text("")
     capsys.readouterr()
-    assert _mk(repo, "status", "--json") == 0
+    assert mk(repo, "status", "--json") == 0
     assert json.loads(capsys.readouterr().out)["status"] == "none"
-    assert _mk(repo, "abort") == 2  # nothing to abort: says so, changes nothing
-    assert _mk(repo, *ARGS) == 1  # a new run replaces the empty file
-    assert json.loads(_run_state(repo).read_text())["status"] == "conflict"
+    assert mk(repo, "abort") == 2  # nothing to abort: says so, changes nothing
+    assert mk(repo, *ARGS) == 1  # a new run replaces the empty file
+    assert json.loads(run_file(repo).read_text())["status"] == "conflict"
 
 
 def test_killed_while_creating_the_run_file(repo: GitRepo, server: CrashServer, tmp: Path) -> None:
     """Killed with the run file written beside its place but not linked into it: no run, one leftover."""
     _build(repo)
-    env = _child_env(repo, tmp)
+    env = child_env(repo, tmp)
     args = [*ARGS, "-C", str(repo.path)]
     assert server.run(args, env, tmp / "child.log", kill=("atomic.link", 1, "before")) == -9
-    folder = _run_state(repo).parent
-    assert not _run_state(repo).exists() and len(list(folder.glob(".run.json.*.mergekit-tmp"))) == 1
-    assert _mk(repo, "status") == 0  # no run, and the leftover of the dead process is gone
+    folder = run_file(repo).parent
+    assert not run_file(repo).exists() and len(list(folder.glob(".run.json.*.mergekit-tmp"))) == 1
+    assert mk(repo, "status") == 0  # no run, and the leftover of the dead process is gone
     assert list(folder.glob("*.mergekit-tmp")) == []
-    assert _mk(repo, *ARGS) == 1
+    assert mk(repo, *ARGS) == 1
 
 
 def test_killed_after_saving_the_state_before_the_branch_exists(
     repo: GitRepo, server: CrashServer, tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _build(repo)
-    env = _child_env(repo, tmp)
+    env = child_env(repo, tmp)
     args = [*ARGS, "-C", str(repo.path)]
     assert server.run(args, env, tmp / "child.log", kill=("ref.update", 1, "before")) == -9
-    assert _run_state(repo).exists() and "integration" not in repo.git("branch", "--list")
+    assert run_file(repo).exists() and "integration" not in repo.git("branch", "--list")
     capsys.readouterr()
-    assert _mk(repo, "continue", "--json") == 1  # the branch is made at BASE, then a, b, and c's hand-off
+    assert mk(repo, "continue", "--json") == 1  # the branch is made at BASE, then a, b, and c's hand-off
     report = json.loads(capsys.readouterr().out)
     assert report["merged"] == ["a", "b"] and any("made it now" in n for n in report["notes"])
 
@@ -303,11 +180,11 @@ def test_a_lock_left_by_a_killed_ref_write_is_removed_with_a_message(
     lock = repo.path / ".git" / "refs" / "heads" / "integration.lock"
     assert lock.is_file()
     capsys.readouterr()
-    assert _mk(repo, "continue") == 1
+    assert mk(repo, "continue") == 1
     out = capsys.readouterr().out
     assert f"removed {lock}" in out and "killed while moving integration" in out
     assert not lock.exists()
-    assert _finish_by_continuing(repo)[-1] == 0
+    assert finish_by_continuing(repo, BASIC)[-1] == 0
 
 
 def test_a_lock_that_is_not_the_killed_writes_is_never_removed(
@@ -321,13 +198,13 @@ def test_a_lock_that_is_not_the_killed_writes_is_never_removed(
     lock.write_text(other)  # someone else's update of the branch, in flight
     for command in ("continue", "abort"):
         capsys.readouterr()
-        assert _mk(repo, command) == 2
+        assert mk(repo, command) == 2
         assert "another git process holds" in capsys.readouterr().err
         assert lock.read_text() == other
     lock.unlink()
-    _killed_again = json.loads(_run_state(repo).read_text())
+    _killed_again = json.loads(run_file(repo).read_text())
     assert _killed_again["moving"] is None  # a refused move is not left recorded
-    assert _finish_by_continuing(repo)[-1] == 0
+    assert finish_by_continuing(repo, BASIC)[-1] == 0
 
 
 def test_a_move_of_a_live_mergekit_is_left_to_it(
@@ -336,19 +213,19 @@ def test_a_move_of_a_live_mergekit_is_left_to_it(
     _build(repo)
     _killed(repo, server, tmp, "ref.update", 2, "during")
     lock = repo.path / ".git" / "refs" / "heads" / "integration.lock"
-    state = json.loads(_run_state(repo).read_text())
+    state = json.loads(run_file(repo).read_text())
     alive = subprocess.Popen(["sleep", "60"])
     try:
         state["moving"].update(pid=alive.pid, started="")  # as if that process were the writer
-        _run_state(repo).write_text(json.dumps(state))
+        run_file(repo).write_text(json.dumps(state))
         capsys.readouterr()
-        assert _mk(repo, "continue") == 2
+        assert mk(repo, "continue") == 2
         assert f"(process {alive.pid}) is moving integration right now" in capsys.readouterr().err
         assert lock.is_file()
     finally:
         alive.kill()
         alive.wait()
-    assert _finish_by_continuing(repo)[-1] == 0 and not lock.exists()
+    assert finish_by_continuing(repo, BASIC)[-1] == 0 and not lock.exists()
 
 
 def test_temporary_files_of_killed_writes_are_swept_and_live_ones_kept(tmp_path: Path) -> None:
@@ -377,7 +254,7 @@ def test_temporary_files_of_killed_writes_are_swept_and_live_ones_kept(tmp_path:
 def test_older_versions_temporary_state_files_are_swept_once_old(repo: GitRepo) -> None:
     """`run.json.*.tmp` (and `.run.json.<hex>.mergekit-tmp`) name no writer: removed once a minute old."""
     _build(repo)
-    folder = _run_state(repo).parent
+    folder = run_file(repo).parent
     folder.mkdir(parents=True)
     old = [folder / "run.json.k2j4h5xq.tmp", folder / "results.json.a1b2c3d4.tmp"]
     old.append(folder / ".run.json.0123abcd.mergekit-tmp")
@@ -388,6 +265,6 @@ def test_older_versions_temporary_state_files_are_swept_once_old(repo: GitRepo) 
     then = fresh.stat().st_mtime - OLDER_LEFTOVER_AGE - 5
     for path in (*old, other):
         os.utime(path, (then, then))
-    assert _mk(repo, "status") == 0
+    assert mk(repo, "status") == 0
     assert [p.exists() for p in old] == [False] * 3
     assert fresh.exists() and other.exists()

@@ -104,3 +104,29 @@ def test_a_live_process_keeps_its_scratch_and_removes_it_at_exit(
         holder.wait()
     assert holder.returncode == 0
     assert _listing(root) == []
+
+
+def test_a_run_killed_while_a_tool_regenerates_a_derived_file_leaves_no_copy_behind(
+    repo: GitRepo, tmp_path: Path, tmpdir_env: tuple[dict[str, str], Path]
+) -> None:
+    """The scratch copy of the tree a lockfile's tool runs in (file contents) is the process's own."""
+    env, root = tmpdir_env
+    where = tmp_path / "where"
+    # the project's tool: says where it runs, then kills mergekit itself (its parent) with SIGKILL
+    rule = (
+        f'[derived.files."requirements.lock"]\ncommand = "pwd > {where}; kill -9 $PPID"\n'
+        'inputs = ["requirements.txt"]\n'
+    )
+    repo.commit("base", {".mergekit.toml": rule, "requirements.txt": "a\n", "requirements.lock": "a\n"})
+    for name in ("x", "y"):
+        repo.checkout(name, create=True, start="main")
+        repo.commit(name, {"requirements.txt": f"a\n{name}\n", "requirements.lock": f"a\n{name}\n"})
+    repo.checkout("main")
+    proc = _mergekit(repo, env, "integrate", "x", "y", "--into", "main", "--order", "given")
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    copy = Path(where.read_text().strip())
+    assert copy.is_dir() and root in copy.parents  # in the per-user place, not loose in the temp folder
+    assert (copy / "requirements.txt").read_text() == "a\nx\ny\n"
+    assert _mergekit(repo, env, "abort").returncode == 0
+    assert _mergekit(repo, env, "plan", "x", "--into", "main").returncode == 0  # the next run's sweep
+    assert not copy.exists() and _listing(root) == []

@@ -397,6 +397,8 @@ class Repo:
 
     def update_ref(self, refname: str, new: str, expected: str | None, message: str) -> None:
         """Point `refname` at `new` only if it currently points at `expected` (None = absent)."""
+        # the reflog takes text: bytes of a name that is not UTF-8 are written as \xNN there
+        message = message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         current = self.ref_target(refname)
         if current != expected:
             raise RefMoved(

@@ -104,9 +104,14 @@ def _unlock_admin_entries(repo: Repo, path: Path) -> None:
 
 
 def checkout_commit(path: Path, commit: str) -> None:
-    """Move the worktree to `commit` (detached), discarding local changes and any merge state."""
-    _clear_merge_state(path)
+    """Move the worktree to `commit` (detached), discarding local changes and any merge state.
+
+    HEAD moves first (git's checkout drops the merge state with it), what is left of the merge
+    state after: a process killed in between never leaves a settled hand-off looking aborted
+    (HEAD still at ours, MERGE_HEAD gone), which `continue` could not take over.
+    """
     _git(["checkout", "--quiet", "--force", "--detach", commit], cwd=path)
+    _clear_merge_state(path)
 
 
 def materialize_merge(

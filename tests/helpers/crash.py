@@ -42,8 +42,11 @@ POINTS: dict[str, Target] = {
     "worktree.checkout": ("mergekit.engine.worktree", "checkout_commit"),
     "worktree.materialize": ("mergekit.engine.worktree", "materialize_merge"),
     "worktree.git": ("mergekit.engine.worktree", "_git"),
+    "worktree.checkout_tree": ("mergekit.engine.worktree", "checkout_tree"),
 }
-"""The calls a kill can precede. Besides these, `atomic.rename` and `atomic.link`: the moment a
+"""The calls a kill can precede (`worktree.checkout_tree`: the scratch copy derived files are
+regenerated in; the culprit search and the resolution memory use the ref, commit and worktree
+calls). Besides these, `atomic.rename` and `atomic.link`: the moment a
 state file's temporary copy is written and fsynced but not yet renamed (or linked) into place."""
 REF_WRITES = ("ref.update", "ref.delete")
 """Points that can also be killed *during* the call (a lock file left behind)."""
@@ -67,8 +70,9 @@ class _Injector:
         """Called before each call of `point` (with the call's arguments)."""
         n = self.counts[point] = self.counts.get(point, 0) + 1
         if self.record is not None:
+            ref = f"\t{args[1]}" if point in REF_WRITES else ""  # which ref a write moves
             with self.record.open("a", encoding="utf-8") as handle:
-                handle.write(point + "\n")
+                handle.write(point + ref + "\n")
         if self.kill is None or self.kill[:2] != (point, n):
             return
         if self.kill[2] == "during":
@@ -213,10 +217,17 @@ class CrashServer:
         self.run(args, env, log, record=record)
         seen: dict[str, int] = {}
         found: list[tuple[str, int]] = []
-        for point in record.read_text(encoding="utf-8").split():
+        for line in record.read_text(encoding="utf-8").splitlines():
+            point = line.split("\t", 1)[0]
             seen[point] = seen.get(point, 0) + 1
             found.append((point, seen[point]))
         return found
+
+    @staticmethod
+    def written_refs(record: Path) -> list[str]:
+        """The refs the run recorded by `calls` wrote (or deleted), in order."""
+        lines = record.read_text(encoding="utf-8").splitlines()
+        return [line.split("\t", 1)[1] for line in lines if "\t" in line]
 
     def close(self) -> None:
         """Stop the server."""
