@@ -33,7 +33,7 @@ from mergekit.derived.config import CONFIG_FILE, DerivedConfig, default_config, 
 from mergekit.derived.jobs import Job, find_jobs, split_blocked
 from mergekit.engine.linemerge import merge_texts
 from mergekit.engine.merge import TreeMerge, merge_commits
-from mergekit.engine.repo import Repo
+from mergekit.engine.repo import InvalidEntry, Repo, ShallowHistory, first_invalid_path
 from mergekit.engine.types import MODE_FILE, Conflict, Side
 from mergekit.model import ConflictKind, Outcome, Shortcut
 from mergekit.resolve import HunkReport, Labels, ResolverCache, resolve_file
@@ -152,15 +152,36 @@ class Merger:
     versions are merged many times over a plan or a check. The resolver runs git's line merge in
     process (libgit2's xdiff, byte-identical to `git merge-file` in the merge style): everything
     that merges through here has pygit2 loaded already."""
-    _changed: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    _changed: dict[tuple[str | None, str], frozenset[str]] = field(default_factory=dict)
 
-    def changed(self, old: str, new: str) -> frozenset[str]:
-        """Paths whose entry differs between two commits (cached: checks ask for the same pairs often)."""
+    def changed(self, old: str | None, new: str) -> frozenset[str]:
+        """Paths whose entry differs between two commits, all of `new`'s when `old` is None (cached:
+        checks ask for the same pairs often)."""
         key = (old, new)
         found = self._changed.get(key)
         if found is None:
             found = self._changed[key] = self.repo.changed_paths(old, new)
         return found
+
+    def footprint(self, into: str, base: str, name: str, tip: str) -> frozenset[str]:
+        """Paths branch `name` (at `tip`) changed since its merge base with BASE (`into` at `base`).
+
+        The one gate every use case passes its branches through before merging them (plan,
+        check, integrate and its dry run), so none merges history it cannot merge safely: a
+        merge base a shallow clone cut off (`ShallowHistory`, naming BASE and the branch, where
+        merging against an empty base would bring back every file the branch deleted) and a
+        path git refuses to check out (`InvalidEntry`: `..`, `.git`...) are user errors.
+        """
+        try:
+            merge_base = self.repo.merge_base(base, tip)
+        except ShallowHistory:
+            raise ShallowHistory(into, name) from None
+        # unrelated histories (old_commit None): every path of the branch is new
+        paths = self.changed(merge_base, tip)
+        bad = first_invalid_path(paths)
+        if bad is not None:
+            raise InvalidEntry(name, bad)
+        return paths
 
     def settle(self, ours: str, theirs: str, labels: Labels) -> Settled:
         """Merge `theirs` into `ours` in memory and judge every conflicted or clashing file."""

@@ -151,7 +151,7 @@ def test_bad_input_exit_2(capsys: pytest.CaptureFixture[str], features: GitRepo)
         (["check", "feature/clean", "--into", "nope"], "BASE 'nope' not found"),
         (["check", "zzz/*", "--into", "main"], "no branch matches"),
         (["check", "--into", "main"], "no branches given"),
-        (["check", "feature/clean", "--into", "main", "--format", "xml"], "Invalid value"),
+        (["check", "feature/clean", "--into", "main", "--format", "xml"], "invalid value for '--format'"),
     ]
     for args, message in cases:
         code, _, err = run(capsys, *args, "-C", str(features.path))

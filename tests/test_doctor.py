@@ -160,7 +160,7 @@ def test_an_older_driver_line_or_another_mergekit_warns(
 ) -> None:
     _installed(repo)
     line = repo.git("config", "--get", "merge.mergekit.driver").strip()
-    repo.git("config", "merge.mergekit.driver", line.replace(" -L %X -L %S -L %Y", ""))
+    repo.git("config", "merge.mergekit.driver", line.replace(" --label=%X --label=%S --label=%Y", ""))
     capsys.readouterr()
     code, data = _doctor(capsys, repo)
     assert code == 0 and _levels(data, "driver") == ["ok", "warn"]

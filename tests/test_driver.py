@@ -176,21 +176,33 @@ def test_missing_input_is_exit_2_and_ours_untouched(work: Path, git_env: dict[st
     assert (work / "o").read_bytes() == OURS
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["b", "o"],
-        ["-L", "1", "-L", "2", "-L", "3", "-L", "4", "b", "o", "t"],
-        ["--marker-size", "0", "b", "o", "t"],
-    ],
-    ids=["two-files", "four-labels", "marker-size-0"],
-)
-def test_usage_errors_are_exit_2(work: Path, git_env: dict[str, str], args: list[str]) -> None:
+def test_too_few_files_is_exit_2_and_ours_untouched(work: Path, git_env: dict[str, str]) -> None:
     _files(work, BASE, OURS, THEIRS)
-    proc = _driver(work, git_env, *args)
+    proc = _driver(work, git_env, "b", "o")
     assert proc.returncode == 2
     assert b"mergekit merge-file: error:" in proc.stderr
     assert (work / "o").read_bytes() == OURS
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-L", "1", "-L", "2", "-L", "3", "-L", "4", "b", "o", "t"],
+        ["--marker-size", "0", "b", "o", "t"],
+        ["--no-such-option", "b", "o", "t"],
+    ],
+    ids=["four-labels", "marker-size-0", "unknown-option"],
+)
+def test_usage_errors_with_readable_files_leave_git_markers(
+    work: Path, git_env: dict[str, str], args: list[str]
+) -> None:
+    """A bad option never leaves OURS as our side alone: git's own conflict goes into it."""
+    _files(work, BASE, OURS, THEIRS)
+    git_code, git_out = _git_merge_file(work, git_env, "-L", "o", "-L", "b", "-L", "t")
+    proc = _driver(work, git_env, *args)
+    assert proc.returncode == 1 and git_code == 2
+    assert b"mergekit merge-file: error:" in proc.stderr and b"wrote git's line merge" in proc.stderr
+    assert (work / "o").read_bytes() == git_out
 
 
 def test_help_exits_0(work: Path, git_env: dict[str, str]) -> None:

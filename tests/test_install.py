@@ -42,7 +42,7 @@ def test_install_registers_driver_and_every_glob(
     assert code == 0 and "Installed" in out
     driver = repo.git("config", "--get", "merge.mergekit.driver").strip()
     assert driver.endswith(" " + DRIVER_ARGS)
-    assert "%O %A %B" in driver and "%P" in driver and "%L" in driver
+    assert "%O %A %B" in driver and "--path=%P" in driver and "--marker-size=%L" in driver
     assert repo.git("config", "--get", "merge.mergekit.name").strip()
     written = repo.path / ".gitattributes" if shared else _info(repo)
     assert (repo.path / ".gitattributes").exists() is shared

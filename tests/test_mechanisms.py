@@ -119,7 +119,7 @@ def test_one_git_runner_and_one_missing_git_message() -> None:
 # -- the run state ---------------------------------------------------------------------------------
 
 
-def test_run_state_is_written_as_version_2_and_version_1_is_read(repo: GitRepo) -> None:
+def test_run_state_is_written_as_version_3_and_versions_1_and_2_are_read(repo: GitRepo) -> None:
     build_features(repo)
     report = integrate(
         IntegrateOptions(cwd=repo.path, into="main", branches=("feature/gamma", "feature/delta"))
@@ -127,11 +127,17 @@ def test_run_state_is_written_as_version_2_and_version_1_is_read(repo: GitRepo) 
     assert report.status is RunStatus.CONFLICT
     path = repo.path / ".git" / "mergekit" / "run.json"
     data = json.loads(path.read_text())
-    assert data["version"] == run_state.STATE_VERSION == 2
+    assert data["version"] == run_state.STATE_VERSION == 3
+    assert data["moving"] is None  # no move of the result branch in flight
     assert data["conflicts"] == [{"branch": "feature/gamma", "path": CONFIG, "kind": "content"}]
     state = run_state.load(repo.path / ".git")
     assert state is not None and run_state.to_json(state) == data  # a faithful round trip
 
+    del data["moving"]
+    data["version"] = 2  # before moves were recorded: the same object without `moving`
+    path.write_text(json.dumps(data))
+    status = run_status(repo.path)
+    assert status is not None and status.status is RunStatus.CONFLICT
     data["version"] = 1  # what mergekit wrote before typed rows: the same object
     path.write_text(json.dumps(data))
     status = run_status(repo.path)

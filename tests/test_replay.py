@@ -127,6 +127,9 @@ def test_replay_reports_shallow_clone(repo: GitRepo, tmp_path: Path, git_env: di
     )
     report = replay_history(clone)
     assert report.shallow is True
+    # merges whose merge base the clone cut off are skipped and counted, never merged against nothing
+    assert report.missing_base + report.missing_parents + report.merges_with_conflicts <= report.merges_seen
+    assert report.missing_base >= 1
 
 
 def test_classify_and_confined() -> None:

@@ -247,12 +247,15 @@ def test_run_state_keeps_the_workflow_rows_and_reads_files_without_them() -> Non
         test_runs=[TestRun(("feat/b",), False, 0, "/tmp/01.log", "ok"), TestRun(("feat/a",), None)],
     )
     data = json.loads(json.dumps(run_state.to_json(st)))
-    assert data["version"] == 2 and run_state.from_json(data) == st
+    assert data["version"] == run_state.STATE_VERSION and run_state.from_json(data) == st
+    assert run_state.shape_problem(data) is None
     # a version 2 file written before these fields existed: a run that has none of them
-    for key in ("drop_failing", "base_findings", "culprits", "dropped", "test_runs"):
+    for key in ("drop_failing", "base_findings", "culprits", "dropped", "test_runs", "moving"):
         del data[key]
     for row in data["skipped"] + data["conflicts"]:
         del row["detail"]
+    data["version"] = 2
+    assert run_state.shape_problem(data) is None
     old = run_state.from_json(data)
     assert (old.drop_failing, old.base_findings, old.culprits, old.dropped, old.test_runs) == (
         False,

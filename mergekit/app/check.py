@@ -32,7 +32,7 @@ from mergekit.app.patches import UnappliedPatch
 from mergekit.app.progress import Progress, tick
 from mergekit.collisions.finder import Finder
 from mergekit.collisions.types import Collision
-from mergekit.engine.repo import open_repo
+from mergekit.engine.repo import ShallowHistory, open_repo
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK, MergekitError
 from mergekit.merging import FileVerdict, Merger, derived_config
 from mergekit.model import ConflictKind, Outcome, Shortcut
@@ -197,7 +197,9 @@ def check_branches(opts: CheckOptions) -> CheckReport:
         )
         report.pairs += [_unapplied_pair(opts.into, base_commit, u) for u in inputs.unapplied]
         finder = Finder(scratch, changed=merger.changed) if opts.collisions else None
-        checker = _PairChecker(merger, finder, repo.is_shallow)
+        for name, tip in tips:
+            merger.footprint(opts.into, base_commit, name, tip)  # refuses a cut history, an invalid path
+        checker = _PairChecker(merger, finder)
         total = len(tips) + len(tips) * (len(tips) - 1) // 2
         for name, tip in tips:
             tick(opts.progress, len(report.pairs), total, f"{name} into {opts.into}")
@@ -213,24 +215,20 @@ def check_branches(opts: CheckOptions) -> CheckReport:
 class _PairChecker:
     """Checks pairs through one merger; collisions through a shared, caching finder."""
 
-    def __init__(self, merger: Merger, finder: Finder | None, shallow: bool) -> None:
+    def __init__(self, merger: Merger, finder: Finder | None) -> None:
         self.merger = merger
         self.finder = finder
-        self.shallow = shallow
 
     def check(
         self, ours: str, ours_tip: str, theirs: str, theirs_tip: str, with_base: bool = False
     ) -> PairCheck:
         """Predict merging `theirs` into `ours`."""
         started = time.perf_counter()
-        base = self.merger.repo.merge_base(ours_tip, theirs_tip)
+        try:
+            base = self.merger.repo.merge_base(ours_tip, theirs_tip)
+        except ShallowHistory:
+            raise ShallowHistory(ours, theirs) from None
         if base is None:
-            if self.shallow:
-                raise MergekitError(
-                    f"{ours} and {theirs} have no merge base in this shallow clone — fetch more history "
-                    "(`git fetch --deepen=200`, or `git fetch --unshallow`; in GitHub Actions set "
-                    "`fetch-depth: 0` on actions/checkout)"
-                )
             raise MergekitError(
                 f"{ours} and {theirs} share no history — they cannot be merged; check the names"
             )

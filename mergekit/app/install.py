@@ -55,11 +55,13 @@ DRIVER = "mergekit"
 """The merge driver's name: `merge=mergekit` in attributes, `[merge "mergekit"]` in config."""
 DRIVER_NAME = "mergekit: syntax-aware union of append-only conflicts"
 """The `merge.mergekit.name` value (git shows it in messages)."""
-DRIVER_ARGS = "merge-file --path %P --marker-size %L -L %X -L %S -L %Y %O %A %B"
+DRIVER_ARGS = "merge-file --path=%P --marker-size=%L --label=%X --label=%S --label=%Y -- %O %A %B"
 """The driver's arguments. git substitutes %O %A %B (base, ours, theirs temporary files), %L
 (conflict-marker-size), %P (the path in the repository, for the language) and, since git 2.44,
 %X %S %Y (the ours, base and theirs labels); an older git passes `%X` as it is, which
-`merge-file` treats as "no label given"."""
+`merge-file` treats as "no label given". Each value is attached to its option (`--path=%P`)
+and the files follow `--`, so a path or label that begins with `-` is never read as an option.
+Re-running `mergekit install` replaces a line written in the older `--path %P` form."""
 _MERGE_ATTRS = ("merge", "-merge", "!merge", "binary")
 
 

@@ -20,6 +20,7 @@ the use cases of `mergekit memory list|forget`.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -28,7 +29,7 @@ from typing import Any
 
 from mergekit.derived.config import DerivedConfig
 from mergekit.engine.linemerge import merge_texts
-from mergekit.engine.refstore import read_store, write_store
+from mergekit.engine.refstore import Announce, read_store, write_store
 from mergekit.engine.repo import RefMoved, Repo, open_repo
 from mergekit.errors import MergekitError
 from mergekit.merging import Merger
@@ -217,9 +218,21 @@ def _entries(items: dict[str, bytes]) -> list[MemoryEntry]:
     return found
 
 
-def remember(repo: Repo, entries: Sequence[MemoryEntry]) -> int:
+_UNDECODED = re.compile("[\udc80-\udcff]")
+"""A byte of a path that is not UTF-8, as Python hands it out (a surrogate escape)."""
+
+
+def _entry_blob(entry: MemoryEntry) -> bytes:
+    """An entry as stored: JSON in UTF-8; a path's bytes that are not UTF-8 as `\\udcXX` escapes,
+    which `json.loads` reads back as the same surrogate escapes."""
+    text = json.dumps(entry.to_json(), indent=1, ensure_ascii=False, sort_keys=True)
+    return _UNDECODED.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
+
+
+def remember(repo: Repo, entries: Sequence[MemoryEntry], announce: Announce | None = None) -> int:
     """Add `entries` to the memory (a newer resolution of the same region replaces the older);
-    returns how many were new or changed."""
+    returns how many were new or changed. `announce` is told each move of the ref before it is
+    made (`mergekit.engine.refstore.write_store`)."""
     if not entries:
         return 0
     for _attempt in range(_RETRIES):
@@ -227,7 +240,7 @@ def remember(repo: Repo, entries: Sequence[MemoryEntry]) -> int:
         items = dict(snapshot.items)
         changed = 0
         for entry in entries:
-            blob = json.dumps(entry.to_json(), indent=1, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            blob = _entry_blob(entry)
             old = items.get(entry.key)
             if old is None or _entries({entry.key: old}) != [entry]:
                 changed += 1
@@ -237,7 +250,7 @@ def remember(repo: Repo, entries: Sequence[MemoryEntry]) -> int:
         paths = sorted({e.path for e in entries})
         message = f"mergekit memory: remember {len(entries)} resolution(s) in {', '.join(paths)}\n"
         try:
-            write_store(repo, MEMORY_REF, snapshot, items, message)
+            write_store(repo, MEMORY_REF, snapshot, items, message, announce)
         except RefMoved:
             continue
         return changed
@@ -285,7 +298,13 @@ def forget(
 
 
 def record_resolution(
-    repo: Repo, ours: str, theirs: str, resolved_commit: str, paths: Sequence[str], labels: Labels
+    repo: Repo,
+    ours: str,
+    theirs: str,
+    resolved_commit: str,
+    paths: Sequence[str],
+    labels: Labels,
+    announce: Announce | None = None,
 ) -> int:
     """Remember how a person settled `paths` when merging commit `theirs` into commit `ours`
     (the result in `resolved_commit`); returns how many entries were new or changed."""
@@ -297,7 +316,7 @@ def record_resolution(
         if ours_data is None or theirs_data is None or resolved is None:
             continue
         entries.extend(learn(base_data, ours_data, theirs_data, resolved, path, labels))
-    return remember(repo, entries)
+    return remember(repo, entries, announce)
 
 
 def remember_handoff(
@@ -308,14 +327,16 @@ def remember_handoff(
     paths: Sequence[str],
     ours_label: str,
     theirs_label: str,
+    announce: Announce | None = None,
 ) -> list[str]:
     """Remember a hand-off a person resolved (`mergekit continue`); lines for the report.
 
     Failing to write the memory never fails the run: it is said in the lines returned.
+    `announce` is told the ref's move before it is made (the run records it).
     """
     labels = Labels(ours=ours_label, base="base", theirs=theirs_label)
     try:
-        count = record_resolution(repo, ours, theirs, resolved_commit, paths, labels)
+        count = record_resolution(repo, ours, theirs, resolved_commit, paths, labels, announce)
     except MergekitError as exc:
         return [f"the resolution was not remembered: {exc.message}"]
     if not count:

@@ -3,11 +3,14 @@
 The protocol (gitattributes(5), "Defining a custom merge driver"): BASE, OURS and THEIRS are
 temporary files; the result is left in OURS. OURS is replaced atomically (`mergekit.state.atomic`:
 a temporary file in the same directory, renamed over it, with OURS' permission bits), so it is
-either the old content or the full result, never half. The repository's own language setup
-(`.mergekit/grammars/`, gitattributes overrides, `never_resolve`: `mergekit.app.languages`)
-picks the profile. The command line is parsed in `mergekit.cli.merge_file`; this module imports
-only the standard library at start-up (never click, rich or pygit2) and loads the resolver when
-it merges.
+either the old content or the full result, never half. When the merge fails for any reason
+while the three files can be read, `fall_back` leaves git's own line merge, markers included,
+in OURS, so no failure ever leaves our side alone in a conflicted path (the lockfile path and the
+repository's profile lookup included: they run inside the same guard). The repository's own
+language setup (`.mergekit/grammars/`, gitattributes overrides, `never_resolve`:
+`mergekit.app.languages`) picks the profile. The command line is parsed in
+`mergekit.cli.merge_file`; this module imports only the standard library at start-up (never
+click, rich or pygit2) and loads the resolver when it merges.
 
 A lockfile (`mergekit.derived.recipes`, by file name) is never unioned: a driver sees one file,
 in no fixed order, without a work tree, so it cannot run the package manager. It gets git's own
@@ -22,8 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mergekit.engine.gitcli import conflict_style
+from mergekit.engine.gitcli import conflict_style, run_git
 from mergekit.errors import MergekitError
+from mergekit.resolve.markers import BASE, CLOSE, MIDDLE, OPEN
 from mergekit.state.atomic import write_atomically
 
 if TYPE_CHECKING:
@@ -120,3 +124,85 @@ def _line_merge_only(
         conflicts=merged.conflicts,
         fallback="a lockfile: line merge only",
     )
+
+
+# the safe failure mode ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FallBack:
+    """What the safe failure mode did."""
+
+    merged: bytes = b""
+    """git's line merge of the three files, markers included."""
+    unreadable: bool = False
+    """An input could not be read: nothing was merged or written."""
+    write_error: str | None = None
+    """Why OURS could not be written (it is untouched), None when it was (or was not asked)."""
+
+
+def fall_back(
+    files: tuple[Path, Path, Path],
+    labels: tuple[str, str, str],
+    marker_size: int,
+    style: str | None,
+    *,
+    write_ours: bool = True,
+) -> FallBack:
+    """After any failure: git's own line merge of BASE, OURS, THEIRS (`files`), written into OURS.
+
+    git then shows the path as conflicted with both sides between markers, instead of OURS
+    holding our side alone (which a `git add` would take as the resolution). When git itself
+    cannot run, the whole file is one conflict block.
+    """
+    data: list[bytes] = []
+    for path in files:
+        try:
+            data.append(path.read_bytes())
+        except OSError:
+            return FallBack(unreadable=True)
+    style = style or conflict_style()
+    merged = _git_line_merge(files, labels, marker_size, style)
+    if merged is None:
+        merged = whole_file_conflict(data[0], data[1], data[2], labels, marker_size, style)
+    if write_ours:
+        try:
+            write_atomically(files[1], merged)
+        except OSError as exc:
+            return FallBack(merged, write_error=str(exc.strerror or exc))
+    return FallBack(merged)
+
+
+def _git_line_merge(
+    files: tuple[Path, Path, Path], labels: tuple[str, str, str], marker_size: int, style: str
+) -> bytes | None:
+    """`git merge-file -p` of the three files (git's output exactly), None when git cannot run."""
+    base, ours, theirs = files
+    args = ["merge-file", "-p", f"--marker-size={marker_size}"]
+    if style in ("diff3", "zdiff3"):
+        args.append(f"--{style}")
+    args += ["-L", labels[0], "-L", labels[1], "-L", labels[2], "--", str(ours), str(base), str(theirs)]
+    try:
+        result = run_git(args, check=False)
+    except MergekitError:
+        return None
+    # git merge-file exits with the number of conflicts (0-127), negative (255) on errors
+    return result.stdout if 0 <= result.returncode <= 127 else None
+
+
+def whole_file_conflict(
+    base: bytes, ours: bytes, theirs: bytes, labels: tuple[str, str, str], marker_size: int, style: str
+) -> bytes:
+    """One conflict spanning the whole file, in git's marker format (when git itself cannot run)."""
+
+    def marker(char: bytes, label: str | None) -> bytes:
+        tail = b" " + label.encode("utf-8", "surrogateescape") if label is not None else b""
+        return char * marker_size + tail + b"\n"
+
+    def block(data: bytes) -> bytes:
+        return data if not data or data.endswith(b"\n") else data + b"\n"
+
+    out = marker(OPEN, labels[0]) + block(ours)
+    if style in ("diff3", "zdiff3"):
+        out += marker(BASE, labels[1]) + block(base)
+    return out + marker(MIDDLE, None) + block(theirs) + marker(CLOSE, labels[2])

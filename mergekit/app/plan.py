@@ -87,12 +87,14 @@ def survey(
     base: str,
     tips: Sequence[tuple[str, str]],
     predict: bool = True,
+    into: str = "BASE",
     progress: Progress | None = None,
 ) -> Survey:
     """Facts for branches `tips` = [(name, tip)] against the BASE commit `base` (`merger` on a scratch view).
 
-    Without `predict` no merge is done: pairs get their shared paths only. `progress` is told
-    before each predicted merge.
+    Without `predict` no merge is done: pairs get their shared paths only. Each branch's
+    footprint comes through `Merger.footprint`, which refuses a cut history or an invalid path
+    (`into` names BASE in that message). `progress` is told before each predicted merge.
     """
     repo = merger.repo
     result = Survey()
@@ -107,7 +109,7 @@ def survey(
             result.ancestry.add((a, b))
         if repo.is_ancestor(b_tip, a_tip):
             result.ancestry.add((b, a))
-    footprints = {name: repo.footprint(base, tip) for name, tip in live}
+    footprints = {name: merger.footprint(into, base, name, tip) for name, tip in live}
     total = len(live) + len(live) * (len(live) - 1) // 2 if predict else 0
     step = 0
     for name, tip in live:
@@ -159,7 +161,7 @@ def plan_branches(
         expand = partial(branch_tips, scratch)
         inputs = prepare_inputs(merger, into, base_commit, patterns, cwd, expand, stale_after)
         tips = inputs.tips
-        facts = survey(merger, base_commit, tips, progress=progress)
+        facts = survey(merger, base_commit, tips, into=into, progress=progress)
         plan = make_plan(facts.branches, facts.ancestry, facts.pairs, order)
         report = PlanReport(base=into, base_commit=base_commit, plan=plan, empty=facts.empty, inputs=inputs)
         if predict:

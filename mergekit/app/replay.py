@@ -74,6 +74,8 @@ class ReplayReport:
     """Conflicted files left out because the human also changed lines outside the conflicts."""
     missing_parents: int = 0
     """Merges skipped because a parent is not in the clone."""
+    missing_base: int = 0
+    """Merges skipped because a shallow clone cut off their parents' merge base."""
     shallow: bool = False
     """True when the repository is a shallow clone (older merges are missing)."""
     source: str = ""
@@ -291,11 +293,12 @@ class _MergeOutcome:
     results: list[CaseResult]
     left_out: int
     exported: list[dict[str, object]]
+    missing_base: bool = False
 
 
 def _replay_merge(args: tuple[str, str, str, str, str, str | None]) -> _MergeOutcome:
     """Recompute one merge in a scratch view and score its conflicted files."""
-    from mergekit.engine import merge_commits, open_repo
+    from mergekit.engine import ShallowHistory, merge_commits, open_repo
 
     repo_path, oid, ours, theirs, subject, export = args
     repo = open_repo(repo_path)
@@ -303,7 +306,10 @@ def _replay_merge(args: tuple[str, str, str, str, str, str | None]) -> _MergeOut
     exported: list[dict[str, object]] = []
     left_out = 0
     with repo.scratch() as scratch:
-        merge = merge_commits(scratch, ours, theirs)
+        try:
+            merge = merge_commits(scratch, ours, theirs)
+        except ShallowHistory:  # the merge base is cut off: recomputing it would be a guess
+            return _MergeOutcome(False, [], 0, [], missing_base=True)
         conflicts = [
             c for c in merge.conflicts if c.is_content and c.ours is not None and c.theirs is not None
         ]
@@ -372,6 +378,7 @@ def replay_history(
     for outcome in _map(_replay_merge, tasks, jobs, progress):
         report.merges_with_conflicts += outcome.conflicted
         report.left_out += outcome.left_out
+        report.missing_base += outcome.missing_base
         report.results.extend(outcome.results)
         if export is not None:
             for case in outcome.exported:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from mergekit.engine.rebase import Settle, commits_between, count_between, replay_commits
-from mergekit.engine.repo import Repo
+from mergekit.engine.repo import Repo, ShallowHistory
 from mergekit.engine.types import Conflict
 from mergekit.merging import Merger
 from mergekit.model import BaseFindingKind, Outcome
@@ -67,7 +67,10 @@ def base_findings(
     live = [(n, t) for n, t in tips if not repo.is_ancestor(t, base_commit)]
     facts: list[BranchBase] = []
     for name, tip in live:
-        merge_base = repo.merge_base(base_commit, tip)
+        try:
+            merge_base = repo.merge_base(base_commit, tip)
+        except ShallowHistory:
+            raise ShallowHistory(base_name, name) from None  # named as plan, check and integrate name it
         if merge_base is None:
             continue
         behind = count_between(repo, merge_base, base_commit)

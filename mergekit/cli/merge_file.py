@@ -9,13 +9,19 @@ temporary files; the result is left in OURS, and the exit status says how it wen
 
 - 0: merged cleanly (OURS holds the result);
 - 1: conflicts left, with git's markers, in OURS;
-- 2: bad usage or an input that cannot be read — OURS is untouched. git counts any status from
-  1 to 128 as "conflicts", so a mistyped driver line is never mistaken for a clean merge; git
-  itself always hands the driver three readable files, so this status is for people running
-  `mergekit merge-file` by hand;
-- 129: an internal error — OURS is untouched. git ≥ 2.44 treats a status above 128 as a crashed
-  driver and fails the merge of that file; older git counts it as a conflict (OURS still holds
-  ours' version, the path stays unmerged), so a crash never looks like success either way.
+- 2: an input that cannot be read (or fewer than three files) — OURS is untouched;
+- 129: OURS could not be written at all — it is untouched. git ≥ 2.44 treats a status above 128
+  as a crashed driver and fails the merge of that file; older git counts it as a conflict.
+
+Whenever BASE, OURS and THEIRS can be read, no failure leaves OURS holding our side alone (git
+would then show the path as conflicted with no markers in it, and `git add` would drop their
+side): a mistyped driver line or an internal error writes git's own line merge, markers
+included, into OURS and exits 1, with one line on stderr saying why
+(`mergekit.app.merge_file.fall_back`).
+
+Every option git fills in takes its value in the same word (`--path=%P`, see
+`mergekit.app.install`), so a path that begins with `-` is never read as an option; drivers
+installed with the older `--path %P` form are read the same way (`attach_values`).
 """
 
 from __future__ import annotations
@@ -23,11 +29,14 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from mergekit.errors import EXIT_DRIVER_CRASH, EXIT_NEEDS_HUMAN, EXIT_OK, EXIT_USAGE
 from mergekit.output import merge_file as out
 from mergekit.resolve.markers import MARKER_SIZE
+
+if TYPE_CHECKING:
+    from mergekit.app.merge_file import MergeFileRequest
 
 UNEXPANDED = frozenset({"%O", "%A", "%B", "%L", "%P", "%S", "%X", "%Y"})
 """Placeholders an older git leaves as they are (%S, %X, %Y exist since git 2.44): treated as absent."""
@@ -43,12 +52,13 @@ The files come in the merge-driver order BASE OURS THEIRS (git's %O %A %B), whic
 `git merge-file`'s order (OURS BASE THEIRS); the -L labels keep `git merge-file`'s order.
 """
 _EPILOG = """\
-exit status: 0 clean, 1 conflicts left (with markers), 2 bad usage or unreadable input,
-129 internal error (OURS untouched; git >= 2.44 reports the driver as crashed).
-MERGEKIT=0 in the environment turns the structural union off (plain line merge).
+exit status: 0 clean, 1 conflicts left (with markers), 2 unreadable input (OURS untouched),
+129 OURS could not be written (untouched; git >= 2.44 reports the driver as crashed).
+When the three files can be read, bad options or an internal error give git's line merge
+(with markers) in OURS and exit 1. MERGEKIT=0 turns the structural union off.
 
 examples:
-  mergekit install            # git then runs: mergekit merge-file --path %P ... %O %A %B
+  mergekit install            # git then runs: mergekit merge-file --path=%P ... %O %A %B
   mergekit merge-file --path src/index.ts --explain base.ts ours.ts theirs.ts
 """
 
@@ -83,6 +93,7 @@ def _parser() -> _Parser:
     )
     p.add_argument(
         "-L",
+        "--label",
         dest="labels",
         metavar="LABEL",
         action="append",
@@ -148,9 +159,36 @@ def _given(value: str | None) -> str | None:
     return value
 
 
+_VALUE_OPTIONS = {"--path": "--path", "--marker-size": "--marker-size", "-L": "--label", "--label": "--label"}
+"""Options that take a value, and the long name their attached form (`--name=value`) uses."""
+
+
+def attach_values(args: list[str]) -> list[str]:
+    """`args` with each value-taking option joined to its value (`--path -rf.ts` → `--path=-rf.ts`).
+
+    git substitutes %P, %X, %S and %Y with whatever the path and labels are, so the value after
+    `--path` (as installs before `--path=%P` wrote it) or `-L` may begin with `-`; it is still
+    that option's value, never an option of its own.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            out.extend(args[i:])
+            break
+        if arg in _VALUE_OPTIONS and i + 1 < len(args):
+            out.append(f"{_VALUE_OPTIONS[arg]}={args[i + 1]}")
+            i += 2
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
 def parse_args(args: list[str]) -> DriverArgs:
     """Parse the command line; raise `_UsageError` on mistakes (argparse prints --help itself)."""
-    ns = _parser().parse_args(args)
+    ns = _parser().parse_args(attach_values(args))
     if len(ns.labels) > 3:
         raise _UsageError("at most three -L labels (ours, base, theirs)")
     path = _given(ns.path)
@@ -181,21 +219,13 @@ def parse_args(args: list[str]) -> DriverArgs:
 
 def main(args: list[str]) -> int:
     """`mergekit merge-file ARGS`: parse, merge, write OURS; return 0, 1, 2 or 129 (see module doc)."""
-    from mergekit.app.merge_file import MergeFileRequest, UnreadableInput, merge_file
+    from mergekit.app.merge_file import UnreadableInput, merge_file
 
     parser_help = "--help" in args or "-h" in args
+    opts: DriverArgs | None = None
     try:
         opts = parse_args(args)
-        request = MergeFileRequest(
-            base=opts.base,
-            ours=opts.ours,
-            theirs=opts.theirs,
-            path=opts.path,
-            labels=opts.labels,
-            marker_size=opts.marker_size,
-            style=opts.style,
-            write_ours=not opts.stdout,
-        )
+        request = _request(opts)
         result = merge_file(request, warn=out.warning)
         resolution = result.resolution
         if result.lockfile_hint is not None:
@@ -205,15 +235,71 @@ def main(args: list[str]) -> int:
         if opts.stdout:
             out.show_result(resolution.merged)
         return EXIT_OK if resolution.clean else EXIT_NEEDS_HUMAN
-    except (_UsageError, UnreadableInput) as exc:
+    except UnreadableInput as exc:
         out.usage_error(str(exc))
         return EXIT_USAGE
+    except _UsageError as exc:
+        out.usage_error(str(exc))
+        return _fall_back(args, opts, usage=True)
     except SystemExit as exc:  # argparse after --help
         code = exc.code
         return int(code) if isinstance(code, int) else (0 if parser_help else EXIT_USAGE)
     except KeyboardInterrupt:
         out.interrupted()
         return EXIT_DRIVER_CRASH
-    except Exception as exc:  # a crash must never look like success
+    except Exception as exc:  # a crash must never look like success, nor lose their side
         out.crashed(exc)
-        return EXIT_DRIVER_CRASH
+        return _fall_back(args, opts)
+
+
+def _request(opts: DriverArgs) -> MergeFileRequest:
+    from mergekit.app.merge_file import MergeFileRequest
+
+    return MergeFileRequest(
+        base=opts.base,
+        ours=opts.ours,
+        theirs=opts.theirs,
+        path=opts.path,
+        labels=opts.labels,
+        marker_size=opts.marker_size,
+        style=opts.style,
+        write_ours=not opts.stdout,
+    )
+
+
+def _fall_back(args: list[str], opts: DriverArgs | None, usage: bool = False) -> int:
+    """After a failure: git's own line merge (markers included) into OURS (or stdout), exit 1.
+
+    Only when BASE, OURS and THEIRS can all be read; otherwise OURS stays as it was (exit 2 for
+    a usage problem, 129 for a crash), and so it does when OURS cannot be written.
+    """
+    from mergekit.app.merge_file import fall_back
+
+    files = (opts.base, opts.ours, opts.theirs) if opts is not None else _trailing_files(args)
+    if files is None:
+        out.left_as_it_was()
+        return EXIT_USAGE if usage else EXIT_DRIVER_CRASH
+    to_stdout = opts is not None and opts.stdout
+    labels = opts.labels if opts is not None else (str(files[1]), str(files[0]), str(files[2]))
+    outcome = fall_back(
+        files,
+        labels,
+        opts.marker_size if opts is not None else MARKER_SIZE,
+        opts.style if opts is not None else None,
+        write_ours=not to_stdout,
+    )
+    if outcome.unreadable or outcome.write_error is not None:
+        out.left_as_it_was(outcome.write_error)
+        return EXIT_USAGE if usage and outcome.unreadable else EXIT_DRIVER_CRASH
+    if to_stdout:
+        out.show_result(outcome.merged)
+    out.fell_back()
+    return EXIT_NEEDS_HUMAN
+
+
+def _trailing_files(args: list[str]) -> tuple[Path, Path, Path] | None:
+    """BASE, OURS, THEIRS of a command line that did not parse: its last three words, when files."""
+    tail = [a for a in args[-3:] if a != "--"]
+    if len(args) < 3 or len(tail) != 3 or not all(Path(a).is_file() for a in tail):
+        return None
+    return Path(tail[0]), Path(tail[1]), Path(tail[2])

@@ -4,12 +4,16 @@ Public surface (plain values in, plain values out; ids are hex strings):
 
 - `open_repo(path) -> Repo`: revisions, branches, ancestry, merge base, footprints, objects,
   compare-and-swap ref updates, worktree listing; `Repo.scratch()` for write-nothing work.
+  `ShallowHistory`, `InvalidEntry` (`first_invalid_path`), `RefLocked`, `RefMoved`: the user
+  errors a repository's history or refs can raise.
 - `merge_commits(repo, ours, theirs)` / `merge_trees(repo, base, ours, theirs) -> TreeMerge`:
   in-memory three-way merges; `TreeMerge.conflicts` holds `Conflict` values with the
   base/ours/theirs sides, `TreeMerge.write_tree(resolutions)` writes the result.
 - `worktree`: linked worktrees for hand-off and tests, with a paused merge materialized;
   `checkout_tree` copies a tree's files into a scratch directory (derived files are regenerated there).
 - `gitcli.run_git`: the git command line (standard library only).
+- `scratch.process_dir`: this process's throw-away directory, swept when its process is gone
+  (standard library only).
 - `linemerge.merge_texts`: git's line merge in process (libgit2), a backend for the resolver.
 - `patch`: parse a diff and apply it onto a tree in memory (exactly, or three-way), find the
   commit a patch was made from; `rebase`: replay commits onto another base in memory;
@@ -26,7 +30,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mergekit.engine.merge import TreeMerge, merge_commits, merge_trees
-    from mergekit.engine.repo import RefMoved, Repo, open_repo
+    from mergekit.engine.repo import (
+        InvalidEntry,
+        RefLocked,
+        RefMoved,
+        Repo,
+        ShallowHistory,
+        first_invalid_path,
+        open_repo,
+    )
     from mergekit.engine.types import Conflict, Side, WorktreeInfo, WorktreeState
     from mergekit.engine.worktree import (
         PausedFile,
@@ -45,7 +57,11 @@ _WHERE = {
     "TreeMerge": "merge",
     "merge_commits": "merge",
     "merge_trees": "merge",
+    "InvalidEntry": "repo",
+    "RefLocked": "repo",
     "RefMoved": "repo",
+    "ShallowHistory": "repo",
+    "first_invalid_path": "repo",
     "Repo": "repo",
     "open_repo": "repo",
     "Conflict": "types",
@@ -79,9 +95,12 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Conflict",
     "ConflictKind",
+    "InvalidEntry",
     "PausedFile",
+    "RefLocked",
     "RefMoved",
     "Repo",
+    "ShallowHistory",
     "Side",
     "TreeMerge",
     "WorktreeInfo",
@@ -89,6 +108,7 @@ __all__ = [
     "add_worktree",
     "checkout_commit",
     "checkout_tree",
+    "first_invalid_path",
     "inspect_worktree",
     "materialize_merge",
     "merge_commits",

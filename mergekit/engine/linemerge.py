@@ -8,14 +8,13 @@ written to a private throw-away repository, never to the user's.
 
 from __future__ import annotations
 
-import atexit
-import os
-import shutil
 import tempfile
 import threading
 
 import pygit2
 from pygit2.ffi import C, ffi
+
+from mergekit.engine.scratch import process_dir
 
 _SIMPLIFY_ALNUM = 4
 """GIT_MERGE_FILE_SIMPLIFY_ALNUM: the zealous-alnum level `git merge-file` uses."""
@@ -38,10 +37,9 @@ def _blob(repo: pygit2.Repository, data: bytes) -> pygit2.Oid:
 def _repo() -> pygit2.Repository:
     global _scratch
     if _scratch is None:
-        # a memory-backed directory when there is one: these blobs never need to reach a disk
-        shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-        path = tempfile.mkdtemp(prefix="mergekit-linemerge-", dir=shm)
-        atexit.register(shutil.rmtree, path, True)
+        # memory-backed when there is such space: these blobs never need to reach a disk; a killed
+        # process's copy is removed by the next run (see `mergekit.engine.scratch`)
+        path = tempfile.mkdtemp(prefix="linemerge-", dir=process_dir(memory=True))
         _scratch = pygit2.init_repository(path, bare=True)
     return _scratch
 

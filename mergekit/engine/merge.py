@@ -38,6 +38,10 @@ def merge_commits(repo: Repo, ours: str, theirs: str, *, full: bool | None = Non
     recursive merge.
     """
     raw = repo.raw
+    if repo.is_shallow:
+        # libgit2 (and `_single_merge_base`) read a missing merge base as unrelated histories and
+        # merge against an empty tree; in a shallow clone it means history is missing.
+        repo.merge_base(ours, theirs)
     trees: tuple[pygit2.Oid | None, pygit2.Oid, pygit2.Oid] | None = None
     if not _want_full(full):
         base = _single_merge_base(raw, ours, theirs)

@@ -9,7 +9,7 @@ raises `RefMoved` and the caller reads again.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pygit2
@@ -46,11 +46,23 @@ def read_store(repo: Repo, ref: str) -> StoreSnapshot:
     return StoreSnapshot(commit=commit, items=items)
 
 
+Announce = Callable[[str | None, str], None]
+"""Told (old commit, new commit) after the store's new commit is written, before its ref moves."""
+
+
 def write_store(
-    repo: Repo, ref: str, expected: StoreSnapshot, items: Mapping[str, bytes], message: str
+    repo: Repo,
+    ref: str,
+    expected: StoreSnapshot,
+    items: Mapping[str, bytes],
+    message: str,
+    announce: Announce | None = None,
 ) -> str:
     """Make `items` the store's content: a new commit on top of `expected`, then move `ref` to it
-    if it still points where `expected` was read (compare-and-swap). Returns the new commit."""
+    if it still points where `expected` was read (compare-and-swap). Returns the new commit.
+
+    `announce` lets a caller record the move before it is made (a run's state, so a process
+    killed while the ref is written leaves enough to recognise its lock)."""
     builder = repo.raw.TreeBuilder()
     for key, value in sorted(items.items()):
         if not _KEY.match(key):
@@ -59,5 +71,7 @@ def write_store(
     tree = str(builder.write())
     parents = [expected.commit] if expected.commit is not None else []
     commit = repo.create_commit(tree, parents, message)
+    if announce is not None:
+        announce(expected.commit, commit)
     repo.update_ref(ref, commit, expected.commit, message.splitlines()[0] if message else "mergekit")
     return commit

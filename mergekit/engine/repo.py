@@ -21,11 +21,36 @@ import pygit2
 
 from mergekit.engine.fastmerge import apply_edits
 from mergekit.engine.fastmerge import changed_paths as tree_changes
+from mergekit.engine.scratch import process_dir
 from mergekit.engine.types import MODE_EXEC, MODE_FILE, Identity, WorktreeInfo
 from mergekit.errors import MergekitError
 
 _LOCAL = "refs/heads/"
 _REMOTE = "refs/remotes/"
+
+
+_DOT_GIT = re.compile(r"(\.git[. ]*|git~1)", re.IGNORECASE)
+"""`.git` in any case, also as Windows spells it (`.git.`, `.git `, `GIT~1`)."""
+
+
+def invalid_path(path: str) -> bool:
+    """True for a path git refuses in a work tree: an empty, `.` or `..` part, or a `.git` part."""
+    return any(part in ("", ".", "..") or _DOT_GIT.fullmatch(part) for part in path.split("/"))
+
+
+def first_invalid_path(paths: Iterable[str]) -> str | None:
+    """The first (sorted) of `paths` that git refuses, None when all are fine."""
+    return next((p for p in sorted(paths) if invalid_path(p)), None)
+
+
+class InvalidEntry(MergekitError):
+    """A branch's tree holds a path git refuses to check out (hostile or damaged history)."""
+
+    def __init__(self, branch: str, path: str) -> None:
+        super().__init__(
+            f"branch {branch!r} holds {path!r}, a path git refuses to check out — rewrite its commits "
+            "without that entry, or leave the branch out"
+        )
 
 
 def open_repo(path: str | os.PathLike[str], *, verify_objects: bool = False) -> Repo:
@@ -42,11 +67,60 @@ def open_repo(path: str | os.PathLike[str], *, verify_objects: bool = False) -> 
     found = pygit2.discover_repository(str(start))
     if found is None:
         raise MergekitError(f"{start} is not a git repository — run mergekit inside a repository")
-    return Repo(pygit2.Repository(found))
+    try:
+        raw = pygit2.Repository(found)
+    except pygit2.GitError as exc:
+        raise _open_error(Path(found), exc) from exc
+    return Repo(raw)
+
+
+def _open_error(git_dir: Path, exc: pygit2.GitError) -> MergekitError:
+    """Why libgit2 cannot open `git_dir`, as one line that says what to do."""
+    if "object format" in str(exc):
+        return MergekitError(
+            f"{git_dir} uses SHA-256 object ids, which mergekit cannot read yet (libgit2 "
+            f"{pygit2.LIBGIT2_VERSION} reads SHA-1 repositories only) — use plain git here; the merge "
+            "driver (`mergekit install`) works in SHA-256 repositories"
+        )
+    return MergekitError(f"cannot open the repository at {git_dir} ({exc}) — check it with `git fsck`")
 
 
 class RefMoved(MergekitError):
     """A compare-and-swap ref update found the ref somewhere other than expected."""
+
+
+class RefLocked(MergekitError):
+    """Another git process holds the lock of a ref (or of packed-refs) mergekit must write."""
+
+
+_LOCK_FAILURE = re.compile(r"failed to lock file '([^']+)'")
+
+
+def _ref_write_error(refname: str, exc: Exception) -> MergekitError:
+    """What a failed ref write means for the user: a held lock (retry), or a moved ref."""
+    held = _LOCK_FAILURE.search(str(exc))
+    if held is not None:
+        return RefLocked(
+            f"another git process holds {held.group(1)}; retry when it has finished "
+            "(if no git process is running, delete that file)"
+        )
+    return RefMoved(f"{refname} moved while mergekit was working — run again")
+
+
+FETCH_MORE = (
+    "fetch more history (`git fetch --unshallow`, or `git fetch --deepen=200`; in GitHub Actions "
+    "set `fetch-depth: 0` on actions/checkout)"
+)
+"""What to do about a merge base a shallow clone cut off."""
+
+
+class ShallowHistory(MergekitError):
+    """Two commits have no merge base in a shallow clone: their history is cut, not unrelated."""
+
+    def __init__(self, ours: str, theirs: str) -> None:
+        super().__init__(f"{ours} and {theirs} have no merge base in this shallow clone — {FETCH_MORE}")
+        self.ours = ours
+        self.theirs = theirs
 
 
 class Repo:
@@ -89,7 +163,7 @@ class Repo:
     @contextmanager
     def scratch(self) -> Iterator[Repo]:
         """A second view of this repository whose object writes go to a throw-away directory."""
-        tmp = tempfile.mkdtemp(prefix="mergekit-scratch-")
+        tmp = tempfile.mkdtemp(prefix="scratch-", dir=process_dir())
         try:
             raw = pygit2.Repository(self._raw.path)
             raw.odb.add_backend(pygit2.OdbBackendLoose(tmp, 1, False), 1_000_000)
@@ -163,9 +237,21 @@ class Repo:
             return True
         return bool(self._raw.descendant_of(descendant, ancestor))
 
+    @property
+    def is_shallow(self) -> bool:
+        """True in a shallow clone (history is cut off at the commits listed in `shallow`)."""
+        return bool(self._raw.is_shallow)
+
     def merge_base(self, ours: str, theirs: str) -> str | None:
-        """The best common ancestor of two commits, None when they share no history."""
+        """The best common ancestor of two commits, None when they share no history.
+
+        In a shallow clone "no merge base found" means the history between them was cut off,
+        not that they are unrelated: that raises `ShallowHistory` (merging against an empty
+        base would bring back every file either side deleted).
+        """
         base = self._raw.merge_base(ours, theirs)
+        if base is None and self.is_shallow:
+            raise ShallowHistory(ours[:12], theirs[:12])
         return str(base) if base is not None else None
 
     def commit_tree(self, commit: str) -> str:
@@ -177,8 +263,8 @@ class Repo:
         return [str(p) for p in self._commit(commit).parent_ids]
 
     def commit_message(self, commit: str) -> str:
-        """The full message of a commit."""
-        return str(self._commit(commit).message)
+        """The full message of a commit (bytes that are not UTF-8 kept as surrogate escapes)."""
+        return bytes(self._commit(commit).raw_message).decode("utf-8", "surrogateescape")
 
     def commit_subjects(self, base: str, tip: str) -> list[str]:
         """Subjects of the commits reachable from `tip` but not from `base`, oldest first."""
@@ -194,6 +280,13 @@ class Repo:
     def footprint(self, base: str, tip: str) -> frozenset[str]:
         """Paths `tip` changed since its merge base with `base`."""
         return self.changed_paths(self.merge_base(base, tip), tip)
+
+    def is_commit(self, oid: str) -> bool:
+        """True when the object store holds commit `oid`."""
+        try:
+            return isinstance(self._raw.get(oid), pygit2.Commit)
+        except (ValueError, pygit2.GitError):
+            return False
 
     def _commit(self, oid: str) -> pygit2.Commit:
         obj = self._raw.get(oid)
@@ -274,7 +367,9 @@ class Repo:
         else:
             signed = pygit2.Signature(author.name, author.email, author.time, author.offset)
         committer = self._signature("COMMITTER")
-        oid = self._raw.create_commit(None, signed, committer, message, pygit2.Oid(hex=tree), parents)
+        # a message may name paths that are not UTF-8 (surrogate escapes): git keeps their bytes
+        raw = message.encode("utf-8", "surrogateescape")
+        oid = self._raw.create_commit(None, signed, committer, raw, pygit2.Oid(hex=tree), parents)
         return str(oid)
 
     def _signature(self, role: str) -> pygit2.Signature:
@@ -302,6 +397,8 @@ class Repo:
 
     def update_ref(self, refname: str, new: str, expected: str | None, message: str) -> None:
         """Point `refname` at `new` only if it currently points at `expected` (None = absent)."""
+        # the reflog takes text: bytes of a name that is not UTF-8 are written as \xNN there
+        message = message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         current = self.ref_target(refname)
         if current != expected:
             raise RefMoved(
@@ -313,21 +410,43 @@ class Repo:
                 self._raw.create_reference_direct(refname, pygit2.Oid(hex=new), False, message=message)
             except (ValueError, pygit2.AlreadyExistsError) as exc:
                 raise RefMoved(f"{refname} appeared while mergekit was working — run again") from exc
+            except OSError as exc:  # libgit2 reports a held lock as an OSError
+                raise _ref_write_error(refname, exc) from exc
             return
         ref = self._raw.references[refname]
         if str(ref.target) != expected:  # the compare; libgit2 swaps against this loaded value
             raise RefMoved(f"{refname} moved while mergekit was working — run again")
         try:
             ref.set_target(new, message)
-        except pygit2.GitError as exc:
-            raise RefMoved(f"{refname} moved while mergekit was working — run again") from exc
+        except (OSError, pygit2.GitError) as exc:
+            raise _ref_write_error(refname, exc) from exc
+
+    def stale_ref_lock(self, refname: str, writing: str | None) -> Path | None:
+        """The lock file a killed write of `refname` left, None when there is no such file.
+
+        libgit2 (like git) writes a ref by creating `<ref>.lock`, writing the new id and a line
+        end into it, and renaming it over the ref; a delete takes the lock and writes nothing. So
+        the lock of a write of `writing` (None: a delete) killed half-way holds a beginning of
+        `writing` + `\\n`. A lock holding anything else belongs to someone else's write and is
+        never returned. Whether the writer is gone is for the caller to know.
+        """
+        lock = self.common_dir / (refname + ".lock")
+        try:
+            held = lock.read_bytes()
+        except OSError:
+            return None
+        expected = (writing + "\n").encode("ascii") if writing is not None else b""
+        return lock if expected.startswith(held) else None
 
     def delete_ref(self, refname: str, expected: str) -> None:
         """Delete `refname` only if it currently points at `expected`."""
         current = self.ref_target(refname)
         if current != expected:
             raise RefMoved(f"{refname} moved (expected {expected}, found {current or 'no ref'}); left alone")
-        self._raw.references.delete(refname)
+        try:
+            self._raw.references.delete(refname)
+        except (OSError, pygit2.GitError) as exc:
+            raise _ref_write_error(refname, exc) from exc
 
     # -- worktrees ---------------------------------------------------------------------------
 
@@ -357,11 +476,6 @@ class Repo:
             for wt in self.worktrees()
             if not wt.is_main and wt.branch is not None and wt.branch.startswith(_LOCAL)
         ]
-
-    @property
-    def is_shallow(self) -> bool:
-        """True for a shallow clone (history is cut off, merge bases may be missing)."""
-        return bool(self._raw.is_shallow)
 
     def _read_head(self, head_file: Path) -> tuple[str | None, str | None]:
         try:

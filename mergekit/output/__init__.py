@@ -17,6 +17,7 @@ imported only to show markup on a terminal.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -43,16 +44,34 @@ FORMATS: dict[str, tuple[str, ...]] = {
 """Command → the output formats it offers (the first is the default)."""
 
 
+_UNDECODED = re.compile("[\udc80-\udcff]")
+"""A byte of a name that is not UTF-8, as Python and pygit2 hand it out (a surrogate escape)."""
+
+
+def visible(text: str) -> str:
+    """`text` with each byte of a name that is not UTF-8 written as git quotes it (`caf\\351.txt`).
+
+    git names files with bytes; Python hands the undecodable ones out as surrogate escapes, which
+    no UTF-8 stream can print. Written as git's own quoting writes them, output stays valid UTF-8.
+    """
+    return _UNDECODED.sub(lambda m: f"\\{ord(m.group()) - 0xDC00:03o}", text)
+
+
 def write(text: str, *, err: bool = False) -> None:
-    """Write `text` as it is on stdout (or stderr)."""
+    """Write `text` on stdout (or stderr); bytes of names that are not UTF-8 as git quotes them."""
     stream = sys.stderr if err else sys.stdout
-    stream.write(text)
+    stream.write(visible(text))
     stream.flush()
 
 
 def emit_json(data: dict[str, Any]) -> None:
-    """Print one JSON object on stdout (the only way mergekit prints JSON)."""
-    write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """Print one JSON object on stdout (the only way mergekit prints JSON).
+
+    A byte of a name that is not UTF-8 appears as its `\\udcXX` escape, so the output stays valid
+    UTF-8 (`json.loads`, then `os.fsencode`, gives the byte back).
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    write(_UNDECODED.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def emit_lines(lines: Iterable[str], *, err: bool = False) -> None:
@@ -67,7 +86,7 @@ def emit_text(lines: list[str]) -> None:
 
     from mergekit.output.console import use_color
 
-    text = "\n".join(lines)
+    text = visible("\n".join(lines))
     if use_color():
         from rich.console import Console
 

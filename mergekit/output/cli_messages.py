@@ -20,8 +20,15 @@ def aborted() -> None:
 
 
 def click_error(exc: click.ClickException) -> None:
-    """A usage mistake click found (unknown option, missing argument...), with the usage line."""
-    exc.show()
+    """A mistake click found (a bad option value, an unknown option or command, a missing argument):
+    one line naming it and the `--help` to read, never click's usage block."""
+    message = " ".join(exc.format_message().split())
+    if isinstance(exc, click.UsageError):
+        if len(message) > 1 and message[0].isupper() and message[1].islower():
+            message = message[0].lower() + message[1:]
+        command = exc.ctx.command_path if exc.ctx is not None else "mergekit"
+        message = f"{message.rstrip('.')} — see `{command} --help`"
+    emit_error(message)
 
 
 def interrupted() -> None:

@@ -130,8 +130,9 @@ def reporter(label: str, *, enabled: bool = True) -> Iterator[Progress | None]:
     if _UI.verbose:
 
         def line(done: int, total: int, what: str = "") -> None:
-            sys.stderr.write(f"mergekit: {label} {done}/{total}" + (f": {what}\n" if what else "\n"))
-            sys.stderr.flush()
+            from mergekit.output import write  # names that are not UTF-8 quoted as git quotes them
+
+            write(f"mergekit: {label} {done}/{total}" + (f": {what}\n" if what else "\n"), err=True)
 
         yield line
         return

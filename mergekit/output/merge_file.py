@@ -48,10 +48,19 @@ def interrupted() -> None:
 
 
 def crashed(exc: BaseException) -> None:
-    """An internal error: the traceback, then one line saying OURS was not touched."""
+    """An internal error: the traceback, then one line saying so (the safe failure mode follows)."""
     import traceback
 
     traceback.print_exc(file=sys.stderr)
-    write(
-        f"{PROG}: internal error, OURS left as it was (this is a bug, please report it): {exc!r}\n", err=True
-    )
+    write(f"{PROG}: internal error (this is a bug, please report it): {exc!r}\n", err=True)
+
+
+def fell_back() -> None:
+    """After a failure, git's line merge (with markers) went into OURS instead."""
+    write(f"{PROG}: wrote git's line merge (with conflict markers) into OURS instead\n", err=True)
+
+
+def left_as_it_was(why: str | None = None) -> None:
+    """After a failure, nothing could be written (an input unreadable, or OURS not writable)."""
+    reason = f"cannot write OURS ({why}); " if why is not None else ""
+    write(f"{PROG}: {reason}OURS left as it was\n", err=True)

@@ -49,6 +49,8 @@ def summary_lines(report: ReplayReport, by: tuple[str, ...] = ("category",)) -> 
         )
     if report.missing_parents:
         lines.append(f"{report.missing_parents} merges skipped: a parent is missing (partial clone)")
+    if report.missing_base:
+        lines.append(f"{report.missing_base} merges skipped: their merge base is cut off (shallow clone)")
     if report.shallow:
         lines.append("warning: shallow clone: older merges are missing (run `git fetch --unshallow`)")
     if not report.results:
@@ -87,6 +89,7 @@ def replay_json(report: ReplayReport) -> dict[str, Any]:
         "merges_with_conflicts": report.merges_with_conflicts,
         "left_out": report.left_out,
         "missing_parents": report.missing_parents,
+        "missing_base": report.missing_base,
         "shallow": report.shallow,
         "totals": {str(k): v for k, v in report.counts().get("TOTAL", Counter()).items()},
         "by_category": {

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mergekit.engine.gitcli import run_git
+from mergekit.engine.scratch import process_dir
 from mergekit.errors import MergekitError
 from mergekit.resolve.markers import MARKER_SIZE, count_conflicts
 from mergekit.resolve.types import Labels, LineMergeResult
@@ -47,7 +48,7 @@ def line_merge(
         if clean:
             return LineMergeResult(merged=merged, conflicts=0)
         return LineMergeResult(merged=merged, conflicts=max(1, count_conflicts(merged, marker_size)))
-    with tempfile.TemporaryDirectory(prefix="mergekit-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="merge-file-", dir=process_dir()) as tmp:
         paths = []
         for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
             p = Path(tmp) / name

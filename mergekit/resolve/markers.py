@@ -10,6 +10,7 @@ all read markers through here.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -43,6 +44,13 @@ def contains_markers(text: bytes, size: int = MARKER_SIZE) -> bool:
 def has_conflict(text: bytes, size: int = MARKER_SIZE) -> bool:
     """True when `text` still holds an opening and a closing marker line (a conflict not yet settled)."""
     return _pattern(OPEN, size).search(text) is not None and _pattern(CLOSE, size).search(text) is not None
+
+
+def marker_lines(text: bytes, size: int = MARKER_SIZE) -> Counter[bytes]:
+    """Every marker line of `text` of any kind (an opening without its closing too, a lone
+    separator), without its line end, with how often it occurs."""
+    found = _pattern(OPEN + BASE + MIDDLE + CLOSE, size).finditer(text)
+    return Counter(m.group().rstrip(b"\r") for m in found)
 
 
 def count_conflicts(text: bytes, size: int = MARKER_SIZE) -> int:

@@ -5,17 +5,31 @@ aborted; it is rewritten atomically (`mergekit.state.atomic`) after every step, 
 can pick up after a pause or a crash. `results.json` remembers which commits mergekit left on
 each result branch, so a later run may rebuild that branch without `--force`.
 
-Format version 2 (written now) holds the same object as version 1, read back as typed rows
-(`mergekit.model`); a duplicate key is recorded with kind `duplicate-key` (version 1 said
-`content`). Version 1 files are still read. The agent-workflow fields (`drop_failing`,
-`base_findings`, `culprits`, `dropped`, `test_runs`, and a row's `detail`) are optional: a file
-without them — written before they existed — reads as a run that has none.
+Format version 3 (written now) adds `moving`: every move of the result branch is recorded
+here just before it is made and cleared once it is made and recorded (`RefMove`), so a command
+killed in between leaves enough for the next one to tell whether the branch already holds the
+step's commit (`mergekit.app.integrate.recovery`). Version 2 holds the same object as version 1,
+read back as typed rows (`mergekit.model`); a duplicate key is recorded with kind
+`duplicate-key` (version 1 said `content`). Versions 1 and 2 are still read. The agent-workflow
+fields (`drop_failing`, `base_findings`, `culprits`, `dropped`, `test_runs`, and a row's
+`detail`) are optional: a file without them — written before they existed — reads as a run
+that has none.
+
+A run file is created whole (`mergekit.state.atomic.create_atomically`); an empty one, which an
+older version killed while creating it left behind, counts as no run. Temporary files of writes
+killed half-way are swept on every load.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
+import stat
+import time
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +45,50 @@ from mergekit.model import (
     TestRun,
     WrongBase,
 )
-from mergekit.state.atomic import write_json
+from mergekit.state.atomic import create_atomically, json_bytes, sweep_leftovers, write_json
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 """The format written; bumped when the file format changes."""
-READABLE_VERSIONS = (1, 2)
+READABLE_VERSIONS = (1, 2, 3)
 """The formats this version reads."""
+
+
+class MoveKind(StrEnum):
+    """Why mergekit moves the result branch (or, for `memory`, the resolution memory's ref)."""
+
+    START = "start"
+    """To BASE, as a run starts."""
+    STEP = "step"
+    """To the commit that merges one branch."""
+    FIX = "fix"
+    """To the human's fix after the final test failed."""
+    DROP = "drop"
+    """To the integration rebuilt without the branch `--drop-failing` leaves out."""
+    MEMORY = "memory"
+    """`refs/mergekit/memory` (not the result branch) to the store with a person's resolution."""
+    ABORT = "abort"
+    """Back to where it was before the run (None: deleted)."""
+
+
+@dataclass(frozen=True)
+class RefMove:
+    """A move of the result branch (`memory`: of refs/mergekit/memory), recorded just before it is made."""
+
+    kind: MoveKind
+    """Why."""
+    old: str | None
+    """Where the branch points before the move (None: it does not exist)."""
+    new: str | None
+    """Where the move puts it (None: deleted)."""
+    branch: str | None = None
+    """For a step: the branch whose merge `new` is; for a drop: the branch left out."""
+    pid: int = 0
+    """The process making the move."""
+    host: str = ""
+    """The host that process runs on (a process id means nothing elsewhere)."""
+    started: str = ""
+    """When that process started (`mergekit.state.atomic.process_started`): a later process
+    given the same id is not taken for it."""
 
 
 @dataclass
@@ -105,6 +157,8 @@ class RunState:
     """Branches left out by `--drop-failing`."""
     test_runs: list[TestRun] = field(default_factory=list)
     """The culprit search's test runs (branches, outcome, log file)."""
+    moving: RefMove | None = None
+    """The result branch's move in flight (recorded before it is made, cleared after)."""
     version: int = STATE_VERSION
     """File format version."""
 
@@ -179,7 +233,20 @@ def to_json(state: RunState) -> dict[str, Any]:
             }
             for r in state.test_runs
         ],
+        "moving": None if state.moving is None else _move_json(state.moving),
         "version": STATE_VERSION,
+    }
+
+
+def _move_json(move: RefMove) -> dict[str, Any]:
+    return {
+        "kind": str(move.kind),
+        "old": move.old,
+        "new": move.new,
+        "branch": move.branch,
+        "pid": move.pid,
+        "host": move.host,
+        "started": move.started,
     }
 
 
@@ -227,6 +294,19 @@ def from_json(data: dict[str, Any]) -> RunState:
         culprits=[str(b) for b in data.get("culprits", [])],
         dropped=[str(b) for b in data.get("dropped", [])],
         test_runs=[_test_run(r) for r in data.get("test_runs", [])],
+        moving=_move(data["moving"]) if data.get("moving") is not None else None,
+    )
+
+
+def _move(row: dict[str, Any]) -> RefMove:
+    return RefMove(
+        MoveKind(row["kind"]),
+        row.get("old"),
+        row.get("new"),
+        row.get("branch"),
+        int(row.get("pid", 0)),
+        str(row.get("host", "")),
+        str(row.get("started", "")),
     )
 
 
@@ -275,18 +355,187 @@ def _run_file(common_dir: Path) -> Path:
 def load(common_dir: Path) -> RunState | None:
     """The run in progress, None when there is none."""
     path = _run_file(common_dir)
+    sweep_leftovers(path.parent)
+    _sweep_older_leftovers(path.parent)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        if not text.strip():
+            return None  # created but never filled (an older version killed right then): no run
+        data = json.loads(text)
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
         raise MergekitError(f"cannot read {path} ({exc}) — delete it to drop the run") from exc
     if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
         raise MergekitError(f"{path} was written by another mergekit version — delete it to drop the run")
+    problem = shape_problem(data)
+    if problem is not None:
+        raise MergekitError(f"{path} is damaged ({problem}) — delete it to drop the run")
     try:
         return from_json(data)
     except (KeyError, TypeError, ValueError) as exc:
         raise MergekitError(f"{path} is damaged ({exc}) — delete it to drop the run") from exc
+
+
+# the shape of run.json -------------------------------------------------------------------------
+
+RUN_STATUSES = (RunStatus.RUNNING, RunStatus.CONFLICT, RunStatus.TEST_FAILED)
+"""The statuses a saved run may hold."""
+
+_STR, _OPT_STR, _INT, _BOOL = "str", "str or null", "int", "bool"
+_OPT_INT, _OPT_BOOL = "int or null", "bool or null"
+_STRS, _TIPS, _ROWS, _PAUSED = "list of str", "object of str", "list of objects", "object or null"
+_STATE_FIELDS: dict[str, str] = {
+    "base": _STR,
+    "base_commit": _STR,
+    "result_branch": _STR,
+    "result_before": _OPT_STR,
+    "result_commit": _STR,
+    "strategy": _STR,
+    "order": _STRS,
+    "tips": _TIPS,
+    "test": _OPT_STR,
+    "skip_conflicting": _BOOL,
+    "status": _STR,
+    "merged": _STRS,
+    "skipped": _ROWS,
+    "auto_resolved": _ROWS,
+    "conflicts": _ROWS,
+    "worktree": _OPT_STR,
+    "paused": _PAUSED,
+    "drop_failing": _BOOL,
+    "base_findings": _ROWS,
+    "culprits": _STRS,
+    "dropped": _STRS,
+    "test_runs": _ROWS,
+    "moving": _PAUSED,
+    "version": _INT,
+}
+"""Every key of run.json and the shape its value must have."""
+_REQUIRED = ("base", "base_commit", "result_branch", "result_before", "result_commit", "order", "tips")
+_PAUSED_FIELDS: dict[str, str] = {
+    "branch": _STR,
+    "ours": _STR,
+    "theirs": _STR,
+    "message": _STR,
+    "conflicts": _STRS,
+    "candidate": _OPT_STR,
+}
+_MOVE_FIELDS: dict[str, str] = {
+    "kind": _STR,
+    "old": _OPT_STR,
+    "new": _OPT_STR,
+    "branch": _OPT_STR,
+    "pid": _INT,
+    "host": _STR,
+    "started": _STR,
+}
+_ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "skipped": ("branch", "reason"),
+    "auto_resolved": ("branch", "path", "rule"),
+    "conflicts": ("branch", "path", "kind"),
+    "base_findings": ("branch", "kind", "detail"),
+}
+"""Keys every row of these lists must carry (as strings)."""
+_TEST_RUN_FIELDS: dict[str, str] = {
+    "branches": _STRS,
+    "failed": _OPT_BOOL,
+    "returncode": _OPT_INT,
+    "log": _OPT_STR,
+    "last_line": _STR,
+}
+
+
+def _fits(value: Any, shape: str) -> bool:
+    if shape == _STR:
+        return isinstance(value, str)
+    if shape == _OPT_STR:
+        return value is None or isinstance(value, str)
+    if shape == _INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if shape == _BOOL:
+        return isinstance(value, bool)
+    if shape == _OPT_BOOL:
+        return value is None or isinstance(value, bool)
+    if shape == _OPT_INT:
+        return value is None or (isinstance(value, int) and not isinstance(value, bool))
+    if shape == _STRS:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if shape == _TIPS:
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    if shape == _ROWS:
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    return value is None or isinstance(value, dict)  # _PAUSED
+
+
+def _fields_problem(
+    data: dict[str, Any], fields: dict[str, str], required: tuple[str, ...], where: str
+) -> str | None:
+    for key in data:
+        if key not in fields:
+            return f"unknown key {where}{key!r}"
+    for key in required:
+        if key not in data:
+            return f"no {where}{key!r}"
+    for key, value in data.items():
+        if not _fits(value, fields[key]):
+            return f"{where}{key!r} is not a {fields[key]}"
+    return None
+
+
+def shape_problem(data: dict[str, Any]) -> str | None:
+    """What is wrong with the shape of a run.json object, None when it can be loaded."""
+    problem = _fields_problem(data, _STATE_FIELDS, _REQUIRED, "")
+    if problem is not None:
+        return problem
+    if data.get("status", "running") not in RUN_STATUSES:
+        return f"unknown status {data['status']!r}"
+    for key, needed in _ROW_KEYS.items():
+        for row in data.get(key, []):
+            if any(not isinstance(row.get(k), str) for k in needed):
+                return f"a {key!r} row without {', '.join(needed)}"
+    for row in data.get("test_runs", []):
+        problem = _fields_problem(row, _TEST_RUN_FIELDS, ("branches",), "test_runs[].")
+        if problem is not None:
+            return problem
+    paused = data.get("paused")
+    if paused is not None:
+        problem = _fields_problem(paused, _PAUSED_FIELDS, ("branch", "ours", "theirs", "message"), "paused.")
+        if problem is not None:
+            return problem
+    moving = data.get("moving")
+    if moving is not None:
+        problem = _fields_problem(moving, _MOVE_FIELDS, tuple(_MOVE_FIELDS), "moving.")
+        if problem is None and moving["kind"] not in tuple(MoveKind):
+            problem = f"unknown move {moving['kind']!r}"
+        return problem
+    return None
+
+
+_OLDER_LEFTOVER = re.compile(
+    r"(run|results)\.json\.\w+\.tmp"  # before issue 10
+    r"|\.(run|results)\.json\.[0-9a-f]{8}\.mergekit-tmp"  # issue 10, before the writer's id was in it
+)
+"""Temporary state files of older versions (`run.json.<random>.tmp`, `.run.json.<hex>.mergekit-tmp`),
+whose names do not say which process wrote them."""
+OLDER_LEFTOVER_AGE = 60.0
+"""Seconds after which such a file is taken for a killed writer's (a write takes milliseconds)."""
+
+
+def _sweep_older_leftovers(folder: Path) -> None:
+    """Remove temporary state files older versions left when killed mid-write."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if _OLDER_LEFTOVER.fullmatch(entry.name) is None:
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > OLDER_LEFTOVER_AGE:
+                os.unlink(entry.path)
 
 
 def save(common_dir: Path, state: RunState) -> None:
@@ -295,14 +544,28 @@ def save(common_dir: Path, state: RunState) -> None:
 
 
 def create(common_dir: Path, state: RunState) -> None:
-    """Write the state of a new run; refuse when another run exists (even one starting right now)."""
+    """Write the state of a new run, whole; refuse when another run exists (even one starting right now).
+
+    An empty run file (left by an older version killed while creating it) is no run: replaced.
+    """
     path = _run_file(common_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json_bytes(to_json(state))
+    for _ in range(2):
+        try:
+            create_atomically(path, data)
+            return
+        except FileExistsError:
+            if not _empty(path):
+                break
+            path.unlink(missing_ok=True)
+    raise MergekitError("another integration run is in progress — see `mergekit status`")
+
+
+def _empty(path: Path) -> bool:
     try:
-        path.open("x").close()
-    except FileExistsError as exc:
-        raise MergekitError("another integration run is in progress — see `mergekit status`") from exc
-    save(common_dir, state)
+        return not path.read_bytes().strip()
+    except OSError:
+        return False
 
 
 def clear(common_dir: Path) -> None:
@@ -321,7 +584,7 @@ def known_results(common_dir: Path) -> dict[str, str]:
     """Result branch → the commit mergekit last left it at."""
     path = state_dir(common_dir) / "results.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
     except (OSError, ValueError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}

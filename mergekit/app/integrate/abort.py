@@ -1,14 +1,16 @@
-"""`mergekit abort`: drop the run, remove its worktree, put the result branch back where it was."""
+"""`mergekit abort`: drop the run, remove its worktrees, put the result branch back where it was."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from mergekit.app.integrate.runner import HEADS, is_registered, load_run
+from mergekit.app.integrate.recovery import HEADS, move_result, recover
+from mergekit.app.integrate.runner import culprits_worktree_path, is_registered, load_run
 from mergekit.app.integrate.types import AbortReport
 from mergekit.engine.repo import open_repo
 from mergekit.engine.worktree import remove_worktree
 from mergekit.state import run as run_state
+from mergekit.state.run import MoveKind, RefMove
 
 
 def abort_run(cwd: Path) -> AbortReport:
@@ -19,22 +21,24 @@ def abort_run(cwd: Path) -> AbortReport:
     repo = open_repo(cwd)
     st = load_run(repo, "abort")
     ref = HEADS + st.result_branch
-    notes: list[str] = []
+    notes = recover(repo, st, finish=False)
     removed = None
-    if st.worktree is not None:
-        wt = Path(st.worktree)
-        if wt.exists() or is_registered(repo, wt):
-            remove_worktree(repo, wt)
-            removed = st.worktree
+    # the branch first: when another git process holds its lock, nothing else has changed yet
     current = repo.ref_target(ref)
     if current == st.result_before:
         pass
     elif current != st.result_commit:
         notes.append(f"{st.result_branch} was moved by someone else (now {current}); left it alone")
-    elif st.result_before is None:
-        repo.delete_ref(ref, current)
     else:
-        repo.update_ref(ref, st.result_before, current, "mergekit: abort")
+        move_result(repo, st, RefMove(MoveKind.ABORT, current, st.result_before), "mergekit: abort")
+    if st.worktree is not None:
+        wt = Path(st.worktree)
+        if wt.exists() or is_registered(repo, wt):
+            remove_worktree(repo, wt)
+            removed = st.worktree
+    scratch = culprits_worktree_path(repo, st.result_branch)  # a culprit search killed half-way
+    if scratch.exists() or is_registered(repo, scratch):
+        remove_worktree(repo, scratch)
     run_state.clear(repo.common_dir)
     return AbortReport(
         result_branch=st.result_branch,

@@ -200,6 +200,8 @@ def investigate_failure(
         report.note = f"could not rebuild without {culprit}: a merge needs a human"
         return verdict
     repo = merger.repo
+    if scratch.exists():  # left by a search that was killed
+        remove_worktree(repo, scratch)
     path = add_worktree(repo, scratch, rebuilt)
     try:
         outcome = run_test(

@@ -22,6 +22,7 @@ from pathlib import Path
 from mergekit.derived.jobs import Job
 from mergekit.derived.run import JobResult, run_job
 from mergekit.engine.repo import Repo
+from mergekit.engine.scratch import process_dir
 from mergekit.engine.worktree import checkout_tree
 from mergekit.merging import FileVerdict, Prediction, Settled
 from mergekit.model import Outcome
@@ -55,7 +56,7 @@ def regenerate(repo: Repo, settled: Settled) -> Regenerated:
         return Regenerated(tree, verdict)
     results: list[JobResult] = []
     files: dict[str, bytes | None] = {}
-    scratch = Path(tempfile.mkdtemp(prefix="mergekit-derived-"))
+    scratch = Path(tempfile.mkdtemp(prefix="derived-", dir=process_dir()))  # a killed run's is swept
     try:
         root = checkout_tree(repo, tree, scratch / "tree")
         for job in jobs:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from mergekit.app.branches import branch_tips, resolve_base
 from mergekit.app.inputs import Prepared, prepare_inputs
-from mergekit.app.integrate.runner import HEADS, Runner, is_registered, worktree_path
+from mergekit.app.integrate.recovery import HEADS, make_move, record
+from mergekit.app.integrate.runner import Runner, is_registered, worktree_path
 from mergekit.app.integrate.testrun import run_test
 from mergekit.app.integrate.types import IntegrateOptions, RunReport
 from mergekit.app.memory import merger_with_memory
@@ -29,7 +30,7 @@ from mergekit.merging import Merger, derived_config
 from mergekit.model import ConflictKind, RunStatus, Skipped, SkipReason
 from mergekit.plan import Plan, make_plan
 from mergekit.state import run as run_state
-from mergekit.state.run import RunState
+from mergekit.state.run import MoveKind, RefMove, RunState
 
 
 def integrate(opts: IntegrateOptions) -> RunReport:
@@ -66,7 +67,12 @@ def integrate(opts: IntegrateOptions) -> RunReport:
             inputs = _prepare(merger, opts, base_commit)
             # with --order given nothing depends on the pairwise predictions: skip those merges
             facts = survey(
-                merger, base_commit, inputs.tips, predict=opts.order != "given", progress=opts.progress
+                merger,
+                base_commit,
+                inputs.tips,
+                predict=opts.order != "given",
+                into=opts.into,
+                progress=opts.progress,
             )
             plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
             _start(st, plan, facts.empty, inputs)
@@ -88,15 +94,18 @@ def integrate(opts: IntegrateOptions) -> RunReport:
             base_commit,
             inputs.tips,
             predict=opts.order != "given",
+            into=opts.into,
             progress=opts.progress,
         )
     plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
     _start(st, plan, facts.empty, inputs)
+    if st.result_before != base_commit:
+        # recorded with the run itself: a kill before the branch moves is finished by `continue`
+        record(st, RefMove(MoveKind.START, st.result_before, base_commit))
     run_state.create(common, st)
     try:
-        if st.result_before != base_commit:
-            repo.update_ref(result_ref, base_commit, st.result_before, f"mergekit: start from {opts.into}")
-        run_state.save(common, st)
+        if st.moving is not None:
+            make_move(repo, st, f"mergekit: start from {opts.into}")
         if opts.test:
             _baseline_test(repo, st)
     except BaseException:
@@ -159,8 +168,9 @@ def _baseline_test(repo: Repo, st: RunState) -> None:
     path = worktree_path(repo, st.result_branch)
     if path.exists() or is_registered(repo, path):
         remove_worktree(repo, path)
-    st.worktree = str(add_worktree(repo, path, st.base_commit))
+    st.worktree = str(path.resolve())  # recorded first, so abort finds a worktree git was making
     run_state.save(repo.common_dir, st)
+    st.worktree = str(add_worktree(repo, path, st.base_commit))
     outcome = run_test(st.test, Path(st.worktree))
     if not outcome.passed:
         raise MergekitError(

@@ -17,11 +17,13 @@ that fail together and, with `--drop-failing`, leaves the culprit out and goes o
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from mergekit.app import memory as resolution_memory
 from mergekit.app.integrate.culprits import investigate_failure
 from mergekit.app.integrate.derived import regenerate
+from mergekit.app.integrate.recovery import announce_memory, apply_move, move_result
 from mergekit.app.integrate.testrun import run_test
 from mergekit.app.integrate.types import RunReport
 from mergekit.app.progress import Progress, tick
@@ -42,12 +44,10 @@ from mergekit.model import AutoResolved, ConflictKind, HumanConflict, RunStatus,
 from mergekit.output.commit import describe, regenerated_message, step_message
 from mergekit.output.derived import failed_notes, stale_notes
 from mergekit.resolve import Labels
-from mergekit.resolve.markers import has_conflict
+from mergekit.resolve.markers import marker_lines
 from mergekit.state import run as run_state
-from mergekit.state.run import Paused, RunState
+from mergekit.state.run import MoveKind, Paused, RefMove, RunState
 
-HEADS = "refs/heads/"
-"""Where local branches live."""
 FINAL = "(final test)"
 """The `paused.branch` of a run stopped by the test run after the last merge."""
 
@@ -70,7 +70,6 @@ class Runner:
             merger = resolution_memory.merger_with_memory(repo, derived_config(repo, st.base_commit))
         self.merger = merger
         self.progress = progress
-        self.ref = HEADS + st.result_branch
         self.notes: list[str] = []
 
     def advance(self) -> RunReport:
@@ -136,7 +135,7 @@ class Runner:
             partial = tree or settled.merge.write_tree(verdict.resolutions, leftover="ours")
             wt = self._worktree(ours)
             files = [PausedFile(f.conflict, f.content) for f in verdict.human]
-            materialize_merge(wt, ours, partial, files, theirs, message)
+            materialize_merge(wt, ours, partial, files, theirs, message, (st.result_branch, branch))
             st.auto_resolved.extend(auto)
             st.status = RunStatus.CONFLICT
             st.paused = Paused(branch, ours, theirs, message, conflicts=[c.path for c in human])
@@ -160,13 +159,11 @@ class Runner:
                 return failed
             if branch in st.dropped:  # --drop-failing left it out: the result branch stays
                 return None
-        if not self.dry_run:
-            self.repo.update_ref(self.ref, commit, ours, f"mergekit: merge {branch}")
-        st.result_commit = commit
-        st.merged.append(branch)
-        st.conflicts = [c for c in st.conflicts if c.branch != branch]
-        st.status, st.paused = RunStatus.RUNNING, None
-        self._save()
+        move = RefMove(MoveKind.STEP, ours, commit, branch)
+        if self.dry_run:
+            apply_move(st, move)
+        else:
+            move_result(self.repo, st, move, f"mergekit: merge {branch}")
         return None
 
     def _test(self, commit: str, paused: Paused, final: bool = False) -> RunReport | None:
@@ -206,7 +203,7 @@ class Runner:
             st.base_commit,
             merged,
             st.test,
-            work / "worktrees" / (_slug(st.result_branch) + "-culprits"),
+            culprits_worktree_path(repo, st.result_branch),
             work / "test-runs" / _slug(st.result_branch),
             step=not final,
             drop_failing=st.drop_failing,
@@ -226,15 +223,15 @@ class Runner:
         st.conflicts = [c for c in st.conflicts if c.branch != dropped]
         st.auto_resolved = [a for a in st.auto_resolved if a.branch != dropped]
         st.status, st.paused = RunStatus.RUNNING, None
-        if verdict.rebuilt is not None:
-            repo.update_ref(self.ref, verdict.rebuilt, st.result_commit, f"mergekit: drop {dropped}")
-            st.result_commit = verdict.rebuilt
-            st.merged.remove(dropped)
         self.notes.append(
             f"--drop-failing: left out {dropped} (fails the test{' ' + why if why else ''}); "
             "the integration goes on without it"
         )
-        self._save()
+        if verdict.rebuilt is None:
+            self._save()
+        else:  # the integration rebuilt without it: a move of the result branch like any other
+            move = RefMove(MoveKind.DROP, st.result_commit, verdict.rebuilt, dropped)
+            move_result(repo, st, move, f"mergekit: drop {dropped}")
         return True
 
     # resuming ------------------------------------------------------------------------------
@@ -254,7 +251,7 @@ class Runner:
             assert ws.index_tree is not None
             tree = ws.index_tree
             message = _clean_message(merge_message(wt) or paused.message)
-            leftover = [p for p in paused.conflicts if _has_markers(repo, tree, p)]
+            leftover = [p for p in paused.conflicts if _has_markers(repo, tree, p, paused)]
             if leftover:
                 return self._unresolved(paused, leftover, ConflictKind.MARKERS_LEFT)
             commit = repo.create_commit(tree, self._parents(paused.ours, paused.theirs), message)
@@ -273,8 +270,16 @@ class Runner:
                     tree, self._parents(paused.ours, paused.theirs), repo.commit_message(ws.head)
                 )
         self.notes += resolution_memory.remember_handoff(
-            repo, paused.ours, paused.theirs, commit, paused.conflicts, st.result_branch, paused.branch
+            repo,
+            paused.ours,
+            paused.theirs,
+            commit,
+            paused.conflicts,
+            st.result_branch,
+            paused.branch,
+            announce=lambda old, new: announce_memory(repo, st, old, new),
         )
+        st.moving = None  # the memory's write is over (made or not): the next save says so
         return self._commit_step(paused.branch, paused.ours, paused.theirs, paused.message, commit)
 
     def _accept_fix(self, paused: Paused) -> RunReport | None:
@@ -295,10 +300,11 @@ class Runner:
             if failed is not None:
                 return failed
             if ws.head != st.result_commit:
-                repo.update_ref(self.ref, ws.head, st.result_commit, "mergekit: fix after final test")
-                st.result_commit = ws.head
-            st.status, st.paused = RunStatus.RUNNING, None
-            self._save()
+                move = RefMove(MoveKind.FIX, st.result_commit, ws.head)
+                move_result(repo, st, move, "mergekit: fix after final test")
+            else:
+                st.status, st.paused = RunStatus.RUNNING, None
+                self._save()
             return None
         return self._commit_step(paused.branch, paused.ours, paused.theirs, paused.message, ws.head)
 
@@ -341,8 +347,10 @@ class Runner:
         path = worktree_path(self.repo, st.result_branch)
         if path.exists() or is_registered(self.repo, path):
             remove_worktree(self.repo, path)
-        st.worktree = str(add_worktree(self.repo, path, commit))
+        # recorded before it exists: a kill while git makes it leaves abort something to remove
+        st.worktree = str(path.resolve())
         self._save()
+        st.worktree = str(add_worktree(self.repo, path, commit))
         return Path(st.worktree)
 
     def _parents(self, ours: str, theirs: str) -> list[str]:
@@ -405,6 +413,11 @@ def worktree_path(repo: Repo, result_branch: str) -> Path:
     return run_state.state_dir(repo.common_dir) / "worktrees" / _slug(result_branch)
 
 
+def culprits_worktree_path(repo: Repo, result_branch: str) -> Path:
+    """Where the culprit search of the run building `result_branch` tests its subsets."""
+    return worktree_path(repo, result_branch).with_name(_slug(result_branch) + "-culprits")
+
+
 def is_registered(repo: Repo, path: Path) -> bool:
     """True when `path` is one of the repository's linked worktrees."""
     resolved = path.resolve()
@@ -420,7 +433,22 @@ def _clean_message(message: str) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def _has_markers(repo: Repo, tree: str, path: str) -> bool:
-    """True when the staged file still holds conflict markers (an opening and a closing line)."""
+def _has_markers(repo: Repo, tree: str, path: str, paused: Paused) -> bool:
+    """True when the staged file holds a conflict-marker line the merged versions did not hold.
+
+    Any one marker line blocks (an opening without its closing too); a line such as a Markdown
+    heading's `=======` underline that base, ours or theirs already had is content.
+    """
     data = repo.read_tree_path(tree, path)
-    return data is not None and has_conflict(data)
+    if data is None:
+        return False
+    staged = marker_lines(data)
+    if not staged:
+        return False
+    known: Counter[bytes] = Counter()
+    base = repo.merge_base(paused.ours, paused.theirs)
+    for commit in (base, paused.ours, paused.theirs):
+        version = repo.read_path(commit, path) if commit is not None else None
+        if version is not None:
+            known |= marker_lines(version)
+    return bool(staged - known)

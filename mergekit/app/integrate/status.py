@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mergekit.app.integrate.recovery import interrupted_note
 from mergekit.app.integrate.runner import report_of
 from mergekit.app.integrate.types import RunReport
 from mergekit.engine.repo import open_repo
@@ -19,6 +20,9 @@ def run_status(cwd: Path) -> RunReport | None:
     if st is None:
         return None
     report = report_of(st, st.status)
+    interrupted = interrupted_note(st)
+    if interrupted is not None:
+        report.notes.append(interrupted)
     if (
         st.paused is not None
         and st.status is RunStatus.CONFLICT
