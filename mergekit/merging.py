@@ -36,7 +36,7 @@ from mergekit.engine.merge import TreeMerge, merge_commits
 from mergekit.engine.repo import InvalidEntry, Repo, ShallowHistory, first_invalid_path
 from mergekit.engine.types import MODE_FILE, Conflict, Side
 from mergekit.model import ConflictKind, Outcome, Shortcut
-from mergekit.resolve import HunkReport, Labels, resolve_file
+from mergekit.resolve import HunkReport, Labels, ResolverCache, resolve_file
 from mergekit.resolve.profiles import profile_for
 from mergekit.workflow.recall import MEMORY_RULE, Recall
 
@@ -147,6 +147,11 @@ class Merger:
     """The derived-file recipes in force (`derived_config` of BASE; default: the built-in ones)."""
     memory: Recall | None = None
     """Remembered resolutions of conflicts the resolver leaves (None: none are used)."""
+    cache: ResolverCache = field(default_factory=ResolverCache)
+    """Parse trees and containers of the file versions this merger has seen (bounded): the same
+    versions are merged many times over a plan or a check. The resolver runs git's line merge in
+    process (libgit2's xdiff, byte-identical to `git merge-file` in the merge style): everything
+    that merges through here has pygit2 loaded already."""
     _changed: dict[tuple[str | None, str], frozenset[str]] = field(default_factory=dict)
 
     def changed(self, old: str | None, new: str) -> frozenset[str]:
@@ -222,7 +227,8 @@ class Merger:
                 conflict.theirs.data,
                 conflict.path,
                 labels=labels,
-                backend=merge_texts,
+                line_merger=merge_texts,
+                cache=self.cache,
             )
             if answer.clean:
                 rule = answer.rule or LINE_MERGE_RULE
@@ -265,7 +271,8 @@ class Merger:
             candidate.theirs.data,
             candidate.path,
             labels=labels,
-            backend=merge_texts,
+            line_merger=merge_texts,
+            cache=self.cache,
         )
         if answer.clean:
             return None

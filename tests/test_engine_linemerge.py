@@ -43,7 +43,7 @@ def test_same_output_as_git_merge_file(seed: int, tmp_path: Path, git_env: dict[
     assert clean == (code == 0)
 
 
-def test_resolver_uses_the_backend_with_the_same_result() -> None:
+def test_line_merge_uses_the_line_merger_with_the_same_result() -> None:
     base, ours, theirs = b"a\nb\nc\n", b"a\nx\nb\nc\n", b"a\ny\nb\nc\n"
     labels = Labels("ours", "base", "theirs")
     calls: list[bytes] = []
@@ -53,15 +53,15 @@ def test_resolver_uses_the_backend_with_the_same_result() -> None:
         return merge_texts(*args)
 
     by_process = line_merge(base, ours, theirs, labels=labels)
-    in_process = line_merge(base, ours, theirs, labels=labels, backend=counting)
+    in_process = line_merge(base, ours, theirs, labels=labels, line_merger=counting)
     assert in_process == by_process
     assert in_process.conflicts == 1
-    assert calls == [ours]  # the backend ran, once; no other call used it
+    assert calls == [ours]  # the line merger ran, once; no other call used it
     assert line_merge(base, ours, theirs, labels=labels) == by_process and calls == [ours]
 
 
-def test_resolve_file_passes_its_backend_down() -> None:
-    """`resolve_file(backend=...)` merges with that backend, and leaves no switch behind."""
+def test_resolve_file_passes_its_line_merger_down() -> None:
+    """`resolve_file(line_merger=...)` merges with that line merger, and leaves no switch behind."""
     base = b"export * from './a';\n"
     ours, theirs = base + b"export * from './b';\n", base + b"export * from './c';\n"
     calls: list[bytes] = []
@@ -70,7 +70,7 @@ def test_resolve_file_passes_its_backend_down() -> None:
         calls.append(args[1])
         return merge_texts(*args)
 
-    result = resolve_file(base, ours, theirs, "src/index.ts", backend=counting)
+    result = resolve_file(base, ours, theirs, "src/index.ts", line_merger=counting)
     assert result.clean and calls
     count = len(calls)
     assert resolve_file(base, ours, theirs, "src/index.ts") == result and len(calls) == count

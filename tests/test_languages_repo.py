@@ -74,11 +74,30 @@ def test_a_repository_profile_is_listed_and_used(
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (ROUTES_PROFILE.replace('"lines"\n\n', '"os:system"\n\n'), "routes-txt.toml:4: grammar must be one"),
-        (ROUTES_PROFILE + "colour = 1\n", "unknown key 'colour'"),
-        (ROUTES_PROFILE.replace('globs = ["*.routes"]', "globs = []"), "routes-txt.toml:3: globs must be"),
-        (ROUTES_PROFILE + 'sig_pattern = "("\n', "sig_pattern is not a regular expression"),
-        (ROUTES_PROFILE.replace('name = "routes-txt"', 'name = "Routes!"'), "routes-txt.toml:1: name must"),
+        (
+            ROUTES_PROFILE.replace('"lines"\n\n', '"os:system"\n\n'),
+            "routes-txt.toml:4: key 'grammar': must be one the shipped profiles use",
+        ),
+        (
+            ROUTES_PROFILE + "colour = 1\n",
+            "routes-txt.toml:10: [[container]] 'lines': key 'colour': unknown key",
+        ),
+        (
+            ROUTES_PROFILE.replace('globs = ["*.routes"]', "globs = []"),
+            "routes-txt.toml:3: key 'globs': must",
+        ),
+        (
+            ROUTES_PROFILE + 'sig_pattern = "("\n',
+            "routes-txt.toml:10: [[container]] 'lines': key 'sig_pattern'",
+        ),
+        (
+            ROUTES_PROFILE.replace('name = "routes-txt"', 'name = "Routes!"'),
+            "routes-txt.toml:1: key 'name': must",
+        ),
+        (
+            ROUTES_PROFILE.replace('grammar = "lines"', 'extends = "nothing"'),
+            "key 'extends': no profile named",
+        ),
     ],
 )
 def test_a_bad_repository_profile_is_an_error(
@@ -177,10 +196,11 @@ def test_install_routes_repository_profile_globs_to_the_driver(
 
 
 def test_every_shipped_profile_passes_the_repository_checks() -> None:
-    """A copy of a shipped profile in `.mergekit/grammars/` is accepted as it is (the checks know
-    every key and type the loader reads, and stay in step with it)."""
-    from mergekit.resolve.profiles import _texts, all_profiles
-    from mergekit.resolve.repository import check_profile_text
+    """A copy of a shipped profile in `.mergekit/grammars/` is accepted as it is (one validator for
+    both; a copy of `tsx` extends the shipped `typescript`)."""
+    from mergekit.resolve.profiles import _texts, all_profiles, parse_profile
+    from mergekit.resolve.repository import node_kind_problems
 
-    checked = [check_profile_text(text, "copy.toml") for text in _texts()]
+    checked = [parse_profile(text, "copy.toml") for text in _texts().values()]
     assert [p.name for p in sorted(checked, key=lambda p: p.name)] == [p.name for p in all_profiles()]
+    assert {p.name: node_kind_problems(p) for p in checked} == {p.name: [] for p in checked}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from mergekit.resolve import resolve_file, syntax
 from mergekit.resolve.items import build, lines_container, pattern_key, signature
-from mergekit.resolve.profiles import Container
+from mergekit.resolve.profiles import Container, profile_for
 
 
 def _lines(sig_pattern: str = "", item_pattern: str = "", section_pattern: str = "") -> Container:
@@ -98,6 +98,8 @@ def test_scope_puts_the_enclosing_block_into_a_containers_identity() -> None:
     blocks = [c for c in root.named_children[0].named_children if c.type == "block"]
     inner = [next(c for c in block.named_children if c.type == "body") for block in blocks]
     assert len(inner) == 2
-    assert len({build(n, plain, data, 2).head for n in inner}) == 1
-    heads = [build(n, scoped, data, 2).head for n in inner]
+    hcl = profile_for("main.tf")
+    assert hcl is not None
+    assert len({build(n, plain, data, 2, hcl).head for n in inner}) == 1
+    heads = [build(n, scoped, data, 2, hcl).head for n in inner]
     assert heads[0] != heads[1] and heads[0].endswith('@resource "a" "x" {')

@@ -12,8 +12,17 @@ import re
 
 import pytest
 
+from mergekit.errors import MergekitError
 from mergekit.resolve import syntax
-from mergekit.resolve.profiles import Container, Profile, _glob_matches, all_profiles, profile_for
+from mergekit.resolve.profiles import (
+    Container,
+    Profile,
+    ProfileError,
+    _glob_matches,
+    all_profiles,
+    load_profile,
+    profile_for,
+)
 
 PROFILES = all_profiles()
 TREE_PROFILES = [p for p in PROFILES if p.grammar != "lines"]
@@ -82,7 +91,9 @@ def test_node_kinds_exist_in_grammar(profile: Profile) -> None:
     for container in profile.containers:
         assert container.node, f"{profile.name}:{container.name} names no node kind"
         for role, names in _named_kinds(container).items():
-            unknown = sorted(set(names) - kinds)
+            fields = {n[1:] for n in names if role == "header" and n.startswith("@")}
+            assert fields <= syntax.field_names(profile.grammar), f"{profile.name}:{container.name} {role}"
+            unknown = sorted(set(names) - kinds - {f"@{f}" for f in fields})
             assert not unknown, f"{profile.name}:{container.name} {role} kinds not in grammar: {unknown}"
 
 
@@ -92,7 +103,12 @@ def test_signature_fields_exist_in_grammar(profile: Profile) -> None:
     fields = syntax.field_names(profile.grammar)
     for container in profile.containers:
         for alternative in container.signature:
-            for path in alternative.split("+"):
+            kind, _, paths = alternative.rpartition(":")
+            if kind:
+                assert kind in syntax.grammar_node_kinds(profile.grammar), (
+                    f"{profile.name}:{container.name} signature {alternative!r}: no node kind {kind!r}"
+                )
+            for path in paths.split("+"):
                 for part in path.split("."):
                     assert part.isdigit() or part in fields, (
                         f"{profile.name}:{container.name} signature {alternative!r}: no field {part!r}"
@@ -152,3 +168,72 @@ def test_unrelated_paths_have_no_profile() -> None:
     """Files no profile covers get git's plain merge."""
     for path in ("README", "docs/logo.png", "src/data.xml", "config/nginx.conf", "LICENSE"):
         assert profile_for(path) is None, path
+
+
+# ---------------------------------------------------------------- loading: extends and validation
+
+GOOD = """
+name = "demo"
+globs = ["*.demo"]
+grammar = "tree_sitter_json:language"
+
+[[container]]
+name = "array"
+node = ["array"]
+separator = ","
+"""
+
+
+def test_tsx_is_typescript_plus_its_own_grammar() -> None:
+    """`extends`: TSX has every TypeScript container, with the TSX grammar and its own globs."""
+    by_name = {p.name: p for p in PROFILES}
+    tsx, ts = by_name["tsx"], by_name["typescript"]
+    assert tsx.extends == "typescript"
+    assert tsx.containers == ts.containers
+    assert tsx.grammar.endswith("language_tsx") and tsx.globs == ("*.tsx",)
+
+
+def test_extends_replaces_a_container_by_name_and_adds_new_ones() -> None:
+    base = load_profile(GOOD, "grammars/demo.toml")
+    child = load_profile(
+        'name = "child"\nextends = "demo"\nglobs = ["*.child"]\n\n'
+        '[[container]]\nname = "array"\nnode = ["array"]\nseparator = ","\norder = "sorted-if-sorted"\n\n'
+        '[[container]]\nname = "object"\nnode = ["object"]\nseparator = ","\n',
+        "grammars/child.toml",
+        {"demo": base},
+    )
+    assert [c.name for c in child.containers] == ["array", "object"]
+    assert child.containers[0].order == "sorted-if-sorted"
+    assert child.grammar == base.grammar
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            GOOD.replace('separator = ","', 'separater = ","'),
+            ["grammars/bad.toml:9:", "'separater'", "unknown key"],
+        ),
+        (GOOD.replace('separator = ","', 'order = "random"'), ["grammars/bad.toml:9:", "'order'", "append"]),
+        (
+            GOOD.replace('separator = ","', "item_pattern = '(['"),
+            ["grammars/bad.toml:9:", "'item_pattern'", "regular"],
+        ),
+        (GOOD.replace('node = ["array"]', "node = 3"), ["grammars/bad.toml:8:", "'node'", "list of strings"]),
+        (GOOD.replace('globs = ["*.demo"]\n', ""), ["grammars/bad.toml", "'globs'", "missing"]),
+        (
+            GOOD.replace('name = "demo"', 'name = "demo"\nextends = "nothing"'),
+            ["bad.toml:3:", "'extends'", "'nothing'"],
+        ),
+        (GOOD + '[[container]]\nname = "array"\nnode = ["array"]\n', ["'container'", "two containers"]),
+        (GOOD.replace("[[container]]", "[container"), ["grammars/bad.toml", "not valid TOML"]),
+    ],
+)
+def test_a_bad_profile_is_refused_with_the_file_and_the_key(text: str, words: list[str]) -> None:
+    """Every mistake names the file, the line and the key, and is a user error (exit 2), not a crash."""
+    with pytest.raises(ProfileError) as raised:
+        load_profile(text, "grammars/bad.toml")
+    message = str(raised.value)
+    for word in words:
+        assert word in message, message
+    assert isinstance(raised.value, MergekitError)

@@ -119,7 +119,7 @@ class ResolutionMemory:
         if len(known) == len(regions):
             return Recalled(merged=doc.fill([texts[i] for i in range(len(regions))]), keys=keys, detail=what)
         answer = resolve_file(
-            base, doc.side("ours", texts), doc.side("theirs", texts), path, backend=merge_texts
+            base, doc.side("ours", texts), doc.side("theirs", texts), path, line_merger=merge_texts
         )
         if not answer.clean:
             return None

@@ -25,7 +25,7 @@ from mergekit.app.progress import Progress, tick
 from mergekit.errors import MergekitError
 from mergekit.model import ReplayOutcome
 from mergekit.resolve import FileResolution, Labels, line_merge, resolve_file
-from mergekit.resolve.linemerge import InProcess
+from mergekit.resolve.linemerge import LineMerger
 from mergekit.resolve.markers import Block, parse
 
 OUTCOMES = tuple(ReplayOutcome)
@@ -143,7 +143,7 @@ def confined(base: bytes, ours: bytes, theirs: bytes, human: bytes) -> bool:
 
     Only such cases can be reproduced by any merge tool; the others are left out and counted.
     """
-    stable = _stable(line_merge(base, ours, theirs, marker_size=_WIDE, backend=_backend()).merged)
+    stable = _stable(line_merge(base, ours, theirs, marker_size=_WIDE, line_merger=_line_merger()).merged)
     if not human.startswith(stable[0]) or not human.endswith(stable[-1]):
         return False
     at = len(stable[0])
@@ -207,7 +207,7 @@ def category(path: str, conflict_lines: Iterable[bytes] = ()) -> str:
 
 def _conflict_lines(base: bytes, ours: bytes, theirs: bytes) -> list[bytes]:
     """The lines of ours and theirs inside git's conflict regions (without line ends)."""
-    merged = line_merge(base, ours, theirs, marker_size=_WIDE, backend=_backend()).merged
+    merged = line_merge(base, ours, theirs, marker_size=_WIDE, line_merger=_line_merger()).merged
     return [
         line.rstrip(b"\n")
         for part in parse(merged, _WIDE)
@@ -223,7 +223,7 @@ def score(
     start = time.perf_counter()
     try:
         result: FileResolution | None = resolve_file(
-            base, ours, theirs, path, labels=Labels(), backend=_backend()
+            base, ours, theirs, path, labels=Labels(), line_merger=_line_merger()
         )
     except Exception:  # a crash is an outcome here, not a reason to stop the replay
         result = None
@@ -232,7 +232,7 @@ def score(
     return outcome, (result.rule if result is not None else None), seconds
 
 
-def _backend() -> InProcess:
+def _line_merger() -> LineMerger:
     """libgit2's in-process line merge (same output as `git merge-file` in the merge style)."""
     from mergekit.engine.linemerge import merge_texts
 

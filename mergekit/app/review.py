@@ -184,10 +184,10 @@ def _resolution(
         return None
     b = repo.read_path(base, path) or b""
     labels = Labels(ours="ours", base="base", theirs=branch)
-    plain = line_merge(b, o, t, labels=labels, backend=merge_texts)
+    plain = line_merge(b, o, t, labels=labels, line_merger=merge_texts)
     if plain.merged == result:
         return None
-    answer = resolve_file(b, o, t, path, labels=labels, backend=merge_texts)
+    answer = resolve_file(b, o, t, path, labels=labels, line_merger=merge_texts)
     if answer.clean and answer.merged == result:
         rule = answer.rule or "line-merge"
         added: list[str] = []

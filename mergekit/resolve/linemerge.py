@@ -2,7 +2,7 @@
 
 Spawning git costs a few milliseconds, far less than importing pygit2 in a merge-driver
 process, and it is git's own xdiff with `merge-file`'s defaults (zealous-alnum level). Callers
-that load pygit2 anyway pass an in-process `backend` (there is no module-wide switch).
+that load pygit2 anyway pass an in-process `line_merger` (there is no module-wide switch).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from mergekit.resolve.types import Labels, LineMergeResult
 
 STYLES = ("merge", "diff3", "zdiff3")
 
-InProcess = Callable[[bytes, bytes, bytes, str, str, str, int], tuple[bytes, bool]]
-"""An in-process merge-style line merge: (base, ours, theirs, labels..., marker size) → (merged, clean)."""
+LineMerger = Callable[[bytes, bytes, bytes, str, str, str, int], tuple[bytes, bool]]
+"""An in-process merge-style line merge (libgit2's, from the engine):
+(base, ours, theirs, ours label, base label, theirs label, marker size) → (merged, clean)."""
 
 
 def line_merge(
@@ -33,17 +34,17 @@ def line_merge(
     marker_size: int = MARKER_SIZE,
     style: str = "merge",
     union: bool = False,
-    backend: InProcess | None = None,
+    line_merger: LineMerger | None = None,
 ) -> LineMergeResult:
     """Merge three texts the way `git merge-file -p` does and return the result.
 
-    `backend` runs merge-style merges in process (libgit2's xdiff, from `mergekit.engine.linemerge`,
+    `line_merger` runs merge-style merges in process (libgit2's xdiff, from `mergekit.engine.linemerge`,
     for callers that load pygit2 anyway); without it, or for other styles, `git merge-file` runs.
     """
     if style not in STYLES:
         raise MergekitError(f"unknown conflict style {style!r}: use one of {', '.join(STYLES)}")
-    if backend is not None and style == "merge" and not union:
-        merged, clean = backend(base, ours, theirs, labels.ours, labels.base, labels.theirs, marker_size)
+    if line_merger is not None and style == "merge" and not union:
+        merged, clean = line_merger(base, ours, theirs, labels.ours, labels.base, labels.theirs, marker_size)
         if clean:
             return LineMergeResult(merged=merged, conflicts=0)
         return LineMergeResult(merged=merged, conflicts=max(1, count_conflicts(merged, marker_size)))

@@ -3,11 +3,41 @@
 The files live in the top-level `grammars/` folder and ship inside the package as `mergekit.grammars`.
 A profile names its tree-sitter grammar, the file globs it applies to, and its union containers
 (which node kinds hold children that may be unioned, how children are keyed). Loading is cheap
-and never imports a grammar; `mergekit.resolve.syntax` loads grammars on demand.
+and never imports a grammar; `mergekit.resolve.syntax` loads grammars on demand. Every file is
+validated when it is loaded (`load_profile`, the one validator, for the shipped profiles and for a
+repository's own, see `mergekit.resolve.repository`): an unknown key, a value of the wrong type, a
+regular expression that does not compile or an `extends` that names no profile raises
+`ProfileError`, whose message names the file, the line and the key.
 
-Keys of a `[[container]]` (see `Container` for each): `name`, `description`, `node`, `children`,
-`signature`, `separator`, `order`, `parent`, `anchor`, `header`, `item_pattern`, `sig_pattern`,
-`section_pattern`, `comment_prefix`, `attach`, `bindings`, `scope`.
+Profile keys (top level):
+
+- `name` (required): the profile's name; rules are reported as `<name>:<container>`.
+- `description`: the language's human name (default: `name`).
+- `globs` (required unless inherited): file-name globs, matched against the base name, or against
+  the whole repository path when the glob holds a `/`.
+- `grammar` (required unless inherited): `module:function` returning the tree-sitter language,
+  or `lines` for line-per-entry files (no tree; the first container applies to the whole file).
+- `extends`: the name of another profile whose keys and containers this one inherits. Keys given
+  here win; a `[[container]]` with the name of an inherited one replaces it (in place), other
+  containers are added after the inherited ones. TSX is `extends = "typescript"` plus JSX.
+- `comments`: node kinds that are comments (default `["comment"]`): they are trivia, kept with the
+  child that follows them.
+
+Container keys (`[[container]]` tables; see `Container` for what each does):
+
+- `name` (required), `description`, `node` (required for tree grammars), `children`, `signature`,
+  `separator`, `terminator`, `order` (`append` | `sorted-if-sorted`), `parent`, `anchor`, `header`,
+  `item_pattern`, `sig_pattern`, `section_pattern`, `comment_prefix`, `attach`, `bindings`, `scope`,
+- `binding_split`, `binding_take`, `binding_strip`, `binding_aliases`, `binding_ignore`: how a
+  captured import text becomes the name code uses (Go: last path segment; Python: first dotted
+  name),
+- `reexport`: a regular expression for children that re-export (never "unused"),
+- `identity`: key names that identify a child that is a mapping/object (`name`, `id`, `uses`),
+- `declarations`, `blank_lines`: child kinds that are declarations (functions, classes, tests),
+  and how many blank lines a formatter puts around them (Python top level: 2, methods: 1),
+- `ordered`: `true` when an entry depends on the ones before it (ignore patterns, CODEOWNERS).
+
+How children are keyed and scoped:
 
 - A child's key comes from `signature` (field paths) or from `sig_pattern`, a regular expression
   matched at the start of the child's text with whitespace collapsed: its groups, joined, are the
@@ -26,16 +56,26 @@ Keys of a `[[container]]` (see `Container` for each): `name`, `description`, `no
 from __future__ import annotations
 
 import fnmatch
-import os
+import importlib.util
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
-from importlib import resources
 from pathlib import Path
+
+from mergekit.errors import MergekitError
+
+ORDERS = ("append", "sorted-if-sorted")
+"""The orders a container may ask for."""
+TAKES = ("", "first", "last")
+"""Which part of a split import text is the bound name."""
+
+
+class ProfileError(MergekitError):
+    """A language profile that cannot be used; the message names the file and the key."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +91,12 @@ class Container:
     children: tuple[str, ...]
     """Child node kinds that are union items (empty = every named child)."""
     signature: tuple[str, ...] = ()
-    """Field paths that key a child (`key`, `source`, `arguments.0`); empty = its text."""
+    """Field paths that key a child (`key`, `source`, `arguments.0`), first that applies wins;
+    `a+b` joins two paths, `kind:path` applies to children of that kind only; empty = its text."""
     separator: str = ""
     """The separator between children (`,` for lists); empty for statements and lines."""
+    terminator: str = ""
+    """A token that may end a child (`;` after a class field): kept with the child, never added."""
     order: str = "append"
     """`sorted-if-sorted` keeps a sorted base sorted; `append` puts ours' then theirs' additions."""
     parent: tuple[str, ...] = ()
@@ -61,7 +104,8 @@ class Container:
     anchor: str = ""
     """If set, a regular expression the text before the container on its line must match."""
     header: tuple[str, ...] = ()
-    """Named child kinds that introduce the container rather than belong to it (a TOML table's key)."""
+    """Named children that introduce the container rather than belong to it, by kind (a TOML
+    table's key) or as `@field` (the child in that field: `@module_name` of a Python import)."""
     item_pattern: str = ""
     """If set, a child is a union item only when its text matches this regular expression."""
     sig_pattern: str = ""
@@ -78,6 +122,27 @@ class Container:
     scope: tuple[str, ...] = ()
     """Ancestor kinds whose first line is part of the container's identity (an HCL `block`), for
     containers that start on a line of their own."""
+    binding_split: str = ""
+    """Split a captured import text on this (Go `/`, Python `.`); empty = the text is the name."""
+    binding_take: str = ""
+    """`first` or `last` part of the split text (Python `import a.b` binds `a`; Go `x/y` binds `y`)."""
+    binding_strip: str = ""
+    """A regular expression removed from the captured text first (Go's `/v2` version suffix)."""
+    binding_aliases: tuple[str, ...] = ()
+    """Regular expressions whose removal gives other spellings of a bound name (Go `go-yaml` → `yaml`)."""
+    binding_ignore: tuple[str, ...] = ()
+    """Bound names that bind nothing usable (Go's `_` and `.` imports)."""
+    reexport: str = ""
+    """A regular expression matching children that re-export (`export ...`, `pub use`): never unused."""
+    identity: tuple[str, ...] = ()
+    """Keys that identify a child that is a mapping (`name`, `id`, `uses`), first found wins."""
+    declarations: tuple[str, ...] = ()
+    """Child kinds that are declarations: an added one is laid out with `blank_lines` around it."""
+    blank_lines: int = -1
+    """Blank lines a formatter puts around a declaration (-1: keep what the sides wrote)."""
+    ordered: bool = False
+    """Entries depend on the ones before them (ignore patterns, CODEOWNERS: the last match wins):
+    an entry one side rewrote is never combined with an insertion next to it."""
 
 
 @dataclass(frozen=True)
@@ -94,11 +159,20 @@ class Profile:
     """`module:function` giving the tree-sitter language, or `lines` for line-per-entry files."""
     containers: tuple[Container, ...]
     """The union containers, innermost-first priority is decided by the tree, not this order."""
+    comments: tuple[str, ...] = ("comment",)
+    """Node kinds that are comments (trivia kept with the next child)."""
+    extends: str = ""
+    """The profile this one was built on, if any."""
 
     def matches(self, path: str) -> bool:
         """True when `path` (a repository path) belongs to this profile."""
-        base = path.rsplit("/", 1)[-1]
-        return any(_glob_matches(path if "/" in g else base, g) for g in self.globs)
+        return globs_match(self.globs, path)
+
+
+def globs_match(globs: Iterable[str], path: str) -> bool:
+    """True when `path` matches one of `globs` (base name, or whole path for globs with a `/`)."""
+    base = path.rsplit("/", 1)[-1]
+    return any(_glob_matches(path if "/" in g else base, g) for g in globs)
 
 
 _MAGIC = frozenset("*?[")
@@ -114,91 +188,352 @@ def _glob_matches(name: str, glob: str) -> bool:
     return fnmatch.fnmatchcase(name, glob)
 
 
-def _container(raw: dict[str, object]) -> Container:
-    def strings(key: str) -> tuple[str, ...]:
-        value = raw.get(key, [])
+# -- validation ------------------------------------------------------------------------------
+
+_STR, _STRS, _INT, _BOOL = "string", "list of strings", "integer", "boolean"
+_REGEX, _REGEXES = "regex", "regexes"
+
+_PROFILE_KEYS: dict[str, str] = {
+    "name": _STR,
+    "description": _STR,
+    "globs": _STRS,
+    "grammar": _STR,
+    "extends": _STR,
+    "comments": _STRS,
+    "container": "containers",
+}
+_CONTAINER_KEYS: dict[str, str] = {
+    "name": _STR,
+    "description": _STR,
+    "node": _STRS,
+    "children": _STRS,
+    "signature": _STRS,
+    "separator": _STR,
+    "terminator": _STR,
+    "order": _STR,
+    "parent": _STRS,
+    "anchor": _REGEX,
+    "header": _STRS,
+    "item_pattern": _REGEX,
+    "sig_pattern": _REGEX,
+    "section_pattern": _REGEX,
+    "comment_prefix": _STR,
+    "attach": _STRS,
+    "bindings": _STR,
+    "scope": _STRS,
+    "binding_split": _STR,
+    "binding_take": _STR,
+    "binding_strip": _REGEX,
+    "binding_aliases": _REGEXES,
+    "binding_ignore": _STRS,
+    "reexport": _REGEX,
+    "identity": _STRS,
+    "declarations": _STRS,
+    "blank_lines": _INT,
+    "ordered": _BOOL,
+}
+assert set(_CONTAINER_KEYS) == {f.name for f in fields(Container)}
+
+
+_TABLE = re.compile(r"^[ \t]*\[\[?[ \t]*[A-Za-z0-9_.-]+[ \t]*\]\]?[ \t]*(?:#.*)?$", re.M)
+_NAME_FORM = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A profile file's text and the name it is shown by, for messages that point at a line."""
+
+    shown: str
+    text: str
+
+    def table(self, n: int) -> tuple[int, int]:
+        """Offsets of the top level (n = 0) or of the n-th `[[container]]` table of the file."""
+        starts = [0, *(m.start() for m in _TABLE.finditer(self.text))]
+        if n >= len(starts):
+            return len(self.text), len(self.text)
+        return starts[n], starts[n + 1] if n + 1 < len(starts) else len(self.text)
+
+    def line(self, key: str, n: int) -> int:
+        """The line of `key = ...` in table `n`, else of the table's header (1 for the top level)."""
+        lo, hi = self.table(n)
+        found = re.compile(rf'^[ \t]*"?{re.escape(key)}"?[ \t]*=', re.M).search(self.text, lo, hi)
+        at = found.start() if found else lo
+        return self.text.count("\n", 0, at) + 1
+
+
+class _Checker:
+    """Reads typed values from one TOML table, raising `ProfileError` that names file, line and key."""
+
+    def __init__(
+        self, source: _Text, where: str, raw: Mapping[str, object], schema: Mapping[str, str], table: int = 0
+    ) -> None:
+        self.source, self.where, self.raw, self.table = source, where, raw, table
+        for key in raw:
+            if key not in schema:
+                known = ", ".join(sorted(schema))
+                self.fail(key, f"unknown key (known keys: {known})")
+        self.schema = schema
+
+    def fail(self, key: str, problem: str) -> None:
+        line = self.source.line(key, self.table)
+        shown = f"{self.source.shown}:{line}"
+        raise ProfileError(f"language profile {shown}: {self.where}key {key!r}: {problem} — fix the profile")
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.raw.get(key, default)
+        if not isinstance(value, str):
+            self.fail(key, f"must be a string, not {type(value).__name__}")
+        assert isinstance(value, str)
+        if self.schema.get(key) == _REGEX and value:
+            self._compile(key, value)
+        return value
+
+    def strings(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        value = self.raw.get(key, list(default))
         if isinstance(value, str):
-            return (value,)
-        assert isinstance(value, list), f"{key} must be a string or a list"
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(key, "must be a string or a list of strings")
+        assert isinstance(value, list)
+        if self.schema.get(key) == _REGEXES:
+            for v in value:
+                self._compile(key, v)
         return tuple(str(v) for v in value)
 
+    def flag(self, key: str) -> bool:
+        value = self.raw.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, "must be true or false")
+        return bool(value)
+
+    def number(self, key: str, default: int) -> int:
+        value = self.raw.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.fail(key, "must be an integer")
+        assert isinstance(value, int)
+        return value
+
+    def _compile(self, key: str, pattern: str) -> None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            self.fail(key, f"not a valid regular expression ({exc})")
+
+
+def _container(source: _Text, raw: object, n: int, grammar: str) -> Container:
+    if not isinstance(raw, dict):
+        raise ProfileError(f"language profile {source.shown}: [[container]] number {n} must be a table")
+    label = raw.get("name", f"number {n}")
+    check = _Checker(source, f"[[container]] {label!r}: ", raw, _CONTAINER_KEYS, n)
+    if "name" not in raw:
+        check.fail("name", "missing (every container needs a name)")
+    order = check.text("order", "append")
+    if order not in ORDERS:
+        check.fail("order", f"must be one of {', '.join(ORDERS)}, not {order!r}")
+    take = check.text("binding_take")
+    if take not in TAKES:
+        check.fail("binding_take", f"must be 'first' or 'last', not {take!r}")
+    node = check.strings("node")
+    if grammar == "lines" and node:
+        check.fail("node", "a line-per-entry profile (grammar = 'lines') has no tree to query")
+    if grammar != "lines" and not node:
+        check.fail("node", "missing (which node kinds are this container?)")
+    name = check.text("name")
     return Container(
-        name=str(raw["name"]),
-        description=str(raw.get("description", raw["name"])),
-        node=strings("node"),
-        children=strings("children"),
-        signature=strings("signature"),
-        separator=str(raw.get("separator", "")),
-        order=str(raw.get("order", "append")),
-        parent=strings("parent"),
-        anchor=str(raw.get("anchor", "")),
-        header=strings("header"),
-        item_pattern=str(raw.get("item_pattern", "")),
-        sig_pattern=str(raw.get("sig_pattern", "")),
-        section_pattern=str(raw.get("section_pattern", "")),
-        comment_prefix=str(raw.get("comment_prefix", "")),
-        bindings=str(raw.get("bindings", "")),
-        attach=strings("attach"),
-        scope=strings("scope"),
+        name=name,
+        description=check.text("description", name),
+        node=node,
+        children=check.strings("children"),
+        signature=check.strings("signature"),
+        separator=check.text("separator"),
+        terminator=check.text("terminator"),
+        order=order,
+        parent=check.strings("parent"),
+        anchor=check.text("anchor"),
+        header=check.strings("header"),
+        item_pattern=check.text("item_pattern"),
+        sig_pattern=check.text("sig_pattern"),
+        section_pattern=check.text("section_pattern"),
+        comment_prefix=check.text("comment_prefix"),
+        attach=check.strings("attach"),
+        bindings=check.text("bindings"),
+        scope=check.strings("scope"),
+        binding_split=check.text("binding_split"),
+        binding_take=take,
+        binding_strip=check.text("binding_strip"),
+        binding_aliases=check.strings("binding_aliases"),
+        binding_ignore=check.strings("binding_ignore"),
+        reexport=check.text("reexport"),
+        identity=check.strings("identity"),
+        declarations=check.strings("declarations"),
+        blank_lines=check.number("blank_lines", -1),
+        ordered=check.flag("ordered"),
     )
 
 
-def _load(text: str) -> Profile:
-    raw = tomllib.loads(text)
+def load_profile(
+    text: str,
+    source: str,
+    parents: Mapping[str, Profile] | None = None,
+    grammars: Iterable[str] | None = None,
+) -> Profile:
+    """Parse and validate one profile's TOML text; `source` names it in error messages.
+
+    `parents` are the profiles an `extends` may name. `grammars`, when given, are the only
+    grammars the profile may name besides `lines` (a repository's own profile may not make
+    mergekit import a module of its choosing).
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"language profile {source}: not valid TOML ({exc}) — fix the profile") from exc
+    where = _Text(source, text)
+    check = _Checker(where, "", raw, _PROFILE_KEYS)
+    base: Profile | None = None
+    extends = check.text("extends")
+    if extends:
+        base = (parents or {}).get(extends)
+        if base is None:
+            check.fail("extends", f"no profile named {extends!r}")
+    for key in ("name",) + (("globs", "grammar") if base is None else ()):
+        if key not in raw:
+            check.fail(key, "missing")
+    name = check.text("name")
+    if not _NAME_FORM.match(name):
+        check.fail("name", "must be lower-case letters, digits, '-', '_' or '.'")
+    grammar = check.text("grammar", base.grammar if base else "")
+    if grammars is not None and grammar != "lines" and grammar not in set(grammars):
+        allowed = ", ".join(sorted({*grammars, "lines"}))
+        check.fail("grammar", f"must be one the shipped profiles use: {allowed}")
+    globs = check.strings("globs", base.globs if base else ())
+    if not globs or not all(g.strip() for g in globs):
+        check.fail("globs", 'must name at least one glob, like ["*.routes"]')
+    raw_containers = raw.get("container", [])
+    if not isinstance(raw_containers, list):
+        check.fail("container", "must be an array of tables ([[container]])")
+    own = [_container(where, c, n, grammar) for n, c in enumerate(raw_containers, 1)]
+    names = [c.name for c in own]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        check.fail("container", f"two containers named {duplicates[0]!r}")
+    containers = list(base.containers) if base else []
+    for container in own:
+        at = next((i for i, c in enumerate(containers) if c.name == container.name), None)
+        if at is None:
+            containers.append(container)
+        else:
+            containers[at] = container
+    if not containers:
+        check.fail("container", "a profile needs at least one [[container]]")
     return Profile(
-        name=raw["name"],
-        description=raw.get("description", raw["name"]),
-        globs=tuple(raw["globs"]),
-        grammar=raw["grammar"],
-        containers=tuple(_container(c) for c in raw.get("container", [])),
+        name=name,
+        description=check.text("description", base.description if base else name),
+        globs=globs,
+        grammar=grammar,
+        containers=tuple(containers),
+        comments=check.strings("comments", base.comments if base else ("comment",)),
+        extends=extends,
     )
 
 
-def _texts() -> list[str]:
-    folder = resources.files("mergekit.grammars")
-    if isinstance(folder, Path):  # an installed folder: plain reads (the driver reads every profile)
-        names = sorted(name for name in os.listdir(folder) if name.endswith(".toml"))
-        texts = []
-        for name in names:
-            with open(os.path.join(folder, name), encoding="utf-8") as handle:
-                texts.append(handle.read())
-        return texts
-    return [
-        f.read_text(encoding="utf-8")
-        for f in sorted(folder.iterdir(), key=lambda f: f.name)
-        if f.name.endswith(".toml")
-    ]
+# -- the shipped profiles ----------------------------------------------------------------------
 
 
 @cache
-def all_profiles() -> tuple[Profile, ...]:
-    """Every shipped profile, sorted by name."""
-    return tuple(sorted((_load(text) for text in _texts()), key=lambda p: p.name))
+def _texts() -> dict[str, str]:
+    """File name → text of every shipped profile.
+
+    Read from the package folder directly: `importlib.resources` imports zipfile and more, which
+    costs the merge driver about 25 ms per file; it is only the fallback for zipped installs.
+    """
+    spec = importlib.util.find_spec("mergekit.grammars")
+    folder = Path(spec.origin).parent if spec is not None and spec.origin else Path("/nonexistent")
+    if folder.is_dir():
+        return {f.name: f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.toml"))}
+    from importlib import resources
+
+    packaged = resources.files("mergekit.grammars")
+    return {
+        f.name: f.read_text(encoding="utf-8")
+        for f in sorted(packaged.iterdir(), key=lambda f: f.name)
+        if f.name.endswith(".toml")
+    }
 
 
 _NAME = re.compile(r'^name\s*=\s*"([^"]+)"', re.M)
+_EXTENDS = re.compile(r'^extends\s*=\s*"([^"]+)"', re.M)
 _GLOBS = re.compile(r"^globs\s*=\s*\[([^\]]*)\]", re.M)
 _STRING = re.compile(r'"([^"]*)"')
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """What the merge driver needs to pick a profile without parsing every file."""
+
+    file: str
+    name: str
+    globs: tuple[str, ...]
+    extends: str
+
+
 @cache
-def _glob_index() -> tuple[tuple[str, tuple[str, ...], str], ...]:
-    """(name, globs, text) per profile, read without parsing the TOML (the merge driver needs
-    one profile per run; parsing all of them is most of its start-up)."""
-    index = []
-    for text in _texts():
-        name, globs = _NAME.search(text), _GLOBS.search(text)
+def _index() -> tuple[_Entry, ...]:
+    """One entry per shipped profile, read with three regular expressions (the merge driver needs
+    one profile per run; parsing all of them with tomllib is most of its start-up)."""
+    out = []
+    for file, text in _texts().items():
+        name, globs, extends = _NAME.search(text), _GLOBS.search(text), _EXTENDS.search(text)
         if name is None or globs is None:
-            profile = _load(text)
-            index.append((profile.name, profile.globs, text))
-        else:
-            index.append((name.group(1), tuple(_STRING.findall(globs.group(1))), text))
-    return tuple(sorted(index))
+            profile = _load_named(file)
+            out.append(_Entry(file, profile.name, profile.globs, profile.extends))
+            continue
+        out.append(
+            _Entry(
+                file,
+                name.group(1),
+                tuple(_STRING.findall(globs.group(1))),
+                extends.group(1) if extends else "",
+            )
+        )
+    return tuple(sorted(out, key=lambda e: e.name))
 
 
 @cache
-def _profile_named(text: str) -> Profile:
-    return _load(text)
+def _load_named(file: str, chain: tuple[str, ...] = ()) -> Profile:
+    """The shipped profile in `file`, with the profile it extends loaded first."""
+    text = _texts()[file]
+    source = f"grammars/{file}"
+    match = _EXTENDS.search(text)
+    parents: dict[str, Profile] = {}
+    if match:
+        parent = match.group(1)
+        entry = next((e for e in _index_lenient() if e.name == parent), None)
+        if entry is not None:
+            if entry.file in chain or entry.file == file:
+                raise ProfileError(f"language profile {source}: key 'extends': {parent!r} extends itself")
+            parents[parent] = _load_named(entry.file, (*chain, file))
+    return load_profile(text, source, parents)
+
+
+@cache
+def _index_lenient() -> tuple[_Entry, ...]:
+    """File and name of every shipped profile, without parsing (for resolving `extends`)."""
+    out = []
+    for file, text in _texts().items():
+        name = _NAME.search(text)
+        out.append(_Entry(file, name.group(1) if name else file.removesuffix(".toml"), (), ""))
+    return tuple(out)
+
+
+@cache
+def all_profiles() -> tuple[Profile, ...]:
+    """Every shipped profile, sorted by name (all of them validated)."""
+    profiles = [_load_named(file) for file in _texts()]
+    names = [p.name for p in profiles]
+    for name in names:
+        if names.count(name) > 1:
+            raise ProfileError(f"two language profiles are named {name!r}")
+    return tuple(sorted(profiles, key=lambda p: p.name))
 
 
 def profile_for(path: str) -> Profile | None:
@@ -207,10 +542,9 @@ def profile_for(path: str) -> Profile | None:
     lookup = _LOOKUP.get()
     if lookup is not None:
         return lookup(path)
-    for _, globs, text in _glob_index():
-        probe = Profile(name="", description="", globs=globs, grammar="", containers=())
-        if probe.matches(path):
-            return _profile_named(text)
+    for entry in _index():
+        if globs_match(entry.globs, path):
+            return _load_named(entry.file)
     return None
 
 
@@ -237,6 +571,9 @@ def shipped_profile_for(path: str) -> Profile | None:
         return profile_for(path)
 
 
-def parse_profile(text: str) -> Profile:
-    """A profile from the text of a profile file (a repository's; checked by its caller)."""
-    return _load(text)
+def parse_profile(text: str, source: str) -> Profile:
+    """A repository's own profile from its file's text, through the same validation as the shipped
+    ones (`load_profile`): it may extend a shipped profile, and name only a grammar a shipped
+    profile uses, or `lines`. `source` names the file in error messages."""
+    shipped = all_profiles()
+    return load_profile(text, source, {p.name: p for p in shipped}, grammars={p.grammar for p in shipped})

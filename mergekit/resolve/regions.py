@@ -1,14 +1,18 @@
-"""Where base, ours and theirs conflict: regions of overlapping changes, as line and byte ranges.
+"""Where base, ours and theirs conflict: regions of overlapping changes, as byte ranges per side.
 
-git's own hunks are not exposed in a form that maps back to each side, so the regions are
-recomputed with a line diff of base→ours and base→theirs. They only choose which containers
-to union; the final text always comes from git's line merge.
+The regions are git's own conflict hunks (`git_regions`): each hunk of the line merge's output is
+found back in ours and theirs by diffing each side against the merge output with that side's
+part of every hunk filled in, and in base through the base→side diffs. When the output cannot be
+read (unexpected markers), `conflict_regions` recomputes regions with its own line diffs. Regions
+only choose which containers to union; the final text always comes from git's line merge.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
+from mergekit.resolve.markers import Block, count_conflicts, parse, split_lines
 from mergekit.resolve.seqdiff import opcodes
 
 Opcodes = list[tuple[str, int, int, int, int]]
@@ -21,15 +25,6 @@ class Region:
     base: tuple[int, int]
     ours: tuple[int, int]
     theirs: tuple[int, int]
-
-
-def split_lines(data: bytes) -> list[bytes]:
-    """Lines with their endings (only `\\n` ends a line, as in git)."""
-    lines = data.split(b"\n")
-    out = [line + b"\n" for line in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
-    return out
 
 
 def _offsets(lines: list[bytes]) -> list[int]:
@@ -57,15 +52,43 @@ def _map_end(ops: Opcodes, b: int) -> int:
     return 0
 
 
+def _invert(ops: Opcodes) -> Opcodes:
+    """The opcodes of the reverse diff (b → a)."""
+    return [(tag, j1, j2, i1, i2) for tag, i1, i2, j1, j2 in ops]
+
+
 def _changes(ops: Opcodes) -> list[tuple[int, int]]:
     return [(i1, i2) for tag, i1, i2, _, _ in ops if tag != "equal"]
 
 
-def conflict_regions(base: bytes, ours: bytes, theirs: bytes) -> list[Region]:
+@dataclass(frozen=True)
+class Diffs:
+    """The line diffs base→ours and base→theirs, computed once for both kinds of regions."""
+
+    b_lines: list[bytes]
+    o_lines: list[bytes]
+    t_lines: list[bytes]
+    o_ops: Opcodes
+    t_ops: Opcodes
+
+    @staticmethod
+    def of(base: bytes, ours: bytes, theirs: bytes) -> Diffs:
+        """Split the three texts into lines and diff each side against base."""
+        b_lines, o_lines, t_lines = split_lines(base), split_lines(ours), split_lines(theirs)
+        return Diffs(b_lines, o_lines, t_lines, opcodes(b_lines, o_lines), opcodes(b_lines, t_lines))
+
+    @cached_property
+    def _all_offsets(self) -> tuple[list[int], list[int], list[int]]:
+        return _offsets(self.b_lines), _offsets(self.o_lines), _offsets(self.t_lines)
+
+    def offsets(self) -> tuple[list[int], list[int], list[int]]:
+        """Byte offset of each line start, per text."""
+        return self._all_offsets
+
+
+def conflict_regions(diffs: Diffs) -> list[Region]:
     """Regions where both sides changed overlapping or adjacent base lines."""
-    b_lines, o_lines, t_lines = split_lines(base), split_lines(ours), split_lines(theirs)
-    o_ops: Opcodes = opcodes(b_lines, o_lines)
-    t_ops: Opcodes = opcodes(b_lines, t_lines)
+    o_ops, t_ops, o_lines, t_lines = diffs.o_ops, diffs.t_ops, diffs.o_lines, diffs.t_lines
     changes = sorted([(a, b, 0) for a, b in _changes(o_ops)] + [(a, b, 1) for a, b in _changes(t_ops)])
     groups: list[tuple[int, int, set[int]]] = []
     for a, b, side in changes:
@@ -74,7 +97,7 @@ def conflict_regions(base: bytes, ours: bytes, theirs: bytes) -> list[Region]:
             groups[-1] = (lo, max(hi, b), sides | {side})
         else:
             groups.append((a, b, {side}))
-    b_off, o_off, t_off = _offsets(b_lines), _offsets(o_lines), _offsets(t_lines)
+    b_off, o_off, t_off = diffs.offsets()
     regions = []
     for lo, hi, sides in groups:
         if len(sides) < 2:
@@ -114,3 +137,53 @@ def shrink(region: Region, base: bytes, ours: bytes, theirs: bytes) -> Region:
         ours=(region.ours[0] + prefix, region.ours[1] - suffix),
         theirs=(region.theirs[0] + prefix, region.theirs[1] - suffix),
     )
+
+
+def _views(
+    merged: bytes, marker_size: int
+) -> tuple[list[bytes], list[bytes], list[tuple[int, int, int, int]]] | None:
+    """The merge output with each hunk replaced by ours' part, by theirs' part, and the hunks'
+    line ranges in both views; None when the markers do not nest as git writes them."""
+    view_o: list[bytes] = []
+    view_t: list[bytes] = []
+    hunks: list[tuple[int, int, int, int]] = []
+    for piece in parse(merged, marker_size):
+        if isinstance(piece, Block):
+            start_o, start_t = len(view_o), len(view_t)
+            view_o.extend(piece.ours)
+            view_t.extend(piece.theirs)
+            hunks.append((start_o, len(view_o), start_t, len(view_t)))
+        else:
+            view_o.append(piece)
+            view_t.append(piece)
+    if len(hunks) != count_conflicts(merged, marker_size):
+        return None  # an opening marker that no block closed
+    return view_o, view_t, hunks
+
+
+def git_regions(merged: bytes, marker_size: int, diffs: Diffs) -> list[Region] | None:
+    """The conflict hunks of git's merge output `merged` as regions of base, ours and theirs.
+
+    None when the output cannot be read back (then `conflict_regions` is the fallback).
+    """
+    views = _views(merged, marker_size)
+    if views is None:
+        return None
+    view_o, view_t, hunks = views
+    if not hunks:
+        return []
+    vo_ops: Opcodes = opcodes(view_o, diffs.o_lines)
+    vt_ops: Opcodes = opcodes(view_t, diffs.t_lines)
+    ob_ops, tb_ops = _invert(diffs.o_ops), _invert(diffs.t_ops)
+    b_off, o_off, t_off = diffs.offsets()
+    regions = []
+    for vo0, vo1, vt0, vt1 in hunks:
+        o0, o1 = _map_start(vo_ops, vo0), _map_end(vo_ops, vo1)
+        t0, t1 = _map_start(vt_ops, vt0), _map_end(vt_ops, vt1)
+        o1, t1 = max(o0, o1), max(t0, t1)
+        b0 = min(_map_start(ob_ops, o0), _map_start(tb_ops, t0))
+        b1 = max(_map_end(ob_ops, o1), _map_end(tb_ops, t1), b0)
+        regions.append(
+            Region(base=(b_off[b0], b_off[b1]), ours=(o_off[o0], o_off[o1]), theirs=(t_off[t0], t_off[t1]))
+        )
+    return regions

@@ -1,9 +1,10 @@
 """Which language profile applies to a path of a repository, and where each profile comes from.
 
 On top of the shipped profiles (`grammars/*.toml`, inside the package) a repository may add its
-own in `.mergekit/grammars/*.toml` (checked like the shipped ones: known keys, types, regular
-expressions, and a grammar a shipped profile uses or `lines` — a repository file can never make
-mergekit import a module of its choosing). For each path, first match wins:
+own in `.mergekit/grammars/*.toml`, validated by the same loader as the shipped ones (known keys,
+types, regular expressions, `extends` of a shipped profile), and limited to a grammar a shipped
+profile uses or `lines` — a repository file can never make mergekit import a module of its
+choosing. For each path, first match wins:
 
 1. `[paths] never_resolve` in `.mergekit.toml` → no profile (git's plain line merge);
 2. the gitattributes `mergekit=off` (or `-mergekit`) → no profile;
@@ -19,16 +20,13 @@ in the merge driver).
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from mergekit.errors import MergekitError
 from mergekit.resolve.pathglobs import first_match
-from mergekit.resolve.profiles import Container, Profile, all_profiles, parse_profile, shipped_profile_for
+from mergekit.resolve.profiles import Profile, all_profiles, parse_profile, shipped_profile_for
 
 REPOSITORY_DIR = ".mergekit/grammars"
 """Where a repository keeps its own profiles, relative to the top of the work tree."""
@@ -36,16 +34,6 @@ SHIPPED = "shipped"
 """The origin of the profiles inside the package."""
 ATTRIBUTES = ("mergekit", "mergekit-language", "linguist-language")
 """The gitattributes mergekit reads per path."""
-ORDERS = ("append", "sorted-if-sorted")
-"""The allowed `order` values of a container."""
-
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-_TOP_KEYS = ("name", "description", "globs", "grammar", "container")
-_CONTAINER_KEYS = tuple(f.name for f in fields(Container))
-_LIST_KEYS = tuple(f.name for f in fields(Container) if str(f.type).startswith("tuple"))
-"""Container keys that take a string or a list of strings (the rest take a string)."""
-_REGEX_KEYS = tuple(k for k in _CONTAINER_KEYS if k == "anchor" or k.endswith("_pattern"))
-"""Container keys holding a regular expression."""
 _LINGUIST = {
     "go module": "gomod",
     "pip requirements": "requirements",
@@ -73,77 +61,6 @@ class SourcedProfile:
 # -- checking a profile file --------------------------------------------------------------------
 
 
-def _line_of(text: str, key: str) -> int:
-    found = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.M)
-    return text.count("\n", 0, found.start()) + 1 if found else 1
-
-
-def _strings(value: Any) -> bool:
-    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-
-
-def check_profile_text(text: str, shown: str) -> Profile:
-    """The profile in `text`, after the checks every profile passes; errors name `shown` and the line."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise MergekitError(f"{shown}: not valid TOML ({exc}) — fix the profile") from exc
-    for key in raw:
-        if key not in _TOP_KEYS:
-            raise MergekitError(
-                f"{shown}:{_line_of(text, key)}: unknown key {key!r} — a profile has {', '.join(_TOP_KEYS)}"
-            )
-    name = raw.get("name")
-    if not isinstance(name, str) or not _NAME.match(name):
-        raise MergekitError(
-            f"{shown}:{_line_of(text, 'name')}: name must be lower-case letters, digits, - _ ."
-        )
-    if "description" in raw and not isinstance(raw["description"], str):
-        raise MergekitError(f"{shown}:{_line_of(text, 'description')}: description must be a string")
-    globs = raw.get("globs")
-    if not isinstance(globs, list) or not globs or not all(isinstance(g, str) and g.strip() for g in globs):
-        raise MergekitError(f'{shown}:{_line_of(text, "globs")}: globs must be a list like ["*.routes"]')
-    grammar = raw.get("grammar")
-    allowed = sorted({p.grammar for p in all_profiles()} | {"lines"})
-    if grammar not in allowed:
-        raise MergekitError(
-            f"{shown}:{_line_of(text, 'grammar')}: grammar must be one the shipped profiles use: "
-            + ", ".join(allowed)
-        )
-    containers = raw.get("container", [])
-    if not isinstance(containers, list) or not containers:
-        raise MergekitError(f"{shown}: a profile needs at least one [[container]]")
-    for number, container in enumerate(containers, 1):
-        _check_container(container, f"{shown}: container {number}", grammar == "lines")
-    return parse_profile(text)
-
-
-def _check_container(raw: Any, where: str, lines: bool) -> None:
-    if not isinstance(raw, dict):
-        raise MergekitError(f"{where} must be a table ([[container]])")
-    for key, value in raw.items():
-        if key not in _CONTAINER_KEYS:
-            raise MergekitError(
-                f"{where}: unknown key {key!r} — a container has {', '.join(_CONTAINER_KEYS)}"
-            )
-        if key in _LIST_KEYS and not _strings(value):
-            raise MergekitError(f"{where}: {key} must be a string or a list of strings")
-        if key not in _LIST_KEYS and not isinstance(value, str):
-            raise MergekitError(f"{where}: {key} must be a string")
-    if not isinstance(raw.get("name"), str) or not raw["name"]:
-        raise MergekitError(f"{where}: name is missing")
-    if raw.get("order", "append") not in ORDERS:
-        raise MergekitError(f"{where}: order must be one of {', '.join(ORDERS)}")
-    if not lines and not raw.get("node"):
-        raise MergekitError(f"{where}: node is missing (the node kinds that are this container)")
-    for key in _REGEX_KEYS:
-        if raw.get(key):
-            try:
-                re.compile(raw[key])
-            except re.error as exc:
-                raise MergekitError(f"{where}: {key} is not a regular expression ({exc})") from exc
-
-
 def node_kind_problems(profile: Profile) -> list[str]:
     """Node kinds and fields a tree-sitter profile names that its grammar does not have."""
     if profile.grammar == "lines":
@@ -159,7 +76,10 @@ def node_kind_problems(profile: Profile) -> list[str]:
                 f"{c.name}: {role} kind {n!r} is not in the grammar" for n in names if n not in kinds
             ]
         for alternative in c.signature:
-            for part in (p for path in alternative.split("+") for p in path.split(".")):
+            only, _, paths = alternative.rpartition(":")  # `kind:path` applies to that kind only
+            if only and only not in kinds:
+                problems.append(f"{c.name}: signature kind {only!r} is not in the grammar")
+            for part in (p for path in paths.split("+") for p in path.split(".")):
                 if not part.isdigit() and part not in field_names:
                     problems.append(f"{c.name}: signature field {part!r} is not in the grammar")
     return problems
@@ -180,7 +100,7 @@ def repository_profiles(root: Path | None) -> list[SourcedProfile]:
             text = file.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise MergekitError(f"cannot read {shown} ({exc}) — fix or remove it") from exc
-        profile = check_profile_text(text, shown)
+        profile = parse_profile(text, shown)  # the one validator, as for shipped profiles
         if profile.name in names:
             raise MergekitError(f"{shown}: profile {profile.name!r} is also defined in {names[profile.name]}")
         names[profile.name] = shown

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import importlib
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mergekit.errors import MergekitError
+
+if TYPE_CHECKING:
+    from mergekit.resolve.cache import ResolverCache
 
 Node = Any
 """A tree-sitter node (kept opaque outside this module)."""
@@ -32,23 +35,18 @@ def _parser(grammar: str) -> Any:
     return tree_sitter.Parser(language)
 
 
-_TREES: dict[tuple[str, bytes], Any] = {}
-_TREES_MAX = 256
-
-
-def parse(grammar: str, data: bytes) -> Node:
+def parse(grammar: str, data: bytes, cache: ResolverCache | None = None) -> Node:
     """Parse `data` with `grammar` and return the root node.
 
-    Trees are immutable, so the last few are kept: integrating or checking many branches
-    parses the same versions of a shared file over and over.
+    Trees are immutable: with a `cache`, a version parsed before is not parsed again
+    (integrating or checking many branches parses the same versions of a shared file).
     """
     key = (grammar, data)
-    tree = _TREES.get(key)
+    tree = cache.trees.get(key) if cache is not None else None
     if tree is None:
         tree = _parser(grammar).parse(data)
-        if len(_TREES) >= _TREES_MAX:
-            _TREES.pop(next(iter(_TREES)))
-        _TREES[key] = tree
+        if cache is not None:
+            cache.trees.put(key, tree)
     return tree.root_node
 
 

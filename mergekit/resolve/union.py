@@ -6,6 +6,7 @@ carrying the reason, which ends up in the report for the human.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -13,8 +14,8 @@ from dataclasses import dataclass, replace
 from mergekit.resolve.items import Item, normalize
 from mergekit.resolve.seqdiff import opcodes
 
-Change = tuple[int, int, list[Item]]
-"""A side's change: base items [i1, i2) replaced by these items."""
+Change = tuple[int, int, int, list[Item]]
+"""A side's change: base items [i1, i2) replaced by these items, which start at side index j1."""
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,34 @@ def _diff(base: list[Item], side: list[Item]) -> tuple[list[Change], dict[int, i
         if tag == "equal":
             same.update({i1 + k: j1 + k for k in range(i2 - i1)})
         else:
-            changes.append((i1, i2, side[j1:j2]))
+            changes.append((i1, i2, j1, side[j1:j2]))
     return changes, same
+
+
+def _in_place(olds: list[Item], news: list[Item]) -> list[tuple[int, int]]:
+    """Pairs (old, new) of one change block that keep their signature and kind: edits in place."""
+    pairs: list[tuple[int, int]] = []
+    start = 0
+    for bi, old in enumerate(olds):
+        if old.sig is None:
+            continue
+        for sj in range(start, len(news)):
+            if news[sj].sig == old.sig and news[sj].kind == old.kind:
+                pairs.append((bi, sj))
+                start = sj + 1
+                break
+    return pairs
+
+
+def matches(base: list[Item], side: list[Item]) -> tuple[dict[int, int], dict[int, int]]:
+    """Where each base child sits in `side`: unchanged (first map), and unchanged or edited in
+    place, keeping its signature (second map)."""
+    changes, same = _diff(base, side)
+    out = dict(same)
+    for a, b, j1, new in changes:
+        for bi, sj in _in_place(base[a:b], new):
+            out[a + bi] = j1 + sj
+    return same, out
 
 
 def pick3(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
@@ -57,10 +84,14 @@ def pick3(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
     return None
 
 
-def _same_child(base: Item, ours: Item, theirs: Item) -> Item | Refusal:
-    """A child all three sides kept: take each side's edits to its text and surrounding comments."""
+def _same_child(base: Item, ours: Item, theirs: Item, lead: bytes | None = None) -> Item | Refusal:
+    """A child all three sides kept: take each side's edits to its text and surrounding comments
+    (`lead`: the whitespace before it, decided by the insertions before it)."""
     picked: list[bytes] = []
     for name in ("lead", "body", "mid", "tail"):
+        if name == "lead" and lead is not None:
+            picked.append(lead)
+            continue
         value = pick3(getattr(base, name), getattr(ours, name), getattr(theirs, name))
         if value is None:
             return Refusal(f"both sides changed the text around {ours.key[:60]!r} differently")
@@ -108,7 +139,12 @@ def base_is_sorted(items: list[Item]) -> bool:
 
 
 def _union_run(
-    ours: list[Item], theirs: list[Item], before: Item | None, after: Item | None, order: str
+    ours: list[Item],
+    theirs: list[Item],
+    before: Item | None,
+    after: Item | None,
+    order: str,
+    spacing: bytes | None = None,
 ) -> list[Item] | Refusal:
     """Both sides inserted at the same place: keep both, identical additions once."""
     for item in ours + theirs:
@@ -119,8 +155,70 @@ def _union_run(
     ours_keys = {i.key for i in ours}
     extra = [i for i in theirs if i.key not in ours_keys]
     if order == "sorted" and _locally_sorted(before, ours, after) and _locally_sorted(before, theirs, after):
-        return sorted(ours + extra, key=lambda i: _sort_key(i).lower())
-    return ours + extra
+        run = sorted(ours + extra, key=lambda i: _sort_key(i).lower())
+    else:
+        run = ours + extra
+    return _one_gap(run, spacing)
+
+
+def _one_gap(run: list[Item], spacing: bytes | None) -> list[Item]:
+    """Each side's first insertion carries the blank lines that separated it from the entry
+    before the gap; in the merged run only the first entry may keep them (two runs added at the
+    start of an import group must not split the group in two). `spacing` is the lead of an
+    entry inside the group (the entry after the gap, as the sides have it)."""
+    if spacing is None or b"\n" not in spacing or spacing.strip() or len(run) < 2:
+        return run
+    inner = _blank_lines(spacing)
+    out = run[:1]
+    for item in run[1:]:
+        if _blank_lines(item.lead) > inner and not item.lead.strip():
+            item = replace(item, lead=spacing, first=False)
+        out.append(item)
+    return out
+
+
+_BLANK = re.compile(rb"\n[ \t]*(?=\n)")
+
+
+def _blank_lines(lead: bytes) -> int:
+    return len(_BLANK.findall(lead))
+
+
+def _groups(
+    run: list[Item], ours: list[Item], theirs: list[Item], base: Item, ours_next: Item, theirs_next: Item
+) -> tuple[list[Item], bytes] | None:
+    """Both sides inserted before one child, one of them as a group of its own (a blank line
+    before the child), the other next to the child: the separate group first, then the other
+    side's entries, which stay with the child's group. Returns the run and the child's lead.
+    """
+    if ours_next.lead.strip() or theirs_next.lead.strip():
+        return None  # comments above the child: leave them to the generic rules
+    before = _blank_lines(base.lead)
+    ours_apart, theirs_apart = _blank_lines(ours_next.lead) > before, _blank_lines(theirs_next.lead) > before
+    if ours_apart == theirs_apart:
+        return None
+    apart, close = (ours, theirs) if ours_apart else (theirs, ours)
+    apart_lead, close_lead = (
+        (ours_next.lead, theirs_next.lead) if ours_apart else (theirs_next.lead, ours_next.lead)
+    )
+    keys = {i.key for i in apart}
+    rest = [i for i in run if i.key not in keys]
+    if not rest or [i.key for i in rest] != [i.key for i in close if i.key not in keys]:
+        return None
+    rest[0] = replace(rest[0], lead=apart_lead, first=False)
+    return [i for i in run if i.key in keys] + rest, close_lead
+
+
+def _header_moves(base: Item, ours: Item, theirs: Item, ours_inserted: bool) -> tuple[bytes, bytes] | None:
+    """One side inserted entries at the top of the container, the other put a comment above the
+    first entry (a file header): the comment goes first, above the inserted entries.
+
+    Returns the comment and the lead the (formerly) first entry keeps, or None.
+    """
+    inserting, commenting = (ours, theirs) if ours_inserted else (theirs, ours)
+    if base.lead or not commenting.lead.strip() or inserting.lead.strip():
+        return None
+    return commenting.lead, inserting.lead
 
 
 TextMerge = Callable[[bytes, bytes, bytes], "bytes | None"]
@@ -159,18 +257,9 @@ def _edits(base: list[Item], side: list[Item]) -> tuple[list[Edit], dict[int, in
     """A side's edits against base, split so that children keeping their signature are modifications."""
     changes, same = _diff(base, side)
     edits: list[Edit] = []
-    for a, b, new in changes:
+    for a, b, _, new in changes:
         olds = base[a:b]
-        pairs: list[tuple[int, int]] = []
-        start = 0
-        for bi, old in enumerate(olds):
-            if old.sig is None:
-                continue
-            for sj in range(start, len(new)):
-                if new[sj].sig == old.sig and new[sj].kind == old.kind:
-                    pairs.append((bi, sj))
-                    start = sj + 1
-                    break
+        pairs = _in_place(olds, new)
         bi0 = sj0 = 0
         for bi, sj in pairs:
             if bi > bi0 or sj > sj0:
@@ -211,8 +300,69 @@ def _with_other_trivia(edit: Edit, base: Item, other: Item) -> Edit | None:
     return replace(edit, new=(replace(mine, lead=lead, tail=tail),))
 
 
+def _same_change(base: Item | None, ours: Item, theirs: Item) -> Item | Refusal:
+    """One entry both sides added (or changed) alike: keep each side's comments around it.
+
+    The bodies must match byte for byte; leading and trailing comments that only one side wrote
+    are kept, different ones are a refusal (neither may be dropped).
+    """
+    if ours.body != theirs.body:
+        return Refusal("both sides made the same change with different formatting")
+    picked: list[bytes] = []
+    for name in ("lead", "tail"):
+        o, t = getattr(ours, name), getattr(theirs, name)
+        if o.strip(b"\n") == t.strip(b"\n"):
+            picked.append(o)
+            continue
+        if o.strip() == t.strip():
+            return Refusal("both sides made the same change with different formatting")
+        b = getattr(base, name) if base is not None else None
+        value = pick3(b, o, t) if b is not None else None
+        if value is None and b is None:
+            # an addition: a comment only one side wrote is kept
+            value = t if not o.strip() else (o if not t.strip() else None)
+        if value is None:
+            return Refusal(f"both sides wrote {ours.key[:60]!r} with different comments around it")
+        picked.append(value)
+    return replace(ours, lead=picked[0], tail=picked[1])
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a formatter spaces a container's declarations (from the profile)."""
+
+    declarations: frozenset[str] = frozenset()
+    """Child kinds that are declarations."""
+    blank_lines: int = -1
+    """Blank lines around a declaration; -1 leaves the sides' spacing alone."""
+    ordered: bool = False
+    """Entries depend on their neighbours (a later ignore pattern overrides an earlier one)."""
+
+    def space(self, run: list[Item], boundary: int) -> list[Item]:
+        """`run` with the entry at `boundary` (the first one placed after the other side's
+        entries) spaced from its new neighbour as the formatter would."""
+        if self.blank_lines < 0 or not 0 < boundary < len(run):
+            return run
+        item, prev = run[boundary], run[boundary - 1]
+        if item.kind not in self.declarations and prev.kind not in self.declarations:
+            return run
+        match = _LEADING_LINES.match(item.lead)
+        if match is None:
+            return run
+        lead = match.group(1) * (self.blank_lines + 1) + item.lead[match.end() :]
+        return [*run[:boundary], replace(item, lead=lead), *run[boundary + 1 :]]
+
+
+_LEADING_LINES = re.compile(rb"(\r?\n)(?:[ \t]*\r?\n)*")
+
+
 def merge_items(
-    base: list[Item], ours: list[Item], theirs: list[Item], order: str, merge_text: TextMerge | None = None
+    base: list[Item],
+    ours: list[Item],
+    theirs: list[Item],
+    order: str,
+    merge_text: TextMerge | None = None,
+    layout: Layout = Layout(),
 ) -> Union | Refusal:
     """Merge the children lists, or say why not.
 
@@ -243,11 +393,13 @@ def merge_items(
     out: list[Item] = []
     pos = 0
     unioned = 0
+    lead_for: dict[int, bytes] = {}
+    """Base child → the lead it gets after both sides inserted before it (see `_groups`)."""
 
     def keep(upto: int) -> Refusal | None:
         nonlocal pos
         for i in range(pos, upto):
-            kept = _same_child(base[i], ours[o_same[i]], theirs[t_same[i]])
+            kept = _same_child(base[i], ours[o_same[i]], theirs[t_same[i]], lead_for.get(i))
             if isinstance(kept, Refusal):
                 return kept
             out.append(kept)
@@ -265,27 +417,50 @@ def merge_items(
                 refused = keep(e.a)
                 if refused:
                     return refused
+                if e.a == e.b == 0 and e.new and 0 in o_same and 0 in t_same:
+                    header = _header_moves(base[0], ours[o_same[0]], theirs[t_same[0]], bool(o_group))
+                    if header is not None:
+                        comment, lead_for[0] = header
+                        out.append(replace(e.new[0], lead=comment + e.new[0].lead))
+                        out.extend(e.new[1:])
+                        pos = e.b
+                        continue
                 out.extend(e.new)
                 pos = e.b
             continue
         if [(e.a, e.b, [i.key for i in e.new]) for e in o_group] == [
             (e.a, e.b, [i.key for i in e.new]) for e in t_group
         ]:
-            if [i.lead.strip(b"\n") + i.body for e in o_group for i in e.new] != [
-                i.lead.strip(b"\n") + i.body for e in t_group for i in e.new
-            ]:
-                return Refusal("both sides made the same change with different formatting")
-            for e in o_group:
-                refused = keep(e.a)
+            for eo, et in zip(o_group, t_group, strict=True):
+                refused = keep(eo.a)
                 if refused:
                     return refused
-                out.extend(e.new)
-                pos = e.b
+                old = base[eo.a] if eo.modify else None
+                for io, it in zip(eo.new, et.new, strict=True):
+                    same = _same_change(old, io, it)
+                    if isinstance(same, Refusal):
+                        return same
+                    out.append(same)
+                pos = eo.b
             continue
-        for e in o_group + t_group:
-            if e.a != e.b and not e.modify:
-                what = "removed" if not e.new else "replaced"
-                return Refusal(f"one side {what} entries right next to entries the other side changed")
+        replaced: dict[int, Edit] = {}
+        for group, others in ((o_group, t_group), (t_group, o_group)):
+            for e in group:
+                if e.a == e.b or e.modify:
+                    continue
+                # One side rewrote entries the other left alone: kept, with the other side's
+                # insertions at its edges, when the rewrite is one entry changed in place or grew
+                # the entries, and drops no imported name (a removal next to an insertion, or a
+                # rewrite of many entries, stays a conflict).
+                inside = any((o.a < e.b and e.a < o.b) or e.a < o.a < e.b for o in others)
+                plain = bool(e.new) and all(i.union for i in (*base[e.a : e.b], *e.new))
+                single = e.b - e.a == 1 and len(e.new) == 1 and not layout.ordered
+                names = {n for i in base[e.a : e.b] for n in i.names} <= {n for i in e.new for n in i.names}
+                keeps = names and (single or _extends(base[e.a : e.b], e.new))
+                if inside or not plain or not keeps:
+                    what = "removed" if not e.new else "replaced"
+                    return Refusal(f"one side {what} entries right next to entries the other side changed")
+                replaced[e.a] = e
         ins = {
             (side, e.a): list(e.new)
             for side, group in ((0, o_group), (1, t_group))
@@ -295,29 +470,62 @@ def merge_items(
         mods = {
             (side, e.a): e.new[0] for side, group in ((0, o_group), (1, t_group)) for e in group if e.modify
         }
-        for g in range(lo, hi + 1):
+        g = lo
+        while True:
             o_ins, t_ins = ins.get((0, g), []), ins.get((1, g), [])
             if o_ins and t_ins:
                 before = base[g - 1] if g > 0 else None
                 after = base[g] if g < len(base) else None
-                run = _union_run(o_ins, t_ins, before, after, order)
+                if g < len(base) and g in o_same:
+                    spacing: bytes | None = ours[o_same[g]].lead
+                else:
+                    spacing = before.lead if before is not None and not before.first else None
+                run = _union_run(o_ins, t_ins, before, after, order, spacing)
                 if isinstance(run, Refusal):
                     return run
+                if order != "sorted":
+                    run = layout.space(run, len(o_ins))
+                if g < len(base) and g in o_same and g in t_same and order != "sorted":
+                    grouped = _groups(run, o_ins, t_ins, base[g], ours[o_same[g]], theirs[t_same[g]])
+                    if grouped is not None:
+                        run, lead_for[g] = grouped
                 out.extend(run)
                 unioned += 1
             elif o_ins or t_ins:
+                other_side = 1 if o_ins else 0
+                mine = mods.get((1 - other_side, g - 1)), mods.get((1 - other_side, g))
+                theirs_mods = mods.get((other_side, g - 1)), mods.get((other_side, g))
+                # a neighbour the other side changed (unless both changed it alike)
+                near = any(
+                    m is not None and (n is None or m.render() != n.render())
+                    for m, n in zip(theirs_mods, mine, strict=True)
+                )
                 for item in o_ins or t_ins:
-                    if not item.union:
+                    if not item.union and near:
                         return Refusal(
                             f"a {item.kind} was added right next to entries the other side changed"
                         )
+                run_start = len(out)
                 out.extend(o_ins or t_ins)
-            if g == hi:
+                if g == 0 and 0 in o_same and 0 in t_same:
+                    header = _header_moves(base[0], ours[o_same[0]], theirs[t_same[0]], bool(o_ins))
+                    if header is not None:
+                        comment, lead_for[0] = header
+                        first = out[run_start]
+                        out[run_start] = replace(first, lead=comment + first.lead)
+            if g >= hi:
                 break
+            if g in replaced:
+                out.extend(replaced[g].new)
+                g = replaced[g].b
+                continue
             mo, mt = mods.get((0, g)), mods.get((1, g))
             if mo is not None and mt is not None:
                 if mo.key == mt.key and mo.render() == mt.render():
                     out.append(mo)
+                elif not base[g].union:
+                    # only list entries are merged here; other statements are git's to merge
+                    return Refusal(f"both sides changed {base[g].key[:60]!r}, which is not a list entry")
                 else:
                     text = merge_text(base[g].render(), mo.render(), mt.render()) if merge_text else None
                     if text is None:
@@ -326,10 +534,11 @@ def merge_items(
             elif mo is not None or mt is not None:
                 out.append(mo if mo is not None else mt)  # type: ignore[arg-type]
             else:
-                kept = _same_child(base[g], ours[o_same[g]], theirs[t_same[g]])
+                kept = _same_child(base[g], ours[o_same[g]], theirs[t_same[g]], lead_for.get(g))
                 if isinstance(kept, Refusal):
                     return kept
                 out.append(kept)
+            g += 1
         pos = hi
     refused = keep(len(base))
     if refused:
@@ -342,62 +551,123 @@ def merge_items(
         note += f"; unioned {unioned} place(s) where both sides added entries"
     base_keys = {i.key for i in base}
     added = [i for i in out if i.key not in base_keys]
+    variant = _variants(
+        [i for e in o_edits for i in e.new if i.key not in base_keys],
+        [i for e in t_edits for i in e.new if i.key not in base_keys],
+    )
+    if variant:
+        return Refusal(variant)
     return Union(items=out, added=added, note=note)
+
+
+def _extends(olds: list[Item], news: tuple[Item, ...]) -> bool:
+    """True when the new entries keep everything the old ones said: every word of each old entry
+    is in one new entry (an import list grown, not an entry replaced by a different one)."""
+    words = [set(_WORDS.findall(i.key)) for i in news]
+    return all(any(set(_WORDS.findall(old.key)) <= w for w in words) for old in olds)
+
+
+_WORDS = re.compile(r"[^\s'\"`,;()\[\]{}]+")
+
+
+def _variants(ours: list[Item], theirs: list[Item]) -> str | None:
+    """Two entries without a key, one per side, where one is the other plus more words
+    (`cargo test` and `cargo test --all`): two variants of one entry, not two entries."""
+    keyless = [
+        [i for i in side if i.union and (i.sig is None or i.idents) and not i.raw] for side in (ours, theirs)
+    ]
+    by_start: dict[tuple[str, ...], list[tuple[Item, list[str]]]] = defaultdict(list)
+    for b in keyless[1]:
+        wb = _WORDS.findall(b.key)
+        by_start[tuple(wb[:2])].append((b, wb))
+    for a in keyless[0]:
+        wa = _WORDS.findall(a.key)
+        for b, wb in by_start.get(tuple(wa[:2]), []):
+            short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+            if a.key != b.key and len(short) >= 2 and long[: len(short)] == short:
+                return f"both sides added a variant of one entry: {a.key[:60]!r} and {b.key[:60]!r}"
+    return None
 
 
 class Whole:
     """A container's full children lists, indexed once, for checks that span beyond a window.
 
-    A window's merge is checked against everything else in the container: an entry added in
-    the window that also exists elsewhere (a move), the same key given two values, or one
-    import name bound twice.
+    A window's merge is checked against what the merged container will hold outside the window:
+    ours' children that theirs did not remove, plus theirs' own additions. An entry added in the
+    window that the rest of the merged container also holds (a move, or the same entry added at
+    two places), one key or identity given two different entries, or one import name bound twice
+    is a refusal.
     """
 
-    def __init__(self, base: list[Item], ours: list[Item], theirs: list[Item]) -> None:
-        self.ours = ours
-        self.base_counts = _count_keys(base)
-        self.ours_counts = _count_keys(ours)
+    def __init__(
+        self,
+        base: list[Item],
+        ours: list[Item],
+        theirs: list[Item],
+        o_same: dict[int, int],
+        t_same: dict[int, int],
+    ) -> None:
+        self.ours, self.theirs = ours, theirs
+        o_back = {j: i for i, j in o_same.items()}
+        t_back = {j: i for i, j in t_same.items()}
+        self.ours_live = [n not in o_back or o_back[n] in t_same for n in range(len(ours))]
+        """Ours' children the merge keeps (theirs did not remove them)."""
+        self.ours_new = [n not in o_back for n in range(len(ours))]
+        """Ours' children that base does not have."""
+        self.theirs_new = [n not in t_back for n in range(len(theirs))]
+        """Theirs' children that base does not have."""
         self.limit = {k: max(n) for k, n in _counts_by_key(base, ours, theirs).items()}
-        self.side_sigs = [_dup_sigs(base), _dup_sigs(ours), _dup_sigs(theirs)]
+        self.side_idents = [_by_identity(base), _by_identity(ours), _by_identity(theirs)]
         self.side_names = [_bindings(base), _bindings(ours), _bindings(theirs)]
-        self.ours_by_sig: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        self.ours_by_name: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for n, item in enumerate(ours):
-            if item.sig is not None:
-                self.ours_by_sig[item.sig].append((n, item.key))
-            for name in item.names:
-                self.ours_by_name[name].append((n, item.key))
 
-    def check(self, window: list[Item], base_window: list[Item], o0: int, o1: int) -> list[Item] | Refusal:
+    def outside(self, o_window: tuple[int, int], t_window: tuple[int, int]) -> list[Item]:
+        """The children the merged container holds outside this window."""
+        (o0, o1), (t0, t1) = o_window, t_window
+        out = [i for n, i in enumerate(self.ours) if self.ours_live[n] and not o0 <= n < o1]
+        out += [i for n, i in enumerate(self.theirs) if self.theirs_new[n] and not t0 <= n < t1]
+        return out
+
+    def check(
+        self,
+        window: list[Item],
+        base_window: list[Item],
+        o_window: tuple[int, int],
+        t_window: tuple[int, int],
+    ) -> list[Item] | Refusal:
         """The window's merged children with double additions dropped, or why they clash."""
-        in_ours_window = _count_keys(self.ours[o0:o1])
+        outside = self.outside(o_window, t_window)
+        (o0, o1) = o_window
+        # entries of base the merge keeps outside the window: adding one of them here is a move
+        # or a copy; an entry the other side added elsewhere is the same addition twice, which
+        # the final pass keeps once
+        kept_outside = _count_keys(
+            [
+                i
+                for n, i in enumerate(self.ours)
+                if self.ours_live[n] and not self.ours_new[n] and not o0 <= n < o1
+            ]
+        )
         in_base_window = _count_keys(base_window)
         seen: dict[str, int] = defaultdict(int)
         kept: list[Item] = []
         for item in window:
             seen[item.key] += 1
-            outside = self.ours_counts.get(item.key, 0) - in_ours_window.get(item.key, 0)
-            if outside and seen[item.key] > in_base_window.get(item.key, 0):
+            if kept_outside.get(item.key) and seen[item.key] > in_base_window.get(item.key, 0):
                 return Refusal(f"{item.key[:60]!r} was added here but also appears elsewhere (moved?)")
             if seen[item.key] > max(self.limit.get(item.key, 1), 1):
                 continue  # both sides added it: keep it once
             kept.append(item)
-        for item in kept:
-            if item.sig is None:
-                continue
-            keys = {k for n, k in self.ours_by_sig.get(item.sig, []) if not o0 <= n < o1}
-            keys |= {i.key for i in kept if i.sig == item.sig}
-            if len(keys) > 1 and all(len(s.get(item.sig, set())) < len(keys) for s in self.side_sigs):
-                shown = " vs ".join(sorted(keys))[:200]
-                return Refusal(
-                    f"the same key {item.sig.split(':', 1)[-1]} was given different values: {shown}"
-                )
-        for item in kept:
-            for name in item.names:
-                keys = {k for n, k in self.ours_by_name.get(name, []) if not o0 <= n < o1}
-                keys |= {i.key for i in kept if name in i.names}
-                if len(keys) > 1 and all(len(b.get(name, set())) < len(keys) for b in self.side_names):
-                    return Refusal(f"two different imports bind the name {name!r}")
+        outside_idents = _by_identity(outside)
+        for ident, keys in _by_identity(kept).items():
+            every = keys | outside_idents.get(ident, set())
+            if len(every) > 1 and all(len(s.get(ident, set())) < len(every) for s in self.side_idents):
+                shown = " vs ".join(sorted(every))[:200]
+                return Refusal(f"the same key {ident.split(':', 1)[-1]} was given different values: {shown}")
+        outside_names = _bindings(outside)
+        for name, keys in _bindings(kept).items():
+            every = keys | outside_names.get(name, set())
+            if len(every) > 1 and all(len(b.get(name, set())) < len(every) for b in self.side_names):
+                return Refusal(f"two different imports bind the name {name!r}")
         return kept
 
 
@@ -408,11 +678,6 @@ def _count_keys(items: list[Item]) -> dict[str, int]:
     return out
 
 
-def same_map(base: list[Item], side: list[Item]) -> dict[int, int]:
-    """Where each child base and `side` share sits in `side` (by base index)."""
-    return _diff(base, side)[1]
-
-
 def _bindings(items: list[Item]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for item in items:
@@ -421,12 +686,15 @@ def _bindings(items: list[Item]) -> dict[str, set[str]]:
     return out
 
 
-def _dup_sigs(items: list[Item]) -> dict[str, set[str]]:
-    by_sig: dict[str, set[str]] = defaultdict(set)
+def _by_identity(items: list[Item]) -> dict[str, set[str]]:
+    """Signature or identity key → the distinct entries holding it."""
+    out: dict[str, set[str]] = defaultdict(set)
     for item in items:
         if item.sig is not None:
-            by_sig[item.sig].add(item.key)
-    return by_sig
+            out[item.sig].add(item.key)
+        for ident in item.idents:
+            out[ident].add(item.key)
+    return out
 
 
 def _counts_by_key(*sides: list[Item]) -> dict[str, list[int]]:

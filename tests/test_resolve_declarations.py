@@ -1,0 +1,140 @@
+"""Properties of declaration containers (issue 17), over random sets of new declarations.
+
+Both sides add functions, methods, tests or components at random places among the existing
+ones; some names are added by both sides, with the same body or a different one. The result is
+either clean — it parses, holds every declaration exactly once, each with a body one side wrote —
+or a conflict on a shared name: some name was added by both sides (always when with different
+bodies). New declarations with distinct names are always merged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mergekit.resolve import resolve_file
+from mergekit.resolve.profiles import profile_for
+from mergekit.resolve.syntax import error_count, parse
+
+SOME = settings(max_examples=30, deadline=None)
+
+Decl = tuple[str, int]
+"""A declaration: its name and which of two bodies it has."""
+
+
+@dataclass(frozen=True)
+class Form:
+    """How one language writes a list of declarations inside its container, and reads them back."""
+
+    path: str
+    render: Callable[[list[Decl]], str]
+    pattern: str
+    """A regular expression whose groups are (name, body number) for each declaration."""
+
+
+def _python_module(decls: list[Decl]) -> str:
+    return "import os\n" + "".join(f"\n\ndef {n}():\n    return os.sep * {b}\n" for n, b in decls)
+
+
+def _python_class(decls: list[Decl]) -> str:
+    methods = "".join(f"\n    def {n}(self):\n        return self.value * {b}\n" for n, b in decls)
+    return f"class Service:\n    value = 1\n{methods}"
+
+
+def _rust_tests(decls: list[Decl]) -> str:
+    tests = "".join(
+        f"\n    #[test]\n    fn {n}() {{\n        assert_eq!(add({b}, 0), {b});\n    }}\n" for n, b in decls
+    )
+    head = "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n\n"
+    head += "#[cfg(test)]\nmod tests {\n    use super::*;\n"
+    return f"{head}{tests}}}\n"
+
+
+def _ts_class(decls: list[Decl]) -> str:
+    methods = "".join(f"\n  {n}(): number {{\n    return this.value * {b};\n  }}\n" for n, b in decls)
+    return f"export class Service {{\n  private value = 1;\n{methods}}}\n"
+
+
+def _ts_describe(decls: list[Decl]) -> str:
+    calls = "".join(f"\n  it('{n}', () => {{\n    expect(add({b}, 0)).toBe({b});\n  }});\n" for n, b in decls)
+    return f"import {{ add }} from './add';\n\ndescribe('add', () => {{{calls}}});\n"
+
+
+def _go_funcs(decls: list[Decl]) -> str:
+    return "package store\n" + "".join(f"\nfunc {n}() int {{\n\treturn {b}\n}}\n" for n, b in decls)
+
+
+FORMS = {
+    "python-module": Form("app/views.py", _python_module, r"def (\w+)\(\):\n    return os\.sep \* (\d)"),
+    "python-class": Form("app/svc.py", _python_class, r"def (\w+)\(self\):\n +return self\.value \* (\d)"),
+    "rust-mod-tests": Form("src/add.rs", _rust_tests, r"fn (\w+)\(\) \{\n        assert_eq!\(add\((\d), 0\)"),
+    "ts-class": Form("src/service.ts", _ts_class, r"  (\w+)\(\): number \{\n    return this\.value \* (\d)"),
+    "ts-describe": Form("src/add.test.ts", _ts_describe, r"it\('(\w+)', \(\) => \{\n    expect\(add\((\d)"),
+    "go-funcs": Form("store/funcs.go", _go_funcs, r"func (\w+)\(\) int \{\n\treturn (\d)"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Additions:
+    """A base list of declarations and the two sides' lists after their insertions."""
+
+    base: list[Decl]
+    ours: list[Decl]
+    theirs: list[Decl]
+
+
+@st.composite
+def additions(draw: st.DrawFn) -> Additions:
+    """Each side inserts up to three declarations (from a small pool of names, one of two bodies)
+    at random places between the base ones."""
+    base = [(f"existing{i}", 1) for i in range(draw(st.integers(1, 3)))]
+    sides = []
+    for _ in range(2):
+        names = draw(st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta"]), max_size=3, unique=True))
+        side = list(base)
+        for name in names:
+            side.insert(draw(st.integers(0, len(side))), (name, draw(st.integers(1, 2))))
+        sides.append(side)
+    return Additions(base, sides[0], sides[1])
+
+
+def _added(base: list[Decl], side: list[Decl]) -> dict[str, int]:
+    return {n: b for n, b in side if (n, b) not in base}
+
+
+@pytest.mark.parametrize("form_name", sorted(FORMS))
+@SOME
+@given(edit=additions())
+def test_new_declarations_merge_once_each_or_conflict_on_a_shared_name(
+    form_name: str, edit: Additions
+) -> None:
+    """Clean: parses, every declaration once with a body one side wrote. Conflict: only on a name
+    both sides added, and always when they gave it two bodies."""
+    form = FORMS[form_name]
+    result = resolve_file(
+        form.render(edit.base).encode(),
+        form.render(edit.ours).encode(),
+        form.render(edit.theirs).encode(),
+        form.path,
+    )
+    ours, theirs = _added(edit.base, edit.ours), _added(edit.base, edit.theirs)
+    clash = any(n in theirs and theirs[n] != b for n, b in ours.items())
+    if not result.clean:
+        assert set(ours) & set(theirs), [h.reason for h in result.hunks]
+        return
+    assert not clash, result.merged.decode()
+    profile = profile_for(form.path)
+    assert profile is not None
+    assert error_count(parse(profile.grammar, result.merged)) == 0, result.merged.decode()
+    found = re.findall(form.pattern, result.merged.decode())
+    names = [n for n, _ in found]
+    assert sorted(names) == sorted({n for n, _ in edit.base} | set(ours) | set(theirs)), (
+        result.merged.decode()
+    )
+    written = {(n, str(b)) for n, b in [*edit.base, *ours.items(), *theirs.items()]}
+    assert set(found) <= written
