@@ -99,7 +99,8 @@ def test_node_kinds_exist_in_grammar(profile: Profile) -> None:
 
 @pytest.mark.parametrize("profile", TREE_PROFILES, ids=_ids(TREE_PROFILES))
 def test_signature_fields_exist_in_grammar(profile: Profile) -> None:
-    """Every step of a signature path is a grammar field or a named-child index."""
+    """Every step of a signature path is a grammar field, a named-child index, `*` or a `(kind)`
+    of the grammar."""
     fields = syntax.field_names(profile.grammar)
     for container in profile.containers:
         for alternative in container.signature:
@@ -110,7 +111,12 @@ def test_signature_fields_exist_in_grammar(profile: Profile) -> None:
                 )
             for path in paths.split("+"):
                 for part in path.split("."):
-                    assert part.isdigit() or part in fields, (
+                    if part.startswith("(") and part.endswith(")"):
+                        assert part[1:-1] in syntax.grammar_node_kinds(profile.grammar), (
+                            f"{profile.name}:{container.name} signature {alternative!r}: no node kind {part!r}"
+                        )
+                        continue
+                    assert part.isdigit() or part == "*" or part in fields, (
                         f"{profile.name}:{container.name} signature {alternative!r}: no field {part!r}"
                     )
 

@@ -116,20 +116,46 @@ def _alternatives(signature: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...
     return tuple(out)
 
 
-def _field_path(node: Node, path: str) -> tuple[Node | None, Node]:
-    """Follow a dotted path of field names and named-child indexes (`0.arguments.0`): the node
-    reached (or None), and the node its last step was taken on."""
-    current: Node | None = node
-    holder = node
-    for part in _steps(path):
-        if current is None:
-            return None, holder
-        holder = current
-        if isinstance(part, int):
-            current = current.named_child(part) if part < current.named_child_count else None
-        else:
-            current = current.child_by_field_name(part)
-    return current, holder
+def _step(node: Node, part: str | int) -> Node | None:
+    """One step of a path: a named-child index, `(kind)` (the first named child of that kind) or
+    a field name."""
+    if isinstance(part, int):
+        return node.named_child(part) if part < node.named_child_count else None
+    if part.startswith("("):
+        kind = part[1:-1]
+        return next((c for c in node.named_children if c.type == kind), None)
+    return node.child_by_field_name(part)
+
+
+def _field_path(node: Node, path: str) -> tuple[str | None, Node]:
+    """Follow a dotted path of field names, named-child indexes and `(kind)` steps
+    (`0.arguments.0`): the text reached (or None), and the node its last step was taken on.
+
+    A `*` step follows the rest of the path from every named child (comments aside) and joins
+    their texts with `,` (`parameters.*.type`: a method's parameter types); it fails when one
+    child does not have the rest.
+    """
+    current: Node = node
+    steps = _steps(path)
+    for n, part in enumerate(steps):
+        if part == "*":
+            rest = ".".join(str(s) for s in steps[n + 1 :])
+            texts = []
+            for child in current.named_children:
+                if child.is_extra:
+                    continue
+                text = _field_path(child, rest)[0] if rest else normalize(child.text)
+                if text is None:
+                    return None, current
+                texts.append(text)
+            return ",".join(texts), current
+        found = _step(current, part)
+        if found is None:
+            return None, current
+        if n == len(steps) - 1:
+            return normalize(found.text), current
+        current = found
+    return normalize(current.text), node
 
 
 def pattern_key(pattern: str, text: str) -> str | None:
@@ -160,11 +186,11 @@ def signature(node: Node, spec: Container) -> str | None:
         parts = []
         kind = ""
         for path in alternative:
-            target, holder = _field_path(node, path)
-            if target is None:
+            text, holder = _field_path(node, path)
+            if text is None:
                 break
             kind = kind or str(holder.type)
-            parts.append(normalize(target.text))
+            parts.append(text)
         else:
             return kind + ":" + "|".join(parts)
     return None
