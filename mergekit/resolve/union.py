@@ -145,8 +145,10 @@ def _union_run(
     after: Item | None,
     order: str,
     spacing: bytes | None = None,
+    declarations: frozenset[str] = frozenset(),
 ) -> list[Item] | Refusal:
-    """Both sides inserted at the same place: keep both, identical additions once."""
+    """Both sides inserted at the same place: keep both, identical additions once (sorted only
+    when the container is kept sorted and no declaration is among them)."""
     for item in ours + theirs:
         if not item.union:
             return Refusal(
@@ -154,7 +156,14 @@ def _union_run(
             )
     ours_keys = {i.key for i in ours}
     extra = [i for i in theirs if i.key not in ours_keys]
-    if order == "sorted" and _locally_sorted(before, ours, after) and _locally_sorted(before, theirs, after):
+    # declarations (functions, classes) stay where each side wrote them, next to a sorted import list
+    sortable = not any(i.kind in declarations for i in ours + theirs)
+    if (
+        order == "sorted"
+        and sortable
+        and _locally_sorted(before, ours, after)
+        and _locally_sorted(before, theirs, after)
+    ):
         run = sorted(ours + extra, key=lambda i: _sort_key(i).lower())
     else:
         run = ours + extra
@@ -480,10 +489,10 @@ def merge_items(
                     spacing: bytes | None = ours[o_same[g]].lead
                 else:
                     spacing = before.lead if before is not None and not before.first else None
-                run = _union_run(o_ins, t_ins, before, after, order, spacing)
+                run = _union_run(o_ins, t_ins, before, after, order, spacing, layout.declarations)
                 if isinstance(run, Refusal):
                     return run
-                if order != "sorted":
+                if order != "sorted" or any(i.kind in layout.declarations for i in run):
                     run = layout.space(run, len(o_ins))
                 if g < len(base) and g in o_same and g in t_same and order != "sorted":
                     grouped = _groups(run, o_ins, t_ins, base[g], ours[o_same[g]], theirs[t_same[g]])
