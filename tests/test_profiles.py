@@ -40,6 +40,7 @@ def _named_kinds(container: Container) -> dict[str, tuple[str, ...]]:
         "parent": container.parent,
         "header": container.header,
         "attach": container.attach,
+        "follow": container.follow,
         "scope": container.scope,
     }
 

@@ -206,7 +206,7 @@ def _item_indexes(node: Node, children: list[Node], spec: Container, comments: f
     header (a `header` kind, or `@field` for the child in that field)."""
     kinds = comments | frozenset(spec.attach) | frozenset(h for h in spec.header if not h.startswith("@"))
     fields = {h[1:] for h in spec.header if h.startswith("@")}
-    return [
+    out = [
         i
         for i, c in enumerate(children)
         if c.is_named
@@ -214,6 +214,17 @@ def _item_indexes(node: Node, children: list[Node], spec: Container, comments: f
         and c.type not in kinds
         and not (fields and node.field_name_for_child(i) in fields)
     ]
+    if spec.follow:
+        out = [i for n, i in enumerate(out) if not (n and children[i].type in spec.follow and out[n - 1] == i - 1)]
+    return out
+
+
+def _extent(children: list[Node], i: int, spec: Container) -> int:
+    """The index of the last child that belongs to child `i`: itself, or the `follow` kinds right
+    after it (Dart's `function_body` after a `method_signature`)."""
+    while spec.follow and i + 1 < len(children) and children[i + 1].type in spec.follow:
+        i += 1
+    return i
 
 
 @cache
@@ -447,7 +458,7 @@ def _interior(
     if item_idx is None:
         item_idx = _item_indexes(node, children, spec, comments)
     if item_idx:
-        first, last = item_idx[0], item_idx[-1]
+        first, last = item_idx[0], _extent(children, item_idx[-1], spec)
         header = [c for c in children[:first] if not _is_trivia(c, spec, comments)]
         trailer = [c for c in children[last + 1 :] if not _is_trivia(c, spec, comments)]
         trailer = [c for c in trailer if c.type not in (spec.separator, spec.terminator)]
@@ -485,11 +496,12 @@ def build(
         if n & 255 == 255:
             deadline.check()
         child = children[i]
-        body_end = _rstrip_end(data, child.start_byte, child.end_byte)
+        last = _extent(children, i, spec)
+        body_end = _rstrip_end(data, child.start_byte, children[last].end_byte)
         sep = b""
         mid = b""
         after = body_end
-        nxt = children[i + 1] if i + 1 < len(children) else None
+        nxt = children[last + 1] if last + 1 < len(children) else None
         ender = spec.separator or spec.terminator
         if ender and nxt is not None and not nxt.is_named and nxt.type == ender:
             mid = data[body_end : nxt.start_byte]
@@ -527,7 +539,7 @@ def build(
                 at=child.start_byte,
                 names=names.get(child.start_byte, ()),
                 idents=idents,
-                broken=bool(child.has_error),
+                broken=any(c.has_error for c in children[i : last + 1]),
             )
         )
         pos = after + len(tail)

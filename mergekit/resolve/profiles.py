@@ -27,7 +27,8 @@ Container keys (`[[container]]` tables; see `Container` for what each does):
 
 - `name` (required), `description`, `node` (required for tree grammars), `children`, `signature`,
   `separator`, `terminator`, `order` (`append` | `sorted-if-sorted`), `parent`, `anchor`, `header`,
-  `item_pattern`, `sig_pattern`, `section_pattern`, `comment_prefix`, `attach`, `bindings`, `scope`,
+  `item_pattern`, `sig_pattern`, `section_pattern`, `comment_prefix`, `attach`, `follow`,
+  `bindings`, `scope`,
 - `binding_split`, `binding_take`, `binding_strip`, `binding_aliases`, `binding_ignore`: how a
   captured import text becomes the name code uses (Go: last path segment; Python: first dotted
   name),
@@ -117,6 +118,9 @@ class Container:
     """For line-per-entry files: lines starting with this are comments (kept with the next entry)."""
     attach: tuple[str, ...] = ()
     """Child kinds that belong to the next child, like comments (Rust `#[attr]`)."""
+    follow: tuple[str, ...] = ()
+    """Child kinds that belong to the child right before them: a grammar that splits one entry into
+    two siblings (Dart's `method_signature` then `function_body`) gives one entry."""
     bindings: str = ""
     """A tree-sitter query capturing the names a child binds (imports); see `items.bound_names_at`."""
     scope: tuple[str, ...] = ()
@@ -219,6 +223,7 @@ _CONTAINER_KEYS: dict[str, str] = {
     "section_pattern": _REGEX,
     "comment_prefix": _STR,
     "attach": _STRS,
+    "follow": _STRS,
     "bindings": _STR,
     "scope": _STRS,
     "binding_split": _STR,
@@ -356,6 +361,7 @@ def _container(source: _Text, raw: object, n: int, grammar: str) -> Container:
         section_pattern=check.text("section_pattern"),
         comment_prefix=check.text("comment_prefix"),
         attach=check.strings("attach"),
+        follow=check.strings("follow"),
         bindings=check.text("bindings"),
         scope=check.strings("scope"),
         binding_split=check.text("binding_split"),
