@@ -61,6 +61,9 @@ class Item:
     """`kind:key=value` for each identity key of a child that is a mapping (see `identities`)."""
     broken: bool = False
     """True when the child holds a syntax error (it is never merged then)."""
+    opens: bool = False
+    """True for a line that opens a section (an INI `[section]`): never an entry on its own, but
+    whole sections both sides added at one place are unioned (see `union.merge_items`)."""
 
     def render(self) -> bytes:
         """The slot's text."""
@@ -731,7 +734,8 @@ def lines_container(spec: Container, data: bytes) -> Found:
         key = normalize(text)
         sig = None
         union = True
-        if spec.section_pattern and _pattern(spec.section_pattern).match(line):
+        opens = bool(spec.section_pattern) and _pattern(spec.section_pattern).match(line) is not None
+        if opens:
             section = key
             union = False
         else:
@@ -754,6 +758,7 @@ def lines_container(spec: Container, data: bytes) -> Found:
                 tail=raw[len(text) :],
                 first=not items,
                 at=line_start,
+                opens=opens,
             )
         )
         pos = line_start + len(raw)
