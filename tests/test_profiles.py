@@ -113,8 +113,9 @@ def test_signature_fields_exist_in_grammar(profile: Profile) -> None:
             for path in paths.split("+"):
                 for part in path.split("."):
                     if part.startswith("(") and part.endswith(")"):
+                        where = f"{profile.name}:{container.name} signature {alternative!r}"
                         assert part[1:-1] in syntax.grammar_node_kinds(profile.grammar), (
-                            f"{profile.name}:{container.name} signature {alternative!r}: no node kind {part!r}"
+                            f"{where}: no node kind {part!r}"
                         )
                         continue
                     assert part.isdigit() or part == "*" or part in fields, (

@@ -218,7 +218,10 @@ def _item_indexes(node: Node, children: list[Node], spec: Container, comments: f
         and not (fields and node.field_name_for_child(i) in fields)
     ]
     if spec.follow:
-        out = [i for n, i in enumerate(out) if not (n and children[i].type in spec.follow and out[n - 1] == i - 1)]
+        follows = [
+            n > 0 and children[i].type in spec.follow and out[n - 1] == i - 1 for n, i in enumerate(out)
+        ]
+        out = [i for i, follower in zip(out, follows, strict=True) if not follower]
     return out
 
 
