@@ -96,6 +96,7 @@ LISTS: dict[str, ListFormat] = {
     "dotenv": _list(".env", "", "{n}=1\n", ""),
     "properties": _list("app.properties", "", "{n}=1\n", ""),
     "ini-section": _list("setup.cfg", "[s]\n", "{n} = 1\n", ""),
+    "ini-multiline-value": _list("setup.cfg", "[options]\ninstall_requires =\n", "    {n}>=1\n", "x = 1\n"),
     "graphql-fields": _list("schema.graphql", "type T {\n", "  {n}: Int\n", "}\n"),
     "android-strings": _list(
         "res/values/strings.xml", "<resources>\n", '    <string name="{n}">x</string>\n', "</resources>\n"
@@ -147,6 +148,7 @@ MAPS: dict[str, MapFormat] = {
     "dotenv": _map(".env", "", "{k}={v}\n", ""),
     "properties": _map("app.properties", "", "{k}={v}\n", ""),
     "ini-section": _map("setup.cfg", "[s]\n", "{k} = {v}\n", ""),
+    "ini-requirements": _map("setup.cfg", "[options]\ninstall_requires =\n", "    {k}=={v}\n", ""),
     "hcl-attributes": _map("main.tf", 'resource "a" "b" {\n', "  {k} = {v}\n", "}\n"),
     "hcl-object": _map("main.tf", "locals {\n  tags = {\n", "    {k} = {v}\n", "  }\n}\n"),
     "css-block": _map("a.css", ".a {\n", "  --{k}: {v}px;\n", "}\n"),

@@ -721,11 +721,17 @@ def all_containers(
 
 
 def lines_container(spec: Container, data: bytes) -> Found:
-    """The whole file as one container whose children are its non-blank, non-comment lines."""
+    """The whole file as one container whose children are its non-blank, non-comment lines.
+
+    With `spec.continuation`, a line indented deeper than the entry line above it is part of that
+    entry (`join`) or an entry of that entry's value, keyed within it (`entries`).
+    """
     items: list[Item] = []
     pos = 0
     offset = 0
     section = ""
+    entry: tuple[int, str] | None = None
+    """The indentation of the last entry line and the scope its continuation lines are keyed in."""
     for raw in data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n"):
         line_start = offset
         offset += len(raw) + 1
@@ -734,10 +740,40 @@ def lines_container(spec: Container, data: bytes) -> Found:
         if not stripped or (spec.comment_prefix and stripped.startswith(spec.comment_prefix.encode())):
             continue
         line = stripped.decode("utf-8", "replace")
+        indent = len(text) - len(text.lstrip())
+        if spec.continuation and entry is not None and indent > entry[0] and items:
+            if spec.continuation == "join":
+                prev = items[-1]
+                body = data[prev.at : line_start + len(text)]
+                joined = normalize(body)
+                items[-1] = replace(
+                    prev,
+                    body=body,
+                    key=(section + " " + joined) if section and not prev.opens else joined,
+                    tail=raw[len(text) :],
+                )
+                pos = line_start + len(raw)
+                continue
+            found = pattern_key(spec.sig_pattern, line) if spec.sig_pattern else None
+            items.append(
+                Item(
+                    kind="line",
+                    key=entry[1] + " " + normalize(text),
+                    sig="line:" + entry[1] + "/" + (found if found is not None else normalize(text)).lower(),
+                    union=True,
+                    lead=data[pos:line_start],
+                    body=text,
+                    tail=raw[len(text) :],
+                    at=line_start,
+                )
+            )
+            pos = line_start + len(raw)
+            continue
         key = normalize(text)
         sig = None
         union = True
         opens = bool(spec.section_pattern) and _pattern(spec.section_pattern).match(line) is not None
+        found = None
         if opens:
             section = key
             union = False
@@ -750,6 +786,8 @@ def lines_container(spec: Container, data: bytes) -> Found:
                 union = _pattern(spec.item_pattern).search(line) is not None
             if section:
                 key = section + " " + key  # the same line in two sections is two entries
+        scope = (section + "/" if section else "") + (found if found is not None else normalize(text)).lower()
+        entry = None if opens else (indent, scope)
         items.append(
             Item(
                 kind="line",
