@@ -98,6 +98,8 @@ LISTS: dict[str, ListFormat] = {
     "ini-section": _list("setup.cfg", "[s]\n", "{n} = 1\n", ""),
     "ini-multiline-value": _list("setup.cfg", "[options]\ninstall_requires =\n", "    {n}>=1\n", "x = 1\n"),
     "graphql-fields": _list("schema.graphql", "type T {\n", "  {n}: Int\n", "}\n"),
+    "changelog-bullets": _list("CHANGES.rst", "Unreleased\n----------\n\n", "- {n} was added.\n", ""),
+    "authors-names": _list("AUTHORS", "", "{n} <{n}@example.org>\n", ""),
     "android-strings": _list(
         "res/values/strings.xml", "<resources>\n", '    <string name="{n}">x</string>\n', "</resources>\n"
     ),
@@ -192,5 +194,5 @@ def test_the_formats_cover_the_new_profiles() -> None:
     assert covered >= {
         "java", "kotlin", "gradle", "scala", "csharp", "msbuild", "maven", "php", "ruby", "elixir", "lua",
         "bash", "c", "cpp", "swift", "dart", "css", "scss", "less", "html", "sql", "hcl", "dockerfile",
-        "make", "dotenv", "properties", "ini", "graphql", "android-resources",
+        "make", "dotenv", "properties", "ini", "graphql", "android-resources", "changelog", "authors",
     }  # fmt: skip

@@ -62,6 +62,7 @@ def test_the_other_languages_agents_write_are_shipped() -> None:
         "java", "kotlin", "gradle", "scala", "csharp", "msbuild", "maven", "php", "ruby", "elixir",
         "lua", "bash", "c", "cpp", "swift", "dart", "css", "scss", "less", "html", "graphql", "sql",
         "hcl", "dockerfile", "make", "ini", "properties", "dotenv", "android-resources",
+        "changelog", "authors",
     }  # fmt: skip
 
 
@@ -76,6 +77,9 @@ def test_the_other_languages_agents_write_are_shipped() -> None:
         (".env", "dotenv"), (".env.example", "dotenv"), ("setup.cfg", "ini"), (".editorconfig", "ini"),
         ("src/main/resources/application.properties", "properties"), ("schema.graphql", "graphql"),
         ("app/src/main/res/values/strings.xml", "android-resources"), ("db/schema.sql", "sql"),
+        ("CHANGES.rst", "changelog"), ("HISTORY.rst", "changelog"), ("CHANGELOG.txt", "changelog"),
+        ("docs/changelog.rst", "changelog"), ("NEWS", "changelog"), ("AUTHORS", "authors"),
+        ("CONTRIBUTORS", "authors"), ("THANKS", "authors"), ("tox.ini", "ini"),
     ],
 )  # fmt: skip
 def test_well_known_file_names_pick_their_profile(path: str, name: str) -> None:

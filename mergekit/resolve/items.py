@@ -724,7 +724,8 @@ def lines_container(spec: Container, data: bytes) -> Found:
     """The whole file as one container whose children are its non-blank, non-comment lines.
 
     With `spec.continuation`, a line indented deeper than the entry line above it is part of that
-    entry (`join`) or an entry of that entry's value, keyed within it (`entries`).
+    entry (`join`) or an entry of that entry's value, keyed within it (`entries`); lines indented
+    under a line that is not an entry (a heading) are lines of their own.
     """
     items: list[Item] = []
     pos = 0
@@ -787,7 +788,7 @@ def lines_container(spec: Container, data: bytes) -> Found:
             if section:
                 key = section + " " + key  # the same line in two sections is two entries
         scope = (section + "/" if section else "") + (found if found is not None else normalize(text)).lower()
-        entry = None if opens else (indent, scope)
+        entry = (indent, scope) if union and not opens else None  # only an entry has continuation lines
         items.append(
             Item(
                 kind="line",
