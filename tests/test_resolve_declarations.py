@@ -169,7 +169,7 @@ FORMS = {
     ),
     "bash-functions": Form(
         "scripts/service.sh",
-        _each("#!/bin/sh\n", "\n{n}() {\n  echo {b}\n}\n"),
+        _each("#!/bin/sh\nset -e\n", "\n{n}() {\n  echo {b}\n}\n"),
         r"(\w+)\(\) \{\n  echo (\d)",
     ),
 }  # fmt: skip

@@ -35,12 +35,18 @@ Container keys (`[[container]]` tables; see `Container` for what each does):
 - `reexport`: a regular expression for children that re-export (never "unused"),
 - `identity`: key names that identify a child that is a mapping/object (`name`, `id`, `uses`),
 - `declarations`, `blank_lines`: child kinds that are declarations (functions, classes, tests),
-  and how many blank lines a formatter puts around them (Python top level: 2, methods: 1),
+  and how many blank lines a formatter puts around them (Python top level: 2, methods: 1);
+  declarations are never sorted, nor counted when deciding whether a container is kept sorted,
+- `follow`: child kinds that belong to the child right before them (Dart's `function_body` after
+  a `method_signature`: one entry),
 - `ordered`: `true` when an entry depends on the ones before it (ignore patterns, CODEOWNERS).
 
 How children are keyed and scoped:
 
-- A child's key comes from `signature` (field paths) or from `sig_pattern`, a regular expression
+- A child's key comes from `signature` (paths: each step a field name, a named-child index,
+  `(kind)` — the first named child of that kind — or `*` — every named child, the rest of the path
+  followed from each and the texts joined by `,`: `name+parameters.*.type` keys a method by name
+  and parameter types) or from `sig_pattern`, a regular expression
   matched at the start of the child's text with whitespace collapsed: its groups, joined, are the
   key (`<groupId>(.*?)</groupId> <artifactId>(.*?)</artifactId>` keys a Maven dependency). When
   both are given the pattern is tried first. Line-per-entry profiles (`grammar = "lines"`) only
