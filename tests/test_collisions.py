@@ -469,6 +469,50 @@ CASES: list[tuple[str, str, Files, Files, Files, bool]] = [
         True,
     ),
     (
+        "ts-same-export-one-folder",
+        "same-export",
+        {"src/lib/index.ts": "export * from './users';\n", "src/lib/users.ts": "export const a = 1;\n"},
+        {"src/lib/money.ts": "export function formatMoney(c: number) {\n  return `${c / 100}`;\n}\n"},
+        {
+            "src/lib/format.ts": (
+                "export function formatMoney(c: number): string {\n  return c.toFixed(2);\n}\n"
+            )
+        },
+        True,
+    ),
+    (
+        "ts-helpers-and-default-exports",
+        "same-export",
+        {"src/lib/users.ts": "export const a = 1;\n"},
+        {
+            "src/lib/money.ts": (
+                "function round(c: number) {\n  return c;\n}\nexport default function Page() {}\n"
+            )
+        },
+        {
+            "src/lib/format.ts": (
+                "function round(c: number) {\n  return 1;\n}\nexport default function Page() {}\n"
+            )
+        },
+        False,
+    ),
+    (
+        "c-same-function-two-files",
+        "same-c-function",
+        {"src/users.c": "int users_count(void) {\n    return 0;\n}\n"},
+        {"src/export.c": "int users_export(void) {\n    return 1;\n}\n"},
+        {"src/dump.c": "#include <stdio.h>\n\nint users_export(void) {\n    return 2;\n}\n"},
+        True,
+    ),
+    (
+        "c-static-functions-two-files",
+        "same-c-function",
+        {"src/users.c": "int users_count(void) {\n    return 0;\n}\n"},
+        {"src/export.c": "static int helper(void) {\n    return 1;\n}\n"},
+        {"src/dump.c": "static int helper(void) {\n    return 2;\n}\n"},
+        False,
+    ),
+    (
         "python-same-function-two-packages",
         "same-declaration",
         {"app/views/users.py": VIEWS},
@@ -485,11 +529,19 @@ CASES: list[tuple[str, str, Files, Files, Files, bool]] = [
         False,
     ),
     (
-        "python-other-names-and-assignments",
+        "python-other-names-assignments-private-helpers",
         "same-declaration",
         {"app/views/users.py": VIEWS},
-        {"app/views/billing.py": "PAGE_SIZE = 50\n\n\ndef export_csv(request):\n    return 1\n"},
-        {"app/views/invoices.py": "PAGE_SIZE = 20\n\n\ndef export_json(request):\n    return 2\n"},
+        {
+            "app/views/billing.py": (
+                "PAGE_SIZE = 50\n\n\ndef _rows():\n    return 1\n\n\ndef export_csv(r):\n    return 1\n"
+            )
+        },
+        {
+            "app/views/invoices.py": (
+                "PAGE_SIZE = 20\n\n\ndef _rows():\n    return 2\n\n\ndef export_json(r):\n    return 2\n"
+            )
+        },
         False,
     ),
 ]

@@ -279,7 +279,9 @@ class Finder:
                     continue
                 for item in container.items:
                     name = _declared_name(item, container.spec)
-                    if name is None:
+                    if name is None or (declaration.names and not declaration.names.search(name)):
+                        continue
+                    if declaration.match and not declaration.match.match(item.key):
                         continue
                     ident = (declaration.name, _scope(declaration.scope, path), name)
                     line = data.count(b"\n", 0, item.at) + 1

@@ -78,6 +78,11 @@ class DeclarationRule:
     """`directory` (a package: Go, Kotlin, a Python package) or `repo`: where a name must be unique;
     two branches adding one name collide only when they add it in different files (in one file
     the resolver settles it: one copy, or a conflict)."""
+    match: re.Pattern[str] | None = None
+    """If set, only declarations whose text (whitespace collapsed) this matches at its start count
+    (`^export\\s` for TypeScript: names other files can see)."""
+    names: re.Pattern[str] | None = None
+    """If set, only declared names this matches count (`^[^_]`: public Python names)."""
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,8 @@ def parse_rules(text: str, profiles: Mapping[str, tuple[str, ...]] | None = None
             description=str(r.get("description", r["name"])),
             containers=frozenset(_strings(r, "containers")),
             scope=str(r.get("scope", "directory")),
+            match=re.compile(str(r["match"])) if r.get("match") else None,
+            names=re.compile(str(r["names"])) if r.get("names") else None,
         )
         for r in raw.get("declarations", [])
     )
