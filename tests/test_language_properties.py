@@ -166,6 +166,22 @@ MAPS: dict[str, MapFormat] = {
         "res/values/ints.xml", "<resources>\n", '    <integer name="{k}">{v}</integer>\n', "</resources>\n"
     ),
     "graphql-fields": _map("schema.graphql", "type T {\n", "  {k}: Int{v}\n", "}\n"),
+    # members of the declaration containers keyed by name, their value the value (written without
+    # blank lines: between blank-line separated entries git's own line merge may align a deleted
+    # entry with a changed one and call the merge clean)
+    "java-fields": _map("src/A.java", "class A {\n", "    int {k} = {v};\n", "}\n"),
+    "kotlin-properties": _map("src/a.kt", "package a\n", "val {k} = {v}\n", ""),
+    "csharp-properties": _map("src/A.cs", "class A\n{\n", "    public int {k} => {v};\n", "}\n"),
+    "php-properties": _map("src/A.php", "<?php\nclass A\n{\n", "    public int ${k} = {v};\n", "}\n"),
+    "ruby-macros": _map("lib/a.rb", "class A\n", "  scope :{k}, -> { limit({v}) }\n", "end\n"),
+    "swift-properties": _map("Sources/a.swift", "struct A {\n", "    var {k} = {v}\n", "}\n"),
+    "elixir-defs": _map("lib/a.ex", "defmodule A do\n", "  def {k}, do: {v}\n", "end\n"),
+    "scala-vals": _map("src/a.scala", "object A {\n", "  val {k}: Int = {v}\n", "}\n"),
+    "dart-fields": _map("lib/a.dart", "class A {\n", "  final {k} = {v};\n", "}\n"),
+    "c-functions": _map("src/a.c", "", "int {k}(void) { return {v}; }\n", ""),
+    "cpp-members": _map("src/a.hpp", "struct A {\n", "    int {k}() const { return {v}; }\n", "};\n"),
+    "lua-functions": _map("lua/a.lua", "local M = {}\n", "function M.{k}() return {v} end\n", ""),
+    "bash-functions": _map("bin/a.sh", "set -e\n", "{k}() { echo {v}; }\n", ""),
 }  # fmt: skip
 
 
