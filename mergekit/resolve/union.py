@@ -516,8 +516,11 @@ def merge_items(
                 if isinstance(run, Refusal):
                     return run
                 if order != "sorted" or any(i.kind in layout.declarations for i in run):
-                    run = layout.space(run, len(o_ins))
-                if g < len(base) and g in o_same and g in t_same and order != "sorted":
+                    # the boundary: the first entry after the side placed first (theirs, when
+                    # ours opens sections theirs' entries must stay out of)
+                    run = layout.space(run, len(o_ins) if not run or run[0] is o_ins[0] else len(t_ins))
+                sections = any(i.opens for i in run)
+                if g < len(base) and g in o_same and g in t_same and order != "sorted" and not sections:
                     grouped = _groups(run, o_ins, t_ins, base[g], ours[o_same[g]], theirs[t_same[g]])
                     if grouped is not None:
                         run, lead_for[g] = grouped
