@@ -57,6 +57,7 @@ PHOENIX = (
 )
 ASPNET = 'var app = WebApplication.Create(args);\napp.MapGet("/users", () => "users");\napp.Run();\n'
 TF = 'resource "aws_lambda_function" "api" {\n  function_name = "api"\n}\n'
+VIEWS = "def index(request):\n    return render(request, 'users.html')\n"
 
 
 def _after(text: str, anchor: str, line: str) -> str:
@@ -442,6 +443,107 @@ CASES: list[tuple[str, str, Files, Files, Files, bool]] = [
         {"infra/main.tf": _after(TF, "function_name", "  timeout = 60\n")},
         True,
     ),
+    # one function, class or test name added by two branches in two files of one package
+    (
+        "python-same-function-two-modules",
+        "same-declaration",
+        {"app/views/__init__.py": "", "app/views/users.py": VIEWS},
+        {"app/views/billing.py": "import csv\n\n\ndef export_csv(request):\n    return csv.writer(x)\n"},
+        {"app/views/invoices.py": "def export_csv(request):\n    return render(request, 'x.csv')\n"},
+        True,
+    ),
+    (
+        "python-same-test-two-files",
+        "same-declaration",
+        {"tests/test_users.py": "def test_list():\n    assert True\n"},
+        {"tests/test_billing.py": "def test_export_csv():\n    assert export() == 'csv'\n"},
+        {"tests/test_users.py": "def test_list():\n    assert 1\n\n\ndef test_export_csv():\n    assert 1\n"},
+        True,
+    ),
+    (
+        "go-same-function-one-package",
+        "same-declaration",
+        {"store/store.go": "package store\n\nfunc Open() error {\n\treturn nil\n}\n"},
+        {"store/export.go": 'package store\n\nfunc Export() string {\n\treturn "csv"\n}\n'},
+        {"store/dump.go": 'package store\n\n// Export dumps it.\nfunc Export() string {\n\treturn ""\n}\n'},
+        True,
+    ),
+    (
+        "ts-same-export-one-folder",
+        "same-export",
+        {"src/lib/index.ts": "export * from './users';\n", "src/lib/users.ts": "export const a = 1;\n"},
+        {"src/lib/money.ts": "export function formatMoney(c: number) {\n  return `${c / 100}`;\n}\n"},
+        {
+            "src/lib/format.ts": (
+                "export function formatMoney(c: number): string {\n  return c.toFixed(2);\n}\n"
+            )
+        },
+        True,
+    ),
+    (
+        "ts-helpers-and-default-exports",
+        "same-export",
+        {"src/lib/users.ts": "export const a = 1;\n"},
+        {
+            "src/lib/money.ts": (
+                "function round(c: number) {\n  return c;\n}\nexport default function Page() {}\n"
+            )
+        },
+        {
+            "src/lib/format.ts": (
+                "function round(c: number) {\n  return 1;\n}\nexport default function Page() {}\n"
+            )
+        },
+        False,
+    ),
+    (
+        "c-same-function-two-files",
+        "same-c-function",
+        {"src/users.c": "int users_count(void) {\n    return 0;\n}\n"},
+        {"src/export.c": "int users_export(void) {\n    return 1;\n}\n"},
+        {"src/dump.c": "#include <stdio.h>\n\nint users_export(void) {\n    return 2;\n}\n"},
+        True,
+    ),
+    (
+        "c-static-functions-two-files",
+        "same-c-function",
+        {"src/users.c": "int users_count(void) {\n    return 0;\n}\n"},
+        {"src/export.c": "static int helper(void) {\n    return 1;\n}\n"},
+        {"src/dump.c": "static int helper(void) {\n    return 2;\n}\n"},
+        False,
+    ),
+    (
+        "python-same-function-two-packages",
+        "same-declaration",
+        {"app/views/users.py": VIEWS},
+        {"app/billing/views.py": "def export_csv(request):\n    return 1\n"},
+        {"app/invoices/views.py": "def export_csv(request):\n    return 2\n"},
+        False,
+    ),
+    (
+        "python-same-function-one-module",
+        "same-declaration",
+        {"app/views/users.py": VIEWS},
+        {"app/views/users.py": VIEWS + "\n\ndef export_csv(request):\n    return 1\n"},
+        {"app/views/users.py": VIEWS + "\n\ndef export_csv(request):\n    return 2\n"},
+        False,
+    ),
+    (
+        "python-other-names-assignments-private-helpers",
+        "same-declaration",
+        {"app/views/users.py": VIEWS},
+        {
+            "app/views/billing.py": (
+                "PAGE_SIZE = 50\n\n\ndef _rows():\n    return 1\n\n\ndef export_csv(r):\n    return 1\n"
+            )
+        },
+        {
+            "app/views/invoices.py": (
+                "PAGE_SIZE = 20\n\n\ndef _rows():\n    return 2\n\n\ndef export_json(r):\n    return 2\n"
+            )
+        },
+        False,
+    ),
 ]
 
 
@@ -538,3 +640,19 @@ def test_manifest_parsers_ignore_broken_files() -> None:
         rules["go-dependency"], "module m\n\nrequire github.com/a/b v1.2.3 // indirect\n"
     )
     assert deps == {"github.com/a/b": "v1.2.3"}
+
+
+def test_rules_name_containers_the_profiles_have() -> None:
+    """Every `<profile>:<container>` of a container-key or declaration rule is a shipped container
+    (a typo would read nothing), and a declaration rule's containers have declaration kinds."""
+    rules = load_rules()
+    containers = {f"{p.name}:{c.name}": c for p in all_profiles() for c in p.containers}
+    named = [(r.name, r.containers) for r in rules.containers] + [
+        (r.name, r.containers) for r in rules.declarations
+    ]
+    for rule_name, names in named:
+        unknown = sorted(set(names) - set(containers))
+        assert not unknown, f"{rule_name}: {unknown}"
+    for declared in rules.declarations:
+        for name in declared.containers:
+            assert containers[name].declarations, f"{declared.name}: {name} has no declaration kinds"

@@ -96,7 +96,10 @@ LISTS: dict[str, ListFormat] = {
     "dotenv": _list(".env", "", "{n}=1\n", ""),
     "properties": _list("app.properties", "", "{n}=1\n", ""),
     "ini-section": _list("setup.cfg", "[s]\n", "{n} = 1\n", ""),
+    "ini-multiline-value": _list("setup.cfg", "[options]\ninstall_requires =\n", "    {n}>=1\n", "x = 1\n"),
     "graphql-fields": _list("schema.graphql", "type T {\n", "  {n}: Int\n", "}\n"),
+    "changelog-bullets": _list("CHANGES.rst", "Unreleased\n----------\n\n", "- {n} was added.\n", ""),
+    "authors-names": _list("AUTHORS", "", "{n} <{n}@example.org>\n", ""),
     "android-strings": _list(
         "res/values/strings.xml", "<resources>\n", '    <string name="{n}">x</string>\n', "</resources>\n"
     ),
@@ -147,6 +150,7 @@ MAPS: dict[str, MapFormat] = {
     "dotenv": _map(".env", "", "{k}={v}\n", ""),
     "properties": _map("app.properties", "", "{k}={v}\n", ""),
     "ini-section": _map("setup.cfg", "[s]\n", "{k} = {v}\n", ""),
+    "ini-requirements": _map("setup.cfg", "[options]\ninstall_requires =\n", "    {k}=={v}\n", ""),
     "hcl-attributes": _map("main.tf", 'resource "a" "b" {\n', "  {k} = {v}\n", "}\n"),
     "hcl-object": _map("main.tf", "locals {\n  tags = {\n", "    {k} = {v}\n", "  }\n}\n"),
     "css-block": _map("a.css", ".a {\n", "  --{k}: {v}px;\n", "}\n"),
@@ -162,6 +166,22 @@ MAPS: dict[str, MapFormat] = {
         "res/values/ints.xml", "<resources>\n", '    <integer name="{k}">{v}</integer>\n', "</resources>\n"
     ),
     "graphql-fields": _map("schema.graphql", "type T {\n", "  {k}: Int{v}\n", "}\n"),
+    # members of the declaration containers keyed by name, their value the value (written without
+    # blank lines: between blank-line separated entries git's own line merge may align a deleted
+    # entry with a changed one and call the merge clean)
+    "java-fields": _map("src/A.java", "class A {\n", "    int {k} = {v};\n", "}\n"),
+    "kotlin-properties": _map("src/a.kt", "package a\n", "val {k} = {v}\n", ""),
+    "csharp-properties": _map("src/A.cs", "class A\n{\n", "    public int {k} => {v};\n", "}\n"),
+    "php-properties": _map("src/A.php", "<?php\nclass A\n{\n", "    public int ${k} = {v};\n", "}\n"),
+    "ruby-macros": _map("lib/a.rb", "class A\n", "  scope :{k}, -> { limit({v}) }\n", "end\n"),
+    "swift-properties": _map("Sources/a.swift", "struct A {\n", "    var {k} = {v}\n", "}\n"),
+    "elixir-defs": _map("lib/a.ex", "defmodule A do\n", "  def {k}, do: {v}\n", "end\n"),
+    "scala-vals": _map("src/a.scala", "object A {\n", "  val {k}: Int = {v}\n", "}\n"),
+    "dart-fields": _map("lib/a.dart", "class A {\n", "  final {k} = {v};\n", "}\n"),
+    "c-functions": _map("src/a.c", "", "int {k}(void) { return {v}; }\n", ""),
+    "cpp-members": _map("src/a.hpp", "struct A {\n", "    int {k}() const { return {v}; }\n", "};\n"),
+    "lua-functions": _map("lua/a.lua", "local M = {}\n", "function M.{k}() return {v} end\n", ""),
+    "bash-functions": _map("bin/a.sh", "set -e\n", "{k}() { echo {v}; }\n", ""),
 }  # fmt: skip
 
 
@@ -190,5 +210,5 @@ def test_the_formats_cover_the_new_profiles() -> None:
     assert covered >= {
         "java", "kotlin", "gradle", "scala", "csharp", "msbuild", "maven", "php", "ruby", "elixir", "lua",
         "bash", "c", "cpp", "swift", "dart", "css", "scss", "less", "html", "sql", "hcl", "dockerfile",
-        "make", "dotenv", "properties", "ini", "graphql", "android-resources",
+        "make", "dotenv", "properties", "ini", "graphql", "android-resources", "changelog", "authors",
     }  # fmt: skip

@@ -61,3 +61,30 @@ def test_plan_mermaid(capsys: pytest.CaptureFixture[str], repo: GitRepo) -> None
     assert any("-. built on .->" in ln for ln in lines)
     assert any(ln.startswith("  class ") and ln.endswith(" human") for ln in lines)
     assert any("needs a human" in ln for ln in nodes.values())
+
+
+def test_plan_and_check_warn_of_one_function_added_in_two_files_of_a_package(
+    capsys: pytest.CaptureFixture[str], repo: GitRepo
+) -> None:
+    """Two agents each add `export_csv` to the same Python package, in different modules: git and
+    the resolver merge both cleanly; plan and check warn (the same name in one file is the
+    resolver's: one copy, or a conflict)."""
+    repo.commit(
+        "base", {"app/views/__init__.py": "", "app/views/users.py": "def index(request):\n    pass\n"}
+    )
+    branch(repo, "a", {"app/views/billing.py": "def export_csv(request):\n    return 'billing'\n"})
+    branch(repo, "b", {"app/views/invoices.py": "def export_csv(request):\n    return 'invoices'\n"})
+    code, out, _ = run(capsys, "plan", "a", "b", "--into", "main", "--format", "json", "-C", str(repo.path))
+    assert code == 0
+    (collision,) = json.loads(out)["collisions"]
+    assert collision["rule"] == "same-declaration" and collision["key"] == "export_csv"
+    assert {collision["ours_path"], collision["theirs_path"]} == {
+        "app/views/billing.py",
+        "app/views/invoices.py",
+    }
+    code, out, _ = run(
+        capsys, "check", "a", "b", "--into", "main", "--format", "github", "-C", str(repo.path)
+    )
+    assert code == 0
+    warnings = [ln for ln in out.splitlines() if ln.startswith("::warning ")]
+    assert len(warnings) == 1 and "declaration collision" in warnings[0] and "'export_csv'" in warnings[0]

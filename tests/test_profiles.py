@@ -40,6 +40,7 @@ def _named_kinds(container: Container) -> dict[str, tuple[str, ...]]:
         "parent": container.parent,
         "header": container.header,
         "attach": container.attach,
+        "follow": container.follow,
         "scope": container.scope,
     }
 
@@ -61,6 +62,7 @@ def test_the_other_languages_agents_write_are_shipped() -> None:
         "java", "kotlin", "gradle", "scala", "csharp", "msbuild", "maven", "php", "ruby", "elixir",
         "lua", "bash", "c", "cpp", "swift", "dart", "css", "scss", "less", "html", "graphql", "sql",
         "hcl", "dockerfile", "make", "ini", "properties", "dotenv", "android-resources",
+        "changelog", "authors",
     }  # fmt: skip
 
 
@@ -75,6 +77,9 @@ def test_the_other_languages_agents_write_are_shipped() -> None:
         (".env", "dotenv"), (".env.example", "dotenv"), ("setup.cfg", "ini"), (".editorconfig", "ini"),
         ("src/main/resources/application.properties", "properties"), ("schema.graphql", "graphql"),
         ("app/src/main/res/values/strings.xml", "android-resources"), ("db/schema.sql", "sql"),
+        ("CHANGES.rst", "changelog"), ("HISTORY.rst", "changelog"), ("CHANGELOG.txt", "changelog"),
+        ("docs/changelog.rst", "changelog"), ("NEWS", "changelog"), ("AUTHORS", "authors"),
+        ("CONTRIBUTORS", "authors"), ("THANKS", "authors"), ("tox.ini", "ini"),
     ],
 )  # fmt: skip
 def test_well_known_file_names_pick_their_profile(path: str, name: str) -> None:
@@ -99,7 +104,8 @@ def test_node_kinds_exist_in_grammar(profile: Profile) -> None:
 
 @pytest.mark.parametrize("profile", TREE_PROFILES, ids=_ids(TREE_PROFILES))
 def test_signature_fields_exist_in_grammar(profile: Profile) -> None:
-    """Every step of a signature path is a grammar field or a named-child index."""
+    """Every step of a signature path is a grammar field, a named-child index, `*` or a `(kind)`
+    of the grammar."""
     fields = syntax.field_names(profile.grammar)
     for container in profile.containers:
         for alternative in container.signature:
@@ -110,7 +116,13 @@ def test_signature_fields_exist_in_grammar(profile: Profile) -> None:
                 )
             for path in paths.split("+"):
                 for part in path.split("."):
-                    assert part.isdigit() or part in fields, (
+                    if part.startswith("(") and part.endswith(")"):
+                        where = f"{profile.name}:{container.name} signature {alternative!r}"
+                        assert part[1:-1] in syntax.grammar_node_kinds(profile.grammar), (
+                            f"{where}: no node kind {part!r}"
+                        )
+                        continue
+                    assert part.isdigit() or part == "*" or part in fields, (
                         f"{profile.name}:{container.name} signature {alternative!r}: no field {part!r}"
                     )
 

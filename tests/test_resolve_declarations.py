@@ -69,6 +69,15 @@ def _go_funcs(decls: list[Decl]) -> str:
     return "package store\n" + "".join(f"\nfunc {n}() int {{\n\treturn {b}\n}}\n" for n, b in decls)
 
 
+def _each(head: str, entry: str, tail: str = "") -> Callable[[list[Decl]], str]:
+    """A file written as `head`, one `entry` (with `{n}` and `{b}`) per declaration, then `tail`."""
+
+    def render(decls: list[Decl]) -> str:
+        return head + "".join(entry.replace("{n}", n).replace("{b}", str(b)) for n, b in decls) + tail
+
+    return render
+
+
 FORMS = {
     "python-module": Form("app/views.py", _python_module, r"def (\w+)\(\):\n    return os\.sep \* (\d)"),
     "python-class": Form("app/svc.py", _python_class, r"def (\w+)\(self\):\n +return self\.value \* (\d)"),
@@ -76,6 +85,93 @@ FORMS = {
     "ts-class": Form("src/service.ts", _ts_class, r"  (\w+)\(\): number \{\n    return this\.value \* (\d)"),
     "ts-describe": Form("src/add.test.ts", _ts_describe, r"it\('(\w+)', \(\) => \{\n    expect\(add\((\d)"),
     "go-funcs": Form("store/funcs.go", _go_funcs, r"func (\w+)\(\) int \{\n\treturn (\d)"),
+    # the declaration containers of the other languages (issue 18)
+    "java-class": Form(
+        "src/main/java/app/Service.java",
+        _each("package app;\n\npublic class Service {\n    private int value = 1;\n",
+              "\n    @Test\n    public int {n}() {\n        return value * {b};\n    }\n", "}\n"),
+        r"public int (\w+)\(\) \{\n        return value \* (\d)",
+    ),
+    "kotlin-class": Form(
+        "src/main/kotlin/app/Service.kt",
+        _each("package app\n\nclass Service {\n    val value = 1\n",
+              "\n    fun {n}(): Int {\n        return value * {b}\n    }\n", "}\n"),
+        r"fun (\w+)\(\): Int \{\n        return value \* (\d)",
+    ),
+    "kotlin-top-level": Form(
+        "src/main/kotlin/app/Funcs.kt",
+        _each("package app\n\nimport kotlin.math.max\n", "\nfun {n}() = max({b}, 0)\n"),
+        r"fun (\w+)\(\) = max\((\d)",
+    ),
+    "csharp-class": Form(
+        "src/App/Service.cs",
+        _each("namespace App;\n\npublic class Service\n{\n    private int _value = 1;\n",
+              "\n    [Fact]\n    public int {n}()\n    {\n        return _value * {b};\n    }\n", "}\n"),
+        r"public int (\w+)\(\)\n    \{\n        return _value \* (\d)",
+    ),
+    "php-class": Form(
+        "app/Service.php",
+        _each("<?php\n\nclass Service\n{\n    private int $value = 1;\n",
+              "\n    public function {n}(): int\n    {\n        return $this->value * {b};\n    }\n", "}\n"),
+        r"function (\w+)\(\): int\n    \{\n        return \$this->value \* (\d)",
+    ),
+    "php-functions": Form(
+        "app/helpers.php",
+        _each("<?php\n", "\nfunction {n}(): int\n{\n    return {b};\n}\n"),
+        r"function (\w+)\(\): int\n\{\n    return (\d)",
+    ),
+    "ruby-class": Form(
+        "app/models/service.rb",
+        _each("class Service\n  has_many :items\n", "\n  def {n}\n    items.size * {b}\n  end\n", "end\n"),
+        r"def (\w+)\n    items\.size \* (\d)",
+    ),
+    "swift-struct": Form(
+        "Sources/App/Service.swift",
+        _each("struct Service {\n    let value = 1\n",
+              "\n    @MainActor\n    func {n}() -> Int {\n        value * {b}\n    }\n", "}\n"),
+        r"func (\w+)\(\) -> Int \{\n        value \* (\d)",
+    ),
+    "swift-top-level": Form(
+        "Sources/App/Funcs.swift",
+        _each("import Foundation\n", "\nfunc {n}() -> Int {\n    {b}\n}\n"),
+        r"func (\w+)\(\) -> Int \{\n    (\d)",
+    ),
+    "elixir-module": Form(
+        "lib/app/service.ex",
+        _each("defmodule App.Service do\n  alias App.Repo\n",
+              "\n  @doc false\n  def {n}, do: Repo.value() * {b}\n", "end\n"),
+        r"def (\w+), do: Repo\.value\(\) \* (\d)",
+    ),
+    "scala-object": Form(
+        "src/main/scala/app/Service.scala",
+        _each("object Service {\n  val value = 1\n", "\n  def {n}: Int = value * {b}\n", "}\n"),
+        r"def (\w+): Int = value \* (\d)",
+    ),
+    "dart-class": Form(
+        "lib/service.dart",
+        _each("class Service {\n  final value = 1;\n", "\n  @override\n  int {n}() => value * {b};\n", "}\n"),
+        r"int (\w+)\(\) => value \* (\d)",
+    ),
+    "cpp-functions": Form(
+        "src/service.cpp",
+        _each('#include "service.hpp"\n', "\nint {n}() {\n    return {b};\n}\n"),
+        r"int (\w+)\(\) \{\n    return (\d)",
+    ),
+    "c-functions": Form(
+        "src/service.c",
+        _each('#include "service.h"\n', "\nint {n}(void) {\n    return {b};\n}\n"),
+        r"int (\w+)\(void\) \{\n    return (\d)",
+    ),
+    "lua-functions": Form(
+        "lua/app/service.lua",
+        _each("local M = {}\n", "\nfunction M.{n}()\n  return {b}\nend\n", "\nreturn M\n"),
+        r"function M\.(\w+)\(\)\n  return (\d)",
+    ),
+    "bash-functions": Form(
+        "scripts/service.sh",
+        _each("#!/bin/sh\nset -e\n", "\n{n}() {\n  echo {b}\n}\n"),
+        r"(\w+)\(\) \{\n  echo (\d)",
+    ),
 }  # fmt: skip
 
 

@@ -4,7 +4,9 @@ The same route registered twice, one exported name bound to two things, two migr
 the same number, one dependency pinned to two versions. Git calls these merges clean (and the
 resolver unions them happily), so `check` and `plan` report them as warnings (`--strict`
 makes them fail). The rules are data, `grammars/collisions/rules.toml`; this module only knows
-the three rule shapes (keyed regular expressions, union-container keys, dependency manifests).
+the four rule shapes (keyed regular expressions, union-container keys, dependency manifests, and
+the names of the resolver's declaration containers: one function, class or test name added by
+two branches in different files of one package).
 
 For a pair of commits (ours, theirs) and their merge base, each side's additions are the keys
 its changed files hold that the base's versions of those files do not; two sides collide when
@@ -24,8 +26,8 @@ from mergekit.collisions.rules import KeyedRule, Rules, load_rules
 from mergekit.collisions.types import Collision, Found, Site
 from mergekit.engine.repo import Repo
 from mergekit.merging import ChangedPaths
-from mergekit.resolve.items import all_containers
-from mergekit.resolve.profiles import profile_for
+from mergekit.resolve.items import Item, all_containers
+from mergekit.resolve.profiles import Container, profile_for
 from mergekit.resolve.syntax import parse
 
 
@@ -51,6 +53,17 @@ def _clean_key(part: str, alias: re.Pattern[str] | None) -> str:
     if alias is not None:
         part = alias.split(part)[-1].strip()
     return part.strip("'\"` ").strip()
+
+
+def _declared_name(item: Item, spec: Container) -> str | None:
+    """The name a declaration child binds (`def export_users` → `export_users`), or None for the
+    container's other children (imports, assignments, registrations)."""
+    if item.sig is None or item.broken:
+        return None
+    kind, _, name = item.sig.partition(":")
+    if item.kind not in spec.declarations and kind not in spec.declarations:
+        return None
+    return name.strip("'\"`") or None
 
 
 def _keyed_entries(rule: KeyedRule, path: str, text: str) -> Iterator[tuple[str, int, str | None]]:
@@ -81,6 +94,14 @@ class Finder:
         self.rules = rules if rules is not None else load_rules()
         self._changed_paths = changed
         self._by_rule = {r.name: r for r in self.rules.keyed}
+        named = [
+            *(r.containers for r in self.rules.containers),
+            *(r.containers for r in self.rules.declarations),
+        ]
+        self._tree_profiles = {c.split(":", 1)[0] for containers in named for c in containers}
+        """Profiles whose files are parsed for container keys or declaration names."""
+        self._across_files = {r.name for r in self.rules.declarations}
+        """Rules whose two sites must be in different files to collide."""
         self._cache: dict[tuple[str, str], Found] = {}
         self._changed: dict[tuple[str, str], frozenset[str]] = {}
         self._additions: dict[tuple[str, str], Found] = {}
@@ -91,11 +112,10 @@ class Finder:
             _matches(r.globs, path) for r in rules.manifests
         ):
             return True
-        if rules.containers:
+        if self._tree_profiles:
             profile = profile_for(path)
             if profile is not None:
-                wanted = {c.split(":", 1)[0] for r in rules.containers for c in r.containers}
-                return profile.name in wanted
+                return profile.name in self._tree_profiles
         return False
 
     def changed(self, old: str, new: str) -> frozenset[str]:
@@ -147,7 +167,13 @@ class Finder:
             rule_name, _, key = ident
             o_sites, t_sites = mine[ident], yours[ident]
             o, t = o_sites[0], t_sites[0]
-            if {(s.path, s.target) for s in o_sites} == {(s.path, s.target) for s in t_sites}:
+            if rule_name in self._across_files:
+                # one name in one file is the resolver's to settle (kept once, or a conflict)
+                apart = [(a, b) for a in o_sites for b in t_sites if a.path != b.path]
+                if not apart:
+                    continue
+                o, t = apart[0]
+            elif {(s.path, s.target) for s in o_sites} == {(s.path, s.target) for s in t_sites}:
                 continue  # both added the very same thing
             kind, description = self._describe(rule_name)
             found.append(
@@ -168,6 +194,7 @@ class Finder:
         described = [(r.name, r.kind, r.description) for r in self.rules.keyed]
         described += [(r.name, r.kind, r.description) for r in self.rules.containers]
         described += [(r.name, r.kind, r.description) for r in self.rules.manifests]
+        described += [(r.name, r.kind, r.description) for r in self.rules.declarations]
         for name, kind, description in described:
             if name == rule_name:
                 return kind, description
@@ -215,28 +242,29 @@ class Finder:
             found.setdefault(ident, []).append(Site(path, line, target if target is not None else path))
 
     def _containers(self, path: str, data: bytes, found: Found) -> None:
-        if not self.rules.containers:
+        """Keys of union containers (`[[container_keys]]`) and names of declarations
+        (`[[declarations]]`), from one parse of the file."""
+        if not self._tree_profiles:
             return
         profile = profile_for(path)
-        if profile is None or profile.grammar == "lines":
+        if profile is None or profile.grammar == "lines" or profile.name not in self._tree_profiles:
             return
-        wanted = [
-            r for r in self.rules.containers if any(c.startswith(profile.name + ":") for c in r.containers)
-        ]
-        if not wanted:
-            return
+        prefix = profile.name + ":"
+        keyed = [r for r in self.rules.containers if any(c.startswith(prefix) for c in r.containers)]
+        declared = [r for r in self.rules.declarations if any(c.startswith(prefix) for c in r.containers)]
         try:
             root = parse(profile.grammar, data)
         except Exception:  # a grammar that cannot load must not break the check
             return
+        named = [*(r.containers for r in keyed), *(r.containers for r in declared)]
         names = frozenset(
-            c.split(":", 1)[1] for r in wanted for c in r.containers if c.startswith(profile.name + ":")
+            c.split(":", 1)[1] for containers in named for c in containers if c.startswith(prefix)
         )
         for container in all_containers(root, profile, data, names):
             if container.has_error:
                 continue
             qualified = f"{profile.name}:{container.spec.name}"
-            for rule in wanted:
+            for rule in keyed:
                 if qualified not in rule.containers:
                     continue
                 for item in container.items:
@@ -244,6 +272,18 @@ class Finder:
                         continue
                     sig = item.sig.split(":", 1)[-1].strip("'\"")
                     ident = (rule.name, f"{path}#{container.head}", sig)
+                    line = data.count(b"\n", 0, item.at) + 1
+                    found.setdefault(ident, []).append(Site(path, line, item.key))
+            for declaration in declared:
+                if qualified not in declaration.containers:
+                    continue
+                for item in container.items:
+                    name = _declared_name(item, container.spec)
+                    if name is None or (declaration.names and not declaration.names.search(name)):
+                        continue
+                    if declaration.match and not declaration.match.match(item.key):
+                        continue
+                    ident = (declaration.name, _scope(declaration.scope, path), name)
                     line = data.count(b"\n", 0, item.at) + 1
                     found.setdefault(ident, []).append(Site(path, line, item.key))
 

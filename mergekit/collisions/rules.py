@@ -1,4 +1,4 @@
-"""Collision rules: data (`grammars/collisions/rules.toml`) in three shapes, loaded and checked.
+"""Collision rules: data (`grammars/collisions/rules.toml`) in four shapes, loaded and checked.
 
 A rule names the files it reads by language profile (`profiles = ["typescript", "tsx"]`: the
 profiles' own globs, so rules and the resolver always agree on which files are TypeScript) and,
@@ -62,6 +62,30 @@ class ContainerRule:
 
 
 @dataclass(frozen=True)
+class DeclarationRule:
+    """Names of the resolver's declaration containers (functions, classes, tests) added in two files."""
+
+    name: str
+    """The rule's name."""
+    kind: str
+    """What the report groups by (`declaration`)."""
+    description: str
+    """What a collision under this rule means."""
+    containers: frozenset[str]
+    """`<profile>:<container>` names whose declarations (children of the container's
+    `declarations` kinds, keyed by name) count."""
+    scope: str = "directory"
+    """`directory` (a package: Go, Kotlin, a Python package) or `repo`: where a name must be unique;
+    two branches adding one name collide only when they add it in different files (in one file
+    the resolver settles it: one copy, or a conflict)."""
+    match: re.Pattern[str] | None = None
+    """If set, only declarations whose text (whitespace collapsed) this matches at its start count
+    (`^export\\s` for TypeScript: names other files can see)."""
+    names: re.Pattern[str] | None = None
+    """If set, only declared names this matches count (`^[^_]`: public Python names)."""
+
+
+@dataclass(frozen=True)
 class ManifestRule:
     """A dependency manifest: dependency name → version, per format."""
 
@@ -89,6 +113,8 @@ class Rules:
     """Union-container key rules."""
     manifests: tuple[ManifestRule, ...]
     """Dependency manifest rules."""
+    declarations: tuple[DeclarationRule, ...] = ()
+    """Declaration-name rules."""
 
     @property
     def names(self) -> list[str]:
@@ -97,6 +123,7 @@ class Rules:
             [r.name for r in self.keyed]
             + [r.name for r in self.containers]
             + [r.name for r in self.manifests]
+            + [r.name for r in self.declarations]
         )
 
 
@@ -164,9 +191,24 @@ def parse_rules(text: str, profiles: Mapping[str, tuple[str, ...]] | None = None
         )
         for r in raw.get("manifest", [])
     )
+    declarations = tuple(
+        DeclarationRule(
+            name=str(r["name"]),
+            kind=str(r["kind"]),
+            description=str(r.get("description", r["name"])),
+            containers=frozenset(_strings(r, "containers")),
+            scope=str(r.get("scope", "directory")),
+            match=re.compile(str(r["match"])) if r.get("match") else None,
+            names=re.compile(str(r["names"])) if r.get("names") else None,
+        )
+        for r in raw.get("declarations", [])
+    )
+    for declared in declarations:
+        if declared.scope not in ("directory", "repo"):
+            raise ValueError(f"collision rule {declared.name}: unknown scope {declared.scope!r}")
     for rule in keyed:
         if "key" not in rule.pattern.groupindex:
             raise ValueError(f"collision rule {rule.name}: the pattern needs a (?P<key>...) group")
         if rule.scope not in ("file", "directory", "repo"):
             raise ValueError(f"collision rule {rule.name}: unknown scope {rule.scope!r}")
-    return Rules(keyed=keyed, containers=containers, manifests=manifests)
+    return Rules(keyed=keyed, containers=containers, manifests=manifests, declarations=declarations)

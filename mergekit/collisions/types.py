@@ -27,7 +27,7 @@ class Collision:
     rule: str
     """The rule that found it."""
     kind: str
-    """`route`, `export`, `key`, `migration` or `dependency`."""
+    """`route`, `export`, `key`, `migration`, `dependency` or `declaration`."""
     key: str
     """The key both added (`GET /billing`, `Invoice`, `0005`, `lodash`)."""
     ours: str

@@ -61,6 +61,9 @@ class Item:
     """`kind:key=value` for each identity key of a child that is a mapping (see `identities`)."""
     broken: bool = False
     """True when the child holds a syntax error (it is never merged then)."""
+    opens: bool = False
+    """True for a line that opens a section (an INI `[section]`): never an entry on its own, but
+    whole sections both sides added at one place are unioned (see `union.merge_items`)."""
 
     def render(self) -> bytes:
         """The slot's text."""
@@ -116,20 +119,46 @@ def _alternatives(signature: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...
     return tuple(out)
 
 
-def _field_path(node: Node, path: str) -> tuple[Node | None, Node]:
-    """Follow a dotted path of field names and named-child indexes (`0.arguments.0`): the node
-    reached (or None), and the node its last step was taken on."""
-    current: Node | None = node
-    holder = node
-    for part in _steps(path):
-        if current is None:
-            return None, holder
-        holder = current
-        if isinstance(part, int):
-            current = current.named_child(part) if part < current.named_child_count else None
-        else:
-            current = current.child_by_field_name(part)
-    return current, holder
+def _step(node: Node, part: str | int) -> Node | None:
+    """One step of a path: a named-child index, `(kind)` (the first named child of that kind) or
+    a field name."""
+    if isinstance(part, int):
+        return node.named_child(part) if part < node.named_child_count else None
+    if part.startswith("("):
+        kind = part[1:-1]
+        return next((c for c in node.named_children if c.type == kind), None)
+    return node.child_by_field_name(part)
+
+
+def _field_path(node: Node, path: str) -> tuple[str | None, Node]:
+    """Follow a dotted path of field names, named-child indexes and `(kind)` steps
+    (`0.arguments.0`): the text reached (or None), and the node its last step was taken on.
+
+    A `*` step follows the rest of the path from every named child (comments aside) and joins
+    their texts with `,` (`parameters.*.type`: a method's parameter types); it fails when one
+    child does not have the rest.
+    """
+    current: Node = node
+    steps = _steps(path)
+    for n, part in enumerate(steps):
+        if part == "*":
+            rest = ".".join(str(s) for s in steps[n + 1 :])
+            texts = []
+            for child in current.named_children:
+                if child.is_extra:
+                    continue
+                text = _field_path(child, rest)[0] if rest else normalize(child.text)
+                if text is None:
+                    return None, current
+                texts.append(text)
+            return ",".join(texts), current
+        found = _step(current, part)
+        if found is None:
+            return None, current
+        if n == len(steps) - 1:
+            return normalize(found.text), current
+        current = found
+    return normalize(current.text), node
 
 
 def pattern_key(pattern: str, text: str) -> str | None:
@@ -160,11 +189,11 @@ def signature(node: Node, spec: Container) -> str | None:
         parts = []
         kind = ""
         for path in alternative:
-            target, holder = _field_path(node, path)
-            if target is None:
+            text, holder = _field_path(node, path)
+            if text is None:
                 break
             kind = kind or str(holder.type)
-            parts.append(normalize(target.text))
+            parts.append(text)
         else:
             return kind + ":" + "|".join(parts)
     return None
@@ -180,7 +209,7 @@ def _item_indexes(node: Node, children: list[Node], spec: Container, comments: f
     header (a `header` kind, or `@field` for the child in that field)."""
     kinds = comments | frozenset(spec.attach) | frozenset(h for h in spec.header if not h.startswith("@"))
     fields = {h[1:] for h in spec.header if h.startswith("@")}
-    return [
+    out = [
         i
         for i, c in enumerate(children)
         if c.is_named
@@ -188,6 +217,20 @@ def _item_indexes(node: Node, children: list[Node], spec: Container, comments: f
         and c.type not in kinds
         and not (fields and node.field_name_for_child(i) in fields)
     ]
+    if spec.follow:
+        follows = [
+            n > 0 and children[i].type in spec.follow and out[n - 1] == i - 1 for n, i in enumerate(out)
+        ]
+        out = [i for i, follower in zip(out, follows, strict=True) if not follower]
+    return out
+
+
+def _extent(children: list[Node], i: int, spec: Container) -> int:
+    """The index of the last child that belongs to child `i`: itself, or the `follow` kinds right
+    after it (Dart's `function_body` after a `method_signature`)."""
+    while spec.follow and i + 1 < len(children) and children[i + 1].type in spec.follow:
+        i += 1
+    return i
 
 
 @cache
@@ -421,7 +464,7 @@ def _interior(
     if item_idx is None:
         item_idx = _item_indexes(node, children, spec, comments)
     if item_idx:
-        first, last = item_idx[0], item_idx[-1]
+        first, last = item_idx[0], _extent(children, item_idx[-1], spec)
         header = [c for c in children[:first] if not _is_trivia(c, spec, comments)]
         trailer = [c for c in children[last + 1 :] if not _is_trivia(c, spec, comments)]
         trailer = [c for c in trailer if c.type not in (spec.separator, spec.terminator)]
@@ -459,11 +502,12 @@ def build(
         if n & 255 == 255:
             deadline.check()
         child = children[i]
-        body_end = _rstrip_end(data, child.start_byte, child.end_byte)
+        last = _extent(children, i, spec)
+        body_end = _rstrip_end(data, child.start_byte, children[last].end_byte)
         sep = b""
         mid = b""
         after = body_end
-        nxt = children[i + 1] if i + 1 < len(children) else None
+        nxt = children[last + 1] if last + 1 < len(children) else None
         ender = spec.separator or spec.terminator
         if ender and nxt is not None and not nxt.is_named and nxt.type == ender:
             mid = data[body_end : nxt.start_byte]
@@ -501,7 +545,7 @@ def build(
                 at=child.start_byte,
                 names=names.get(child.start_byte, ()),
                 idents=idents,
-                broken=bool(child.has_error),
+                broken=any(c.has_error for c in children[i : last + 1]),
             )
         )
         pos = after + len(tail)
@@ -677,11 +721,18 @@ def all_containers(
 
 
 def lines_container(spec: Container, data: bytes) -> Found:
-    """The whole file as one container whose children are its non-blank, non-comment lines."""
+    """The whole file as one container whose children are its non-blank, non-comment lines.
+
+    With `spec.continuation`, a line indented deeper than the entry line above it is part of that
+    entry (`join`) or an entry of that entry's value, keyed within it (`entries`); lines indented
+    under a line that is not an entry (a heading) are lines of their own.
+    """
     items: list[Item] = []
     pos = 0
     offset = 0
     section = ""
+    entry: tuple[int, str] | None = None
+    """The indentation of the last entry line and the scope its continuation lines are keyed in."""
     for raw in data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n"):
         line_start = offset
         offset += len(raw) + 1
@@ -690,10 +741,41 @@ def lines_container(spec: Container, data: bytes) -> Found:
         if not stripped or (spec.comment_prefix and stripped.startswith(spec.comment_prefix.encode())):
             continue
         line = stripped.decode("utf-8", "replace")
+        indent = len(text) - len(text.lstrip())
+        if spec.continuation and entry is not None and indent > entry[0] and items:
+            if spec.continuation == "join":
+                prev = items[-1]
+                body = data[prev.at : line_start + len(text)]
+                joined = normalize(body)
+                items[-1] = replace(
+                    prev,
+                    body=body,
+                    key=(section + " " + joined) if section and not prev.opens else joined,
+                    tail=raw[len(text) :],
+                )
+                pos = line_start + len(raw)
+                continue
+            found = pattern_key(spec.sig_pattern, line) if spec.sig_pattern else None
+            items.append(
+                Item(
+                    kind="line",
+                    key=entry[1] + " " + normalize(text),
+                    sig="line:" + entry[1] + "/" + (found if found is not None else normalize(text)).lower(),
+                    union=True,
+                    lead=data[pos:line_start],
+                    body=text,
+                    tail=raw[len(text) :],
+                    at=line_start,
+                )
+            )
+            pos = line_start + len(raw)
+            continue
         key = normalize(text)
         sig = None
         union = True
-        if spec.section_pattern and _pattern(spec.section_pattern).match(line):
+        opens = bool(spec.section_pattern) and _pattern(spec.section_pattern).match(line) is not None
+        found = None
+        if opens:
             section = key
             union = False
         else:
@@ -705,6 +787,8 @@ def lines_container(spec: Container, data: bytes) -> Found:
                 union = _pattern(spec.item_pattern).search(line) is not None
             if section:
                 key = section + " " + key  # the same line in two sections is two entries
+        scope = (section + "/" if section else "") + (found if found is not None else normalize(text)).lower()
+        entry = (indent, scope) if union and not opens else None  # only an entry has continuation lines
         items.append(
             Item(
                 kind="line",
@@ -716,6 +800,7 @@ def lines_container(spec: Container, data: bytes) -> Found:
                 tail=raw[len(text) :],
                 first=not items,
                 at=line_start,
+                opens=opens,
             )
         )
         pos = line_start + len(raw)

@@ -27,19 +27,26 @@ Container keys (`[[container]]` tables; see `Container` for what each does):
 
 - `name` (required), `description`, `node` (required for tree grammars), `children`, `signature`,
   `separator`, `terminator`, `order` (`append` | `sorted-if-sorted`), `parent`, `anchor`, `header`,
-  `item_pattern`, `sig_pattern`, `section_pattern`, `comment_prefix`, `attach`, `bindings`, `scope`,
+  `item_pattern`, `sig_pattern`, `section_pattern`, `comment_prefix`, `continuation`, `attach`,
+  `follow`, `bindings`, `scope`,
 - `binding_split`, `binding_take`, `binding_strip`, `binding_aliases`, `binding_ignore`: how a
   captured import text becomes the name code uses (Go: last path segment; Python: first dotted
   name),
 - `reexport`: a regular expression for children that re-export (never "unused"),
 - `identity`: key names that identify a child that is a mapping/object (`name`, `id`, `uses`),
 - `declarations`, `blank_lines`: child kinds that are declarations (functions, classes, tests),
-  and how many blank lines a formatter puts around them (Python top level: 2, methods: 1),
+  and how many blank lines a formatter puts around them (Python top level: 2, methods: 1);
+  declarations are never sorted, nor counted when deciding whether a container is kept sorted,
+- `follow`: child kinds that belong to the child right before them (Dart's `function_body` after
+  a `method_signature`: one entry),
 - `ordered`: `true` when an entry depends on the ones before it (ignore patterns, CODEOWNERS).
 
 How children are keyed and scoped:
 
-- A child's key comes from `signature` (field paths) or from `sig_pattern`, a regular expression
+- A child's key comes from `signature` (paths: each step a field name, a named-child index,
+  `(kind)` — the first named child of that kind — or `*` — every named child, the rest of the path
+  followed from each and the texts joined by `,`: `name+parameters.*.type` keys a method by name
+  and parameter types) or from `sig_pattern`, a regular expression
   matched at the start of the child's text with whitespace collapsed: its groups, joined, are the
   key (`<groupId>(.*?)</groupId> <artifactId>(.*?)</artifactId>` keys a Maven dependency). When
   both are given the pattern is tried first. Line-per-entry profiles (`grammar = "lines"`) only
@@ -47,7 +54,11 @@ How children are keyed and scoped:
 - In a line-per-entry profile, `item_pattern` says which lines are entries that may be unioned
   (the others, like a `}` or a header, stop a union at their place), and `section_pattern` says
   which lines open a section (`[section]` in INI files): keys and identities of the lines after it
-  are scoped to that section, and the section line itself is never unioned.
+  are scoped to that section, and a section line is unioned only with the whole section it opens
+  (both sides adding sections of their own at one place). `continuation` says what lines indented
+  deeper than the entry line above them are: part of that entry (`join`: a wrapped changelog
+  bullet) or entries of its value (`entries`: the requirements under setup.cfg's
+  `install_requires =`, keyed by `sig_pattern` within the section and the key, or by their text).
 - `scope` names ancestor kinds whose first line belongs to a container's identity: the body of
   each Terraform block starts on a line of its own, so without it the `timeout` of two different
   resources would count as one key given two values.
@@ -72,6 +83,8 @@ ORDERS = ("append", "sorted-if-sorted")
 """The orders a container may ask for."""
 TAKES = ("", "first", "last")
 """Which part of a split import text is the bound name."""
+CONTINUATIONS = ("", "join", "entries")
+"""What a line-per-entry profile does with lines indented deeper than the entry above them."""
 
 
 class ProfileError(MergekitError):
@@ -115,8 +128,15 @@ class Container:
     """For line-per-entry files: lines matching this open a section that scopes the keys after it."""
     comment_prefix: str = ""
     """For line-per-entry files: lines starting with this are comments (kept with the next entry)."""
+    continuation: str = ""
+    """For line-per-entry files, lines indented deeper than the entry line above them: `join`
+    makes them part of that entry (a changelog bullet wrapped onto two lines), `entries` makes
+    each an entry of that entry's value, keyed within it (setup.cfg `install_requires =`)."""
     attach: tuple[str, ...] = ()
     """Child kinds that belong to the next child, like comments (Rust `#[attr]`)."""
+    follow: tuple[str, ...] = ()
+    """Child kinds that belong to the child right before them: a grammar that splits one entry into
+    two siblings (Dart's `method_signature` then `function_body`) gives one entry."""
     bindings: str = ""
     """A tree-sitter query capturing the names a child binds (imports); see `items.bound_names_at`."""
     scope: tuple[str, ...] = ()
@@ -218,7 +238,9 @@ _CONTAINER_KEYS: dict[str, str] = {
     "sig_pattern": _REGEX,
     "section_pattern": _REGEX,
     "comment_prefix": _STR,
+    "continuation": _STR,
     "attach": _STRS,
+    "follow": _STRS,
     "bindings": _STR,
     "scope": _STRS,
     "binding_split": _STR,
@@ -333,6 +355,11 @@ def _container(source: _Text, raw: object, n: int, grammar: str) -> Container:
     take = check.text("binding_take")
     if take not in TAKES:
         check.fail("binding_take", f"must be 'first' or 'last', not {take!r}")
+    continuation = check.text("continuation")
+    if continuation not in CONTINUATIONS:
+        check.fail("continuation", f"must be 'join' or 'entries', not {continuation!r}")
+    if continuation and grammar != "lines":
+        check.fail("continuation", "only a line-per-entry profile (grammar = 'lines') has continuation lines")
     node = check.strings("node")
     if grammar == "lines" and node:
         check.fail("node", "a line-per-entry profile (grammar = 'lines') has no tree to query")
@@ -355,7 +382,9 @@ def _container(source: _Text, raw: object, n: int, grammar: str) -> Container:
         sig_pattern=check.text("sig_pattern"),
         section_pattern=check.text("section_pattern"),
         comment_prefix=check.text("comment_prefix"),
+        continuation=continuation,
         attach=check.strings("attach"),
+        follow=check.strings("follow"),
         bindings=check.text("bindings"),
         scope=check.strings("scope"),
         binding_split=check.text("binding_split"),

@@ -71,7 +71,8 @@ def node_kind_problems(profile: Profile) -> list[str]:
     field_names = syntax.field_names(profile.grammar)
     problems = []
     for c in profile.containers:
-        for role, names in (("node", c.node), ("children", c.children), ("parent", c.parent)):
+        roles = (("node", c.node), ("children", c.children), ("parent", c.parent), ("follow", c.follow))
+        for role, names in roles:
             problems += [
                 f"{c.name}: {role} kind {n!r} is not in the grammar" for n in names if n not in kinds
             ]
@@ -80,7 +81,10 @@ def node_kind_problems(profile: Profile) -> list[str]:
             if only and only not in kinds:
                 problems.append(f"{c.name}: signature kind {only!r} is not in the grammar")
             for part in (p for path in paths.split("+") for p in path.split(".")):
-                if not part.isdigit() and part not in field_names:
+                if part.startswith("(") and part.endswith(")"):  # `(kind)`: the first child of that kind
+                    if part[1:-1] not in kinds:
+                        problems.append(f"{c.name}: signature kind {part!r} is not in the grammar")
+                elif not part.isdigit() and part != "*" and part not in field_names:
                     problems.append(f"{c.name}: signature field {part!r} is not in the grammar")
     return problems
 

@@ -432,7 +432,9 @@ def _merge_container(
     rule = f"{job.profile.name}:{co.spec.name}"
     whole = Whole(list(cb.items), list(co.items), list(ct.items), align.same(cb, co), align.same(cb, ct))
     job.deadline.check()
-    order = "sorted" if co.spec.order == "sorted-if-sorted" and base_is_sorted(list(cb.items)) else "append"
+    # declarations next to a sorted import list do not make it unsorted
+    listed = [i for i in cb.items if i.kind not in co.spec.declarations]
+    order = "sorted" if co.spec.order == "sorted-if-sorted" and base_is_sorted(listed) else "append"
     layout = Layout(frozenset(co.spec.declarations), co.spec.blank_lines, co.spec.ordered)
     for (b0, b1), (o0, o1), (t0, t1) in windows:
         job.deadline.check()

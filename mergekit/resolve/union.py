@@ -145,33 +145,65 @@ def _union_run(
     after: Item | None,
     order: str,
     spacing: bytes | None = None,
+    declarations: frozenset[str] = frozenset(),
 ) -> list[Item] | Refusal:
-    """Both sides inserted at the same place: keep both, identical additions once."""
+    """Both sides inserted at the same place: keep both, identical additions once (sorted only
+    when the container is kept sorted and no declaration is among them).
+
+    Lines that open a section (`Item.opens`) are unioned only as whole new sections: each side's
+    run starts with its own section, the run is followed by a section or nothing, and no section
+    is opened by both sides (its entries could end up in the other side's section).
+    """
+    sections = _whole_sections(ours, theirs, after)
     for item in ours + theirs:
-        if not item.union:
+        if not item.union and not (item.opens and sections):
             return Refusal(
                 f"both sides inserted at the same place, including a {item.kind} that is not a list entry"
             )
+    if sections and not theirs[0].opens:
+        ours, theirs = theirs, ours  # the entries of the section before the gap come first
     ours_keys = {i.key for i in ours}
     extra = [i for i in theirs if i.key not in ours_keys]
-    if order == "sorted" and _locally_sorted(before, ours, after) and _locally_sorted(before, theirs, after):
+    # declarations (functions, classes) stay where each side wrote them, next to a sorted import
+    # list; sections stay whole
+    sortable = not any(i.kind in declarations or i.opens for i in ours + theirs)
+    if (
+        order == "sorted"
+        and sortable
+        and _locally_sorted(before, ours, after)
+        and _locally_sorted(before, theirs, after)
+    ):
         run = sorted(ours + extra, key=lambda i: _sort_key(i).lower())
     else:
         run = ours + extra
     return _one_gap(run, spacing)
 
 
+def _whole_sections(ours: list[Item], theirs: list[Item], after: Item | None) -> bool:
+    """True when the sides' insertions may be unioned although they open sections: each side's
+    run is whole sections of its own (it starts with the line opening one) or, for one side at
+    most, entries of the section before the gap without a section line (they go first); the run
+    is followed by a section or nothing; no section is opened by both sides."""
+    if not any(i.opens for i in ours + theirs) or (after is not None and not after.opens):
+        return False
+    plain = [side for side in (ours, theirs) if not side or not side[0].opens]
+    if len(plain) > 1 or any(i.opens for side in plain for i in side):
+        return False
+    return not {i.key for i in ours if i.opens} & {i.key for i in theirs if i.opens}
+
+
 def _one_gap(run: list[Item], spacing: bytes | None) -> list[Item]:
     """Each side's first insertion carries the blank lines that separated it from the entry
     before the gap; in the merged run only the first entry may keep them (two runs added at the
-    start of an import group must not split the group in two). `spacing` is the lead of an
-    entry inside the group (the entry after the gap, as the sides have it)."""
+    start of an import group must not split the group in two; a section line keeps them).
+    `spacing` is the lead of an entry inside the group (the entry after the gap, as the sides
+    have it)."""
     if spacing is None or b"\n" not in spacing or spacing.strip() or len(run) < 2:
         return run
     inner = _blank_lines(spacing)
     out = run[:1]
     for item in run[1:]:
-        if _blank_lines(item.lead) > inner and not item.lead.strip():
+        if _blank_lines(item.lead) > inner and not item.lead.strip() and not item.opens:
             item = replace(item, lead=spacing, first=False)
         out.append(item)
     return out
@@ -480,12 +512,15 @@ def merge_items(
                     spacing: bytes | None = ours[o_same[g]].lead
                 else:
                     spacing = before.lead if before is not None and not before.first else None
-                run = _union_run(o_ins, t_ins, before, after, order, spacing)
+                run = _union_run(o_ins, t_ins, before, after, order, spacing, layout.declarations)
                 if isinstance(run, Refusal):
                     return run
-                if order != "sorted":
-                    run = layout.space(run, len(o_ins))
-                if g < len(base) and g in o_same and g in t_same and order != "sorted":
+                if order != "sorted" or any(i.kind in layout.declarations for i in run):
+                    # the boundary: the first entry after the side placed first (theirs, when
+                    # ours opens sections theirs' entries must stay out of)
+                    run = layout.space(run, len(o_ins) if not run or run[0] is o_ins[0] else len(t_ins))
+                sections = any(i.opens for i in run)
+                if g < len(base) and g in o_same and g in t_same and order != "sorted" and not sections:
                     grouped = _groups(run, o_ins, t_ins, base[g], ours[o_same[g]], theirs[t_same[g]])
                     if grouped is not None:
                         run, lead_for[g] = grouped

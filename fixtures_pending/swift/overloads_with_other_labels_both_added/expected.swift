@@ -1,0 +1,7 @@
+struct Loader {
+    func load(id: Int) -> User? { nil }
+
+    func load(url: URL) -> User? { nil }
+
+    func load(email: String) -> User? { nil }
+}

@@ -1,0 +1,5 @@
+struct Loader {
+    func load(id: Int) -> User? { nil }
+
+    func load(email: String) -> User? { nil }
+}
