@@ -13,6 +13,7 @@ git runs the driver once per conflicted file, so each process loads one grammar 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,12 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from mergekit.resolve import profiles, syntax
+from mergekit.resolve import items, profiles, syntax
 from mergekit.resolve.profiles import Profile, all_profiles, load_profile
 from tests.test_fixtures import ROOT
 
 TS = "tree_sitter_typescript:language_typescript"
+WHITESPACE = [b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x85", b"\xa0", b"\xe2\x80\x83", b""]
 
 
 def _bindings_of(path: str) -> str:
@@ -275,3 +279,9 @@ def test_the_driver_reads_no_profile_text_once_the_cache_is_written(tmp_path: Pa
             [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
         )
     assert proc.stdout.strip() == "typescript False"
+
+
+@given(st.binary(max_size=40) | st.lists(st.sampled_from(WHITESPACE), max_size=12).map(b"x".join))
+def test_normalize_collapses_what_a_whitespace_regex_collapses(text: bytes) -> None:
+    """`normalize` splits on ASCII whitespace: exactly a strip and `\\s+` → one space."""
+    assert items.normalize(text) == re.sub(rb"\s+", b" ", text.strip()).decode("utf-8", "replace")

@@ -242,12 +242,14 @@ _TABLE = r"^[ \t]*\[\[?[ \t]*[A-Za-z0-9_.-]+[ \t]*\]\]?[ \t]*(?:#.*)?$"
 _NAME_FORM = r"^[a-z0-9][a-z0-9_.-]*$"
 
 
-@dataclass(frozen=True)
 class _Text:
     """A profile file's text and the name it is shown by, for messages that point at a line."""
 
-    shown: str
-    text: str
+    __slots__ = ("shown", "text")
+
+    def __init__(self, shown: str, text: str) -> None:
+        self.shown = shown
+        self.text = text
 
     def table(self, n: int) -> tuple[int, int]:
         """Offsets of the top level (n = 0) or of the n-th `[[container]]` table of the file."""
@@ -488,14 +490,17 @@ _GLOBS = r"^globs\s*=\s*\[([^\]]*)\]"
 _STRING = r'"([^"]*)"'
 
 
-@dataclass(frozen=True)
 class _Entry:
-    """What the merge driver needs to pick a profile without parsing every file."""
+    """What the merge driver needs to pick a profile without parsing every file (a plain class:
+    the driver imports this module once per file, and a dataclass costs it more than it reads)."""
 
-    file: str
-    name: str
-    globs: tuple[str, ...]
-    extends: str
+    __slots__ = ("extends", "file", "globs", "name")
+
+    def __init__(self, file: str, name: str, globs: tuple[str, ...], extends: str) -> None:
+        self.file = file
+        self.name = name
+        self.globs = globs
+        self.extends = extends
 
 
 @cache

@@ -61,15 +61,14 @@ def _changes(ops: Opcodes) -> list[tuple[int, int]]:
     return [(i1, i2) for tag, i1, i2, _, _ in ops if tag != "equal"]
 
 
-@dataclass(frozen=True)
 class Diffs:
     """The line diffs base→ours and base→theirs, computed once for both kinds of regions."""
 
-    b_lines: list[bytes]
-    o_lines: list[bytes]
-    t_lines: list[bytes]
-    o_ops: Opcodes
-    t_ops: Opcodes
+    def __init__(
+        self, b_lines: list[bytes], o_lines: list[bytes], t_lines: list[bytes], o_ops: Opcodes, t_ops: Opcodes
+    ) -> None:
+        self.b_lines, self.o_lines, self.t_lines = b_lines, o_lines, t_lines
+        self.o_ops, self.t_ops = o_ops, t_ops
 
     @staticmethod
     def of(base: bytes, ours: bytes, theirs: bytes) -> Diffs:
