@@ -153,10 +153,12 @@ def test_every_glob_routes_to_its_profile(profile: Profile) -> None:
 
 def test_glob_matching_is_fnmatchs() -> None:
     """The driver's quick glob match answers as `fnmatch.fnmatchcase` for every shipped glob."""
-    globs = {g for p in PROFILES for g in p.globs} | {"[Mm]akefile", "*.d.ts", "a?c", "*", ""}
+    globs = {g for p in PROFILES for g in p.globs}
+    globs |= {"[Mm]akefile", "*.d.ts", "a?c", "*", "", "ab*ba", "a*/*"}
     names = {
         "", "x", ".env", "a.ts", "a.d.ts", "a.ts.bak", "Gemfile", "Gemfile.lock", "Makefile", "abc",
-        "requirements-dev.txt", "res/values/strings.xml", "src/a.py", "Dockerfile.dev",
+        "requirements-dev.txt", "res/values/strings.xml", "src/a.py", "Dockerfile.dev", "aba", "abba",
+        "ab/ba", "requirements/a/b.txt", "requirements.txt",
     }  # fmt: skip
     names |= {g.replace("*", "x") for g in globs} | {g.replace("*", "") for g in globs}
     for glob in globs:

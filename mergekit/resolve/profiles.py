@@ -183,11 +183,13 @@ _MAGIC = frozenset("*?[")
 
 def _glob_matches(name: str, glob: str) -> bool:
     """`fnmatch.fnmatchcase(name, glob)`, without compiling a regular expression for the common
-    globs (`Gemfile`, `*.ts`): the driver matches one path against every profile's globs."""
+    globs (`Gemfile`, `*.ts`, `requirements*.txt`: one `*`, which matches any text, `/` too): the
+    driver matches one path against every profile's globs."""
     if _MAGIC.isdisjoint(glob):
         return name == glob
-    if glob[0] == "*" and _MAGIC.isdisjoint(glob[1:]):
-        return name.endswith(glob[1:])
+    head, _, tail = glob.partition("*")
+    if _MAGIC.isdisjoint(head) and _MAGIC.isdisjoint(tail):
+        return len(name) >= len(head) + len(tail) and name.startswith(head) and name.endswith(tail)
     return fnmatch.fnmatchcase(name, glob)
 
 
