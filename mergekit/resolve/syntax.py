@@ -171,20 +171,23 @@ def captures(grammar: str, source: str, node: Node, name: str = "b") -> list[Nod
 
 
 @cache
-def _known_roots(grammar: str, source: str) -> frozenset[str] | None:
-    """The node kinds the query's patterns start at, when each is a visible kind of the grammar
-    (a supertype, like `expression`, is hidden: its nodes have their own kinds); None when that
+def _known_roots(grammar: str, source: str) -> frozenset[int] | None:
+    """The kind ids the query's patterns start at, when each is a visible kind of the grammar (a
+    supertype, like `expression`, is hidden: its nodes have their own kinds); None when that
     cannot be told (the query is then compiled, and a query with a mistake in it fails as it
-    always did)."""
+    always did). A pattern `(kind ...)` matches the nodes whose kind id is the one the grammar
+    gives that name, as `Language.id_for_node_kind` looks it up."""
     roots = _pattern_roots(source)
     if roots is None:
         return None
     language = _parser(grammar).language
+    ids = set()
     for kind in roots:
         kind_id = language.id_for_node_kind(kind, True)
         if kind_id is None or not language.node_kind_is_visible(kind_id):
             return None
-    return roots
+        ids.add(kind_id)
+    return frozenset(ids)
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|;[^\n]*|[()\[\]]|[^\s()\[\]";]+')
@@ -255,11 +258,11 @@ def _forms(source: str) -> list[_Form] | None:
     return stack[0] if len(stack) == 1 else None
 
 
-def _holds_kind(node: Node, kinds: frozenset[str]) -> bool:
-    """True when `node` or a node under it is of one of `kinds`."""
+def _holds_kind(node: Node, kinds: frozenset[int]) -> bool:
+    """True when `node` or a node under it is of one of `kinds` (kind ids: no name is made)."""
     cursor = node.walk()
     while True:
-        if cursor.node.type in kinds:
+        if cursor.node.kind_id in kinds:
             return True
         if cursor.goto_first_child():
             continue
