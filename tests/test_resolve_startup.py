@@ -12,6 +12,7 @@ git runs the driver once per conflicted file, so each process loads one grammar 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -25,7 +26,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mergekit.resolve import items, profiles, syntax
-from mergekit.resolve.profiles import Profile, all_profiles, load_profile
+from mergekit.resolve.items import Found
+from mergekit.resolve.markers import Block
+from mergekit.resolve.profiles import Container, Profile, all_profiles, load_profile
+from mergekit.resolve.types import FileResolution, HunkReport, Labels, LineMergeResult
+from mergekit.resolve.values import value
 from tests.test_fixtures import ROOT
 
 TS = "tree_sitter_typescript:language_typescript"
@@ -286,3 +291,77 @@ def test_the_driver_reads_no_profile_text_once_the_cache_is_written(tmp_path: Pa
 def test_normalize_collapses_what_a_whitespace_regex_collapses(text: bytes) -> None:
     """`normalize` splits on ASCII whitespace: exactly a strip and `\\s+` → one space."""
     assert items.normalize(text) == re.sub(rb"\s+", b" ", text.strip()).decode("utf-8", "replace")
+
+
+# -- value classes -------------------------------------------------------------------------------
+
+VALUES = [Labels, LineMergeResult, HunkReport, FileResolution, Found, Container, Profile, Block]
+
+
+def _twin(cls: type) -> Any:
+    """The same fields as a `@dataclass(frozen=True)`, for comparison."""
+    spec: list[tuple[str, Any, Any]] = []
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            spec.append((f.name, f.type, dataclasses.field(default=f.default)))
+        elif f.default_factory is not dataclasses.MISSING:
+            spec.append((f.name, f.type, dataclasses.field(default_factory=f.default_factory)))
+        else:
+            spec.append((f.name, f.type, dataclasses.field()))
+    return dataclasses.make_dataclass(cls.__name__, spec, frozen=True)
+
+
+def _behaviour(cls: Any) -> list[object]:
+    """What a class does with two equal instances, a third one, defaults, replace, asdict and writes."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    required = [
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    a, b = cls(*[f"{n}-1" for n in names]), cls(**{n: f"{n}-1" for n in names})
+    c = cls(*[f"{n}-{1 + (i == len(names) - 1)}" for i, n in enumerate(names)])
+    out: list[object] = [repr(a), hash(a), a == b, a != b, a == c, hash(a) == hash(b), a.__eq__(object())]
+    out += [repr(cls(*[f"{n}-1" for n in required])), repr(dataclasses.replace(a, **{names[0]: "new"}))]
+    out += [dataclasses.asdict(a), a.__match_args__]
+    with pytest.raises(dataclasses.FrozenInstanceError) as assigned:
+        setattr(a, names[0], 1)
+    with pytest.raises(dataclasses.FrozenInstanceError) as deleted:
+        delattr(a, names[-1])
+    out += [str(assigned.value), str(deleted.value)]
+    with pytest.raises(TypeError):
+        cls(*names, "extra")
+    with pytest.raises(TypeError):
+        cls(**{n: 1 for n in names}, extra=1)
+    if required:
+        with pytest.raises(TypeError):
+            cls(*required[:-1])
+        with pytest.raises(TypeError):
+            cls(required[0], **{required[0]: 1}, **{n: 1 for n in required[1:]})
+    return out
+
+
+@pytest.mark.parametrize("cls", VALUES, ids=[c.__name__ for c in VALUES])
+def test_a_value_class_behaves_as_a_frozen_dataclass(cls: type) -> None:
+    """Construction, equality, hash, repr, replace, asdict and frozen fields as the generated ones."""
+    assert dataclasses.is_dataclass(cls)
+    assert _behaviour(cls) == _behaviour(_twin(cls))
+
+
+def test_a_value_class_takes_no_field_options_and_writes_no_generated_method() -> None:
+    with pytest.raises(TypeError, match="only a default"):
+
+        @value
+        class Hidden:
+            secret: str = dataclasses.field(default="", repr=False)
+
+    with pytest.raises(TypeError, match="__eq__"):
+
+        @value
+        class Own:
+            name: str
+
+            def __eq__(self, other: object) -> bool:
+                return True
+
+            __hash__ = None  # type: ignore[assignment]

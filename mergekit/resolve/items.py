@@ -17,6 +17,7 @@ from functools import cache
 from mergekit.resolve.limits import NO_DEADLINE, Deadline
 from mergekit.resolve.profiles import Container, Profile
 from mergekit.resolve.syntax import Node
+from mergekit.resolve.values import value
 
 _CLOSERS = frozenset({"]", "}", ")", ">", "end"})
 HEAD_BYTES = 512
@@ -70,7 +71,7 @@ class Item:
         return replace(self, sep=sep)
 
 
-@dataclass(frozen=True)
+@value
 class Found:
     """A union container in one version of a file."""
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
+
+from mergekit.resolve.values import value
 
 MARKER_SIZE = 7
 """git's default conflict-marker length (the `conflict-marker-size` attribute changes it per path)."""
@@ -77,7 +78,7 @@ def split_lines(text: bytes) -> list[bytes]:
     return lines
 
 
-@dataclass(frozen=True)
+@value
 class Block:
     """One conflict block: each side's lines (with their line ends) and the markers' labels."""
 

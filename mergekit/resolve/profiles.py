@@ -65,11 +65,12 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from functools import cache
 from pathlib import Path
 
 from mergekit.errors import MergekitError
+from mergekit.resolve.values import value
 
 ORDERS = ("append", "sorted-if-sorted")
 """The orders a container may ask for."""
@@ -81,7 +82,7 @@ class ProfileError(MergekitError):
     """A language profile that cannot be used; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
+@value
 class Container:
     """One kind of union container: a node whose children may be unioned."""
 
@@ -148,7 +149,7 @@ class Container:
     an entry one side rewrote is never combined with an insertion next to it."""
 
 
-@dataclass(frozen=True)
+@value
 class Profile:
     """A language profile loaded from `grammars/<name>.toml`."""
 
