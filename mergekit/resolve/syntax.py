@@ -190,8 +190,8 @@ def _known_roots(grammar: str, source: str) -> frozenset[int] | None:
     return frozenset(ids)
 
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|;[^\n]*|[()\[\]]|[^\s()\[\]";]+')
-_KIND = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_TOKEN = r'"(?:[^"\\]|\\.)*"|;[^\n]*|[()\[\]]|[^\s()\[\]";]+'
+_KIND = r"[A-Za-z][A-Za-z0-9_]*"
 _Form = list["_Form"] | str
 
 
@@ -231,7 +231,7 @@ def _pattern_roots(source: str) -> frozenset[str] | None:
 def _root_kind(form: list[_Form]) -> str | None:
     """`kind` of a pattern `(kind ...)`, None for `(_ ...)`, `(MISSING ...)`, `(a/b)`, `(#pred ...)`."""
     head = form[0] if form else None
-    if not isinstance(head, str) or head == "MISSING" or not _KIND.fullmatch(head):
+    if not isinstance(head, str) or head == "MISSING" or not re.fullmatch(_KIND, head):
         return None
     return head
 
@@ -240,7 +240,7 @@ def _forms(source: str) -> list[_Form] | None:
     """The query's text as nested lists of tokens (`[...]` alternations as lists headed by `[`);
     None when the brackets do not balance."""
     stack: list[list[_Form]] = [[]]
-    for token in _TOKEN.findall(source):
+    for token in re.findall(_TOKEN, source):
         if token.startswith(";"):
             continue
         if token in ("(", "["):
