@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mergekit.resolve import items, profiles, syntax
+from mergekit.resolve import items, profiles, sanity, syntax
 from mergekit.resolve.items import Found
 from mergekit.resolve.markers import Block
 from mergekit.resolve.profiles import Container, Profile, all_profiles, load_profile
@@ -365,3 +366,27 @@ def test_a_value_class_takes_no_field_options_and_writes_no_generated_method() -
                 return True
 
             __hash__ = None  # type: ignore[assignment]
+
+
+TREE = [p for p in all_profiles() if p.grammar != "lines"]
+
+
+@pytest.mark.parametrize("profile", TREE, ids=[p.name for p in TREE])
+def test_containers_are_found_by_kind_id_as_by_kind_name(profile: Profile) -> None:
+    """Walking by kind ids finds exactly the nodes whose kind name is a container's."""
+    kinds = frozenset(kind for container in profile.containers for kind in container.node)
+    for case in sorted((ROOT / "fixtures" / profile.name).glob("*/")):
+        for file in case.iterdir():
+            root = syntax.parse(profile.grammar, file.read_bytes())
+            by_name = [n for n in _subtrees(root) if n.type in kinds]
+            found = items._nodes_of(root, kinds, profile.grammar)
+            assert sorted(_spans(found)) == sorted(_spans(by_name)), file
+
+
+@given(st.lists(st.sampled_from([b"a", b" x;", b"}", b"", b" ,", b"\t\xc3\xa9", b"b,", b"a;"]), max_size=30))
+def test_line_counts_keeps_the_lines_with_a_word_in_order(lines: list[bytes]) -> None:
+    data = b"\n".join(lines)
+    keys = (line.strip().rstrip(b",;").strip() for line in data.splitlines())
+    expected = Counter(key for key in keys if re.search(rb"[A-Za-z0-9\x80-\xff]", key))
+    found = sanity.line_counts(data)
+    assert found == expected and list(found) == list(expected)

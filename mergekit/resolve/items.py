@@ -637,11 +637,14 @@ def _nodes_of(root: Node, kinds: frozenset[str], grammar: str) -> list[Node]:
         from mergekit.resolve.syntax import captures
 
         return captures(grammar, " ".join(f"({kind}) @c" for kind in sorted(kinds)), root, name="c")
+    from mergekit.resolve.syntax import kind_ids
+
+    ids = kind_ids(grammar, kinds)
     out = []
     cursor = root.walk()
     while True:
         node = cursor.node
-        if node.type in kinds:
+        if node.kind_id in ids:
             out.append(node)
         if cursor.goto_first_child():
             continue

@@ -131,6 +131,14 @@ def field_names(grammar: str) -> set[str]:
     return names
 
 
+@cache
+def kind_ids(grammar: str, kinds: frozenset[str]) -> frozenset[int]:
+    """The ids of every node kind of the grammar named one of `kinds`: `node.kind_id in ids` is
+    `node.type in kinds` without making a string per node."""
+    language = _parser(grammar).language
+    return frozenset(i for i in range(language.node_kind_count) if language.node_kind_for_id(i) in kinds)
+
+
 _queries: dict[tuple[str, str], Any] = {}
 """(grammar, query source) → the compiled query, for the life of the process."""
 
