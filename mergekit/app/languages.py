@@ -18,21 +18,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mergekit.config import FILE_NAME, load_settings
-from mergekit.config.tomlfile import read_config
 from mergekit.engine.gitcli import AttributeReader, check_attr, toplevel
 from mergekit.errors import MergekitError
 from mergekit.resolve.profiles import Lookup, Profile, profile_lookup, shipped_profile_for
-from mergekit.resolve.repository import (
-    ATTRIBUTES,
-    SHIPPED,
-    Answer,
-    PathLanguages,
-    SourcedProfile,
-    every_profile,
-    node_kind_problems,
-)
+
+if TYPE_CHECKING:
+    from mergekit.resolve.repository import Answer, PathLanguages, SourcedProfile
+
+# The configuration and the repository's own profiles are imported where they are read: the
+# merge driver outside a work tree needs neither (`driver_lookup`).
 
 
 @contextmanager
@@ -65,6 +61,9 @@ def _for_cwd(cwd: Path, readers: list[AttributeReader]) -> PathLanguages | None:
         return None
     if root is None:
         return None
+    from mergekit.config import load_settings
+    from mergekit.resolve.repository import ATTRIBUTES, PathLanguages
+
     never = load_settings(cwd).setting("paths.never_resolve")
     reader = AttributeReader(root, ATTRIBUTES)
     readers.append(reader)
@@ -89,6 +88,9 @@ def driver_lookup(path: str) -> DriverLookup:
     root = _top_of_work_tree(Path.cwd())
     if root is None:
         return DriverLookup(None)
+    from mergekit.config.tomlfile import FILE_NAME, read_config
+    from mergekit.resolve.repository import ATTRIBUTES, PathLanguages
+
     try:
         file = read_config(root)
         never = file.values.get("paths.never_resolve") if file is not None else None
@@ -131,6 +133,15 @@ class LanguagesReport:
 def languages_report(cwd: Path, paths: tuple[str, ...] = ()) -> LanguagesReport:
     """The profiles the repository at `cwd` sees (outside one: the shipped ones), and the answer
     for each of `paths`."""
+    from mergekit.config import load_settings
+    from mergekit.resolve.repository import (
+        ATTRIBUTES,
+        SHIPPED,
+        PathLanguages,
+        every_profile,
+        node_kind_problems,
+    )
+
     root = toplevel(cwd) if cwd.is_dir() else None
     profiles = every_profile(root)
     report = LanguagesReport(

@@ -9,7 +9,6 @@ are errors (exit 2); the `[derived]` table is kept as it is for the feature that
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +85,8 @@ def _check(key: Key, value: Any, where: str) -> str | bool | tuple[str, ...]:
 
 def parse_config(path: Path, text: str, shown: str = FILE_NAME) -> ConfigFile:
     """Check the text of a configuration file; `shown` names it in error messages."""
+    import tomllib  # here, not at the top: the merge driver reads no configuration file in most repositories
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

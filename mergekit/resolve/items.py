@@ -17,9 +17,9 @@ from functools import cache
 from mergekit.resolve.limits import NO_DEADLINE, Deadline
 from mergekit.resolve.profiles import Container, Profile
 from mergekit.resolve.syntax import Node
+from mergekit.resolve.values import value
 
 _CLOSERS = frozenset({"]", "}", ")", ">", "end"})
-_WS = re.compile(rb"\s+")
 HEAD_BYTES = 512
 """How far back on its line a container's introducing text is read (a one-line file is one line)."""
 KEY_PATH_STEPS = 64
@@ -74,7 +74,7 @@ class Item:
         return replace(self, sep=sep)
 
 
-@dataclass(frozen=True)
+@value
 class Found:
     """A union container in one version of a file."""
 
@@ -100,8 +100,14 @@ class Found:
 
 
 def normalize(text: bytes) -> str:
-    """Collapse whitespace runs so that re-indented children still compare equal."""
-    return _WS.sub(b" ", text.strip()).decode("utf-8", "replace")
+    """Collapse whitespace runs so that re-indented children still compare equal.
+
+    `bytes.split()` splits on ASCII whitespace (space, tab, line feed, carriage return, form feed,
+    vertical tab, as a bytes regular expression's whitespace class): the same as stripping and
+    replacing each run by one space, three times faster (this runs for every child of every
+    version).
+    """
+    return b" ".join(text.split()).decode("utf-8", "replace")
 
 
 @cache
@@ -179,12 +185,19 @@ def signature(node: Node, spec: Container) -> str | None:
     read `function_definition:name`, so one name added twice is seen whatever wraps it. A
     `sig_pattern` matched against the child's text comes first (`<kind>:<groups>`).
     """
+    return _signature(node, str(node.type), spec, _alternatives(spec.signature))
+
+
+def _signature(
+    node: Node, node_kind: str, spec: Container, alternatives: tuple[tuple[str, tuple[str, ...]], ...]
+) -> str | None:
+    """`signature` of a node of kind `node_kind`, with the container's `_alternatives` read once."""
     if spec.sig_pattern:
         key = pattern_key(spec.sig_pattern, normalize(node.text))
         if key is not None:
-            return str(node.type) + ":" + key
-    for only, alternative in _alternatives(spec.signature):
-        if only and node.type != only:
+            return node_kind + ":" + key
+    for only, alternative in alternatives:
+        if only and node_kind != only:
             continue
         parts = []
         kind = ""
@@ -238,12 +251,12 @@ def _pattern(text: str) -> re.Pattern[str]:
     return re.compile(text)
 
 
-def _is_union(node: Node, spec: Container, data: bytes) -> bool:
-    if spec.children and node.type not in spec.children:
+def _is_union(kind: str, spec: Container, text: bytes) -> bool:
+    """True when a child of this kind and text is one the container may union."""
+    if spec.children and kind not in spec.children:
         return False
     if spec.item_pattern:
-        text = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
-        return _pattern(spec.item_pattern).search(text) is not None
+        return _pattern(spec.item_pattern).search(text.decode("utf-8", "replace")) is not None
     return True
 
 
@@ -498,22 +511,27 @@ def build(
     # Trivia before the first child belongs to it, so the interior starts after the header.
     items: list[Item] = []
     pos = start
+    ender = spec.separator or spec.terminator
+    alternatives = _alternatives(spec.signature)
+    starts = [children[i].start_byte for i in item_idx]
+    final = len(item_idx) - 1
     for n, i in enumerate(item_idx):
         if n & 255 == 255:
             deadline.check()
         child = children[i]
+        child_start = starts[n]
         last = _extent(children, i, spec)
-        body_end = _rstrip_end(data, child.start_byte, children[last].end_byte)
+        child_end = children[last].end_byte
+        body_end = _rstrip_end(data, child_start, child_end)
         sep = b""
         mid = b""
         after = body_end
         nxt = children[last + 1] if last + 1 < len(children) else None
-        ender = spec.separator or spec.terminator
         if ender and nxt is not None and not nxt.is_named and nxt.type == ender:
-            mid = data[body_end : nxt.start_byte]
-            sep = data[nxt.start_byte : nxt.end_byte]
-            after = nxt.end_byte
-        next_item_start = children[item_idx[n + 1]].start_byte if n + 1 < len(item_idx) else end
+            nxt_start, after = nxt.start_byte, nxt.end_byte
+            mid = data[body_end:nxt_start]
+            sep = data[nxt_start:after]
+        next_item_start = starts[n + 1] if n < final else end
         # Only a newline before the next child matters: searching further would make a one-line
         # file of n children cost n².
         limit = max(after, min(end, next_item_start))
@@ -526,24 +544,26 @@ def build(
             has_comment = k < len(comment_starts) and comment_starts[k] < eol
             if (line_ends and not rest.strip()) or has_comment:
                 tail = rest
-        sig = signature(child, spec)
+        kind = str(child.type)
+        sig = _signature(child, kind, spec, alternatives)
         idents = identities(child, spec) if spec.identity else ()
         if sig is None and idents:
             sig = idents[0]
+        body = data[child_start:body_end]
         items.append(
             Item(
-                kind=child.type,
-                key=normalize(data[child.start_byte : body_end]),
+                kind=kind,
+                key=normalize(body),
                 sig=sig,
-                union=_is_union(child, spec, data),
-                lead=data[pos : child.start_byte],
-                body=data[child.start_byte : body_end],
+                union=_is_union(kind, spec, data[child_start : child.end_byte]),
+                lead=data[pos:child_start],
+                body=body,
                 mid=mid,
                 sep=sep,
                 tail=tail,
                 first=n == 0,
-                at=child.start_byte,
-                names=names.get(child.start_byte, ()),
+                at=child_start,
+                names=names.get(child_start, ()),
                 idents=idents,
                 broken=any(c.has_error for c in children[i : last + 1]),
             )
@@ -662,11 +682,14 @@ def _nodes_of(root: Node, kinds: frozenset[str], grammar: str) -> list[Node]:
         from mergekit.resolve.syntax import captures
 
         return captures(grammar, " ".join(f"({kind}) @c" for kind in sorted(kinds)), root, name="c")
+    from mergekit.resolve.syntax import kind_ids
+
+    ids = kind_ids(grammar, kinds)
     out = []
     cursor = root.walk()
     while True:
         node = cursor.node
-        if node.type in kinds:
+        if node.kind_id in ids:
             out.append(node)
         if cursor.goto_first_child():
             continue

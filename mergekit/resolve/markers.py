@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import lru_cache
+
+from mergekit.resolve.values import value
 
 MARKER_SIZE = 7
 """git's default conflict-marker length (the `conflict-marker-size` attribute changes it per path)."""
@@ -77,7 +78,7 @@ def split_lines(text: bytes) -> list[bytes]:
     return lines
 
 
-@dataclass(frozen=True)
+@value
 class Block:
     """One conflict block: each side's lines (with their line ends) and the markers' labels."""
 
@@ -93,16 +94,18 @@ class Block:
     """The closing marker's label."""
 
 
-@dataclass
 class _Open:
     """A block being read: its lines as written (markers included) and each section so far."""
 
-    raw: list[bytes]
-    label: str
-    section: str = "ours"
-    ours: list[bytes] = field(default_factory=list)
-    base: list[bytes] | None = None
-    theirs: list[bytes] = field(default_factory=list)
+    __slots__ = ("base", "label", "ours", "raw", "section", "theirs")
+
+    def __init__(self, raw: list[bytes], label: str) -> None:
+        self.raw = raw
+        self.label = label
+        self.section = "ours"
+        self.ours: list[bytes] = []
+        self.base: list[bytes] | None = None
+        self.theirs: list[bytes] = []
 
     def add(self, line: bytes) -> None:
         target = {"ours": self.ours, "base": self.base, "theirs": self.theirs}[self.section]

@@ -66,18 +66,22 @@ How children are keyed and scoped:
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import importlib.util
+import marshal
+import os
 import re
-import tomllib
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from functools import cache
 from pathlib import Path
 
 from mergekit.errors import MergekitError
+from mergekit.resolve.values import value
 
 ORDERS = ("append", "sorted-if-sorted")
 """The orders a container may ask for."""
@@ -91,7 +95,7 @@ class ProfileError(MergekitError):
     """A language profile that cannot be used; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
+@value
 class Container:
     """One kind of union container: a node whose children may be unioned."""
 
@@ -165,7 +169,7 @@ class Container:
     an entry one side rewrote is never combined with an insertion next to it."""
 
 
-@dataclass(frozen=True)
+@value
 class Profile:
     """A language profile loaded from `grammars/<name>.toml`."""
 
@@ -200,11 +204,13 @@ _MAGIC = frozenset("*?[")
 
 def _glob_matches(name: str, glob: str) -> bool:
     """`fnmatch.fnmatchcase(name, glob)`, without compiling a regular expression for the common
-    globs (`Gemfile`, `*.ts`): the driver matches one path against every profile's globs."""
+    globs (`Gemfile`, `*.ts`, `requirements*.txt`: one `*`, which matches any text, `/` too): the
+    driver matches one path against every profile's globs."""
     if _MAGIC.isdisjoint(glob):
         return name == glob
-    if glob[0] == "*" and _MAGIC.isdisjoint(glob[1:]):
-        return name.endswith(glob[1:])
+    head, _, tail = glob.partition("*")
+    if _MAGIC.isdisjoint(head) and _MAGIC.isdisjoint(tail):
+        return len(name) >= len(head) + len(tail) and name.startswith(head) and name.endswith(tail)
     return fnmatch.fnmatchcase(name, glob)
 
 
@@ -257,20 +263,22 @@ _CONTAINER_KEYS: dict[str, str] = {
 assert set(_CONTAINER_KEYS) == {f.name for f in fields(Container)}
 
 
-_TABLE = re.compile(r"^[ \t]*\[\[?[ \t]*[A-Za-z0-9_.-]+[ \t]*\]\]?[ \t]*(?:#.*)?$", re.M)
-_NAME_FORM = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_TABLE = r"^[ \t]*\[\[?[ \t]*[A-Za-z0-9_.-]+[ \t]*\]\]?[ \t]*(?:#.*)?$"
+_NAME_FORM = r"^[a-z0-9][a-z0-9_.-]*$"
 
 
-@dataclass(frozen=True)
 class _Text:
     """A profile file's text and the name it is shown by, for messages that point at a line."""
 
-    shown: str
-    text: str
+    __slots__ = ("shown", "text")
+
+    def __init__(self, shown: str, text: str) -> None:
+        self.shown = shown
+        self.text = text
 
     def table(self, n: int) -> tuple[int, int]:
         """Offsets of the top level (n = 0) or of the n-th `[[container]]` table of the file."""
-        starts = [0, *(m.start() for m in _TABLE.finditer(self.text))]
+        starts = [0, *(m.start() for m in re.finditer(_TABLE, self.text, re.M))]
         if n >= len(starts):
             return len(self.text), len(self.text)
         return starts[n], starts[n + 1] if n + 1 < len(starts) else len(self.text)
@@ -412,6 +420,8 @@ def load_profile(
     grammars the profile may name besides `lines` (a repository's own profile may not make
     mergekit import a module of its choosing).
     """
+    import tomllib
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -428,7 +438,7 @@ def load_profile(
         if key not in raw:
             check.fail(key, "missing")
     name = check.text("name")
-    if not _NAME_FORM.match(name):
+    if not re.match(_NAME_FORM, name):
         check.fail("name", "must be lower-case letters, digits, '-', '_' or '.'")
     grammar = check.text("grammar", base.grammar if base else "")
     if grammars is not None and grammar != "lines" and grammar not in set(grammars):
@@ -466,6 +476,24 @@ def load_profile(
 
 
 # -- the shipped profiles ----------------------------------------------------------------------
+#
+# The merge driver runs once per conflicted file and needs one profile (and the one it extends).
+# Every shipped profile, parsed and validated, is kept in one file beside the profiles, written
+# like Python's own bytecode (`__pycache__`, only when Python writes bytecode, so it is exactly as
+# trusted as the code next to it) and used only while every profile file and this module are
+# the ones it was made from. Without it (a read-only install, PYTHONDONTWRITEBYTECODE) the
+# driver reads the one profile it needs with tomllib, as it always did.
+
+CACHE_FORMAT = 1
+"""Changes whenever what the profile cache holds changes shape."""
+
+
+@cache
+def _folder() -> Path | None:
+    """The folder of the shipped profiles, None when the package is not a plain folder (zipped)."""
+    spec = importlib.util.find_spec("mergekit.grammars")
+    folder = Path(spec.origin).parent if spec is not None and spec.origin else None
+    return folder if folder is not None and folder.is_dir() else None
 
 
 @cache
@@ -475,9 +503,8 @@ def _texts() -> dict[str, str]:
     Read from the package folder directly: `importlib.resources` imports zipfile and more, which
     costs the merge driver about 25 ms per file; it is only the fallback for zipped installs.
     """
-    spec = importlib.util.find_spec("mergekit.grammars")
-    folder = Path(spec.origin).parent if spec is not None and spec.origin else Path("/nonexistent")
-    if folder.is_dir():
+    folder = _folder()
+    if folder is not None:
         return {f.name: f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.toml"))}
     from importlib import resources
 
@@ -489,29 +516,38 @@ def _texts() -> dict[str, str]:
     }
 
 
-_NAME = re.compile(r'^name\s*=\s*"([^"]+)"', re.M)
-_EXTENDS = re.compile(r'^extends\s*=\s*"([^"]+)"', re.M)
-_GLOBS = re.compile(r"^globs\s*=\s*\[([^\]]*)\]", re.M)
-_STRING = re.compile(r'"([^"]*)"')
+_NAME = r'^name\s*=\s*"([^"]+)"'
+_EXTENDS = r'^extends\s*=\s*"([^"]+)"'
+_GLOBS = r"^globs\s*=\s*\[([^\]]*)\]"
+_STRING = r'"([^"]*)"'
 
 
-@dataclass(frozen=True)
 class _Entry:
-    """What the merge driver needs to pick a profile without parsing every file."""
+    """What the merge driver needs to pick a profile without parsing every file (a plain class:
+    the driver imports this module once per file, and a dataclass costs it more than it reads)."""
 
-    file: str
-    name: str
-    globs: tuple[str, ...]
-    extends: str
+    __slots__ = ("extends", "file", "globs", "name")
+
+    def __init__(self, file: str, name: str, globs: tuple[str, ...], extends: str) -> None:
+        self.file = file
+        self.name = name
+        self.globs = globs
+        self.extends = extends
 
 
 @cache
 def _index() -> tuple[_Entry, ...]:
-    """One entry per shipped profile, read with three regular expressions (the merge driver needs
-    one profile per run; parsing all of them with tomllib is most of its start-up)."""
+    """One entry per shipped profile: from the profile cache, else read with three regular
+    expressions (the merge driver needs one profile per run; parsing all of them with tomllib
+    is most of its start-up)."""
+    cached = _cached()
+    if cached is not None:
+        entries = (_Entry(file, packed[0], packed[2], packed[6]) for file, packed in cached.items())
+        return tuple(sorted(entries, key=lambda e: e.name))
     out = []
     for file, text in _texts().items():
-        name, globs, extends = _NAME.search(text), _GLOBS.search(text), _EXTENDS.search(text)
+        name, globs = re.search(_NAME, text, re.M), re.search(_GLOBS, text, re.M)
+        extends = re.search(_EXTENDS, text, re.M)
         if name is None or globs is None:
             profile = _load_named(file)
             out.append(_Entry(file, profile.name, profile.globs, profile.extends))
@@ -520,7 +556,7 @@ def _index() -> tuple[_Entry, ...]:
             _Entry(
                 file,
                 name.group(1),
-                tuple(_STRING.findall(globs.group(1))),
+                tuple(re.findall(_STRING, globs.group(1))),
                 extends.group(1) if extends else "",
             )
         )
@@ -528,41 +564,178 @@ def _index() -> tuple[_Entry, ...]:
 
 
 @cache
-def _load_named(file: str, chain: tuple[str, ...] = ()) -> Profile:
-    """The shipped profile in `file`, with the profile it extends loaded first."""
-    text = _texts()[file]
+def _load_named(file: str) -> Profile:
+    """The shipped profile in `file` (from the profile cache, else parsed with its parent)."""
+    cached = _cached()
+    if cached is not None and file in cached:
+        return _unpack(cached[file])
+    return _parse(file, _texts(), _parsed)
+
+
+_parsed: dict[str, Profile] = {}
+"""Shipped profiles parsed in this process, by file name."""
+
+
+def _parse(
+    file: str, texts: Mapping[str, str], done: dict[str, Profile], chain: tuple[str, ...] = ()
+) -> Profile:
+    """The profile in `texts[file]`, with the profile it extends parsed first (`done` keeps both)."""
+    if file in done:
+        return done[file]
+    text = texts[file]
     source = f"grammars/{file}"
-    match = _EXTENDS.search(text)
+    match = re.search(_EXTENDS, text, re.M)
     parents: dict[str, Profile] = {}
     if match:
         parent = match.group(1)
-        entry = next((e for e in _index_lenient() if e.name == parent), None)
-        if entry is not None:
-            if entry.file in chain or entry.file == file:
+        named = next((f for f, t in texts.items() if _name_in(f, t) == parent), None)
+        if named is not None:
+            if named in chain or named == file:
                 raise ProfileError(f"language profile {source}: key 'extends': {parent!r} extends itself")
-            parents[parent] = _load_named(entry.file, (*chain, file))
-    return load_profile(text, source, parents)
+            parents[parent] = _parse(named, texts, done, (*chain, file))
+    profile = done[file] = load_profile(text, source, parents)
+    return profile
 
 
-@cache
-def _index_lenient() -> tuple[_Entry, ...]:
-    """File and name of every shipped profile, without parsing (for resolving `extends`)."""
-    out = []
-    for file, text in _texts().items():
-        name = _NAME.search(text)
-        out.append(_Entry(file, name.group(1) if name else file.removesuffix(".toml"), (), ""))
-    return tuple(out)
+def _name_in(file: str, text: str) -> str:
+    """The name a profile file gives itself, read without parsing (its file name when none)."""
+    name = re.search(_NAME, text, re.M)
+    return name.group(1) if name else file.removesuffix(".toml")
 
 
 @cache
 def all_profiles() -> tuple[Profile, ...]:
     """Every shipped profile, sorted by name (all of them validated)."""
-    profiles = [_load_named(file) for file in _texts()]
+    cached = _cached()
+    profiles = [_load_named(file) for file in (cached if cached is not None else _texts())]
     names = [p.name for p in profiles]
     for name in names:
         if names.count(name) > 1:
             raise ProfileError(f"two language profiles are named {name!r}")
     return tuple(sorted(profiles, key=lambda p: p.name))
+
+
+# -- the profile cache ---------------------------------------------------------------------------
+
+Packed = tuple[str, str, tuple[str, ...], str, tuple[tuple[object, ...], ...], tuple[str, ...], str]
+"""A profile as plain values (`marshal` writes and reads them): its fields in order, with each
+container as the tuple of its fields."""
+
+
+def _pack(profile: Profile) -> Packed:
+    containers = tuple(tuple(getattr(c, f.name) for f in fields(Container)) for c in profile.containers)
+    return (
+        profile.name,
+        profile.description,
+        profile.globs,
+        profile.grammar,
+        containers,
+        profile.comments,
+        profile.extends,
+    )
+
+
+def _unpack(packed: Packed) -> Profile:
+    name, description, globs, grammar, containers, comments, extends = packed
+    return Profile(
+        name=name,
+        description=description,
+        globs=globs,
+        grammar=grammar,
+        containers=tuple(Container(*c) for c in containers),  # type: ignore[arg-type]
+        comments=comments,
+        extends=extends,
+    )
+
+
+def cache_file(folder: Path) -> Path:
+    """Where the profile cache of the profiles in `folder` lives (beside their bytecode)."""
+    return folder / "__pycache__" / f"profiles.{sys.implementation.cache_tag}.marshal"
+
+
+Fingerprint = tuple[int, str, tuple[int, int], tuple[tuple[str, int, int, int, int], ...]]
+"""The cache's format, mergekit's version, this module's size and modification time, and each
+profile file's name, size, modification and change times and inode."""
+
+
+def fingerprint(folder: Path) -> Fingerprint:
+    """What the cache of `folder`'s profiles is made from (see `Fingerprint`)."""
+    from mergekit import __version__
+
+    files = []
+    with os.scandir(folder) as found:
+        for entry in found:
+            if entry.name.endswith(".toml") and entry.is_file():
+                st = entry.stat()
+                files.append((entry.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    st = os.stat(__file__)
+    own = (st.st_size, st.st_mtime_ns)
+    return (CACHE_FORMAT, __version__, own, tuple(sorted(files)))
+
+
+def read_cache(folder: Path) -> dict[str, Packed] | None:
+    """The cached profiles of `folder` by file name, None when there is no cache or it is stale."""
+    try:
+        stored = marshal.loads(cache_file(folder).read_bytes())
+        key = fingerprint(folder)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != key:
+        return None
+    profiles = stored[1]
+    return profiles if isinstance(profiles, dict) else None
+
+
+def write_cache(folder: Path) -> dict[str, Packed] | None:
+    """Parse every profile in `folder` and write them to its cache; return them by file name.
+
+    None when the cache cannot be written, a profile does not load (its own lookup then says
+    why) or two share a name. The
+    files are looked at before they are read, so a profile changed meanwhile makes the cache
+    stale rather than wrong; the cache is written whole under a temporary name and renamed into
+    place, so a reader sees the old cache, the new one or none.
+    """
+    target = cache_file(folder)
+    try:
+        target.parent.mkdir(exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(target.parent, os.W_OK):
+        return None  # a read-only install: parse the one profile needed, every time
+    key = fingerprint(folder)
+    texts = {f.name: f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.toml"))}
+    done: dict[str, Profile] = {}
+    try:
+        packed = {file: _pack(_parse(file, texts, done)) for file in texts}
+    except ProfileError:
+        return None
+    if len({p[0] for p in packed.values()}) != len(packed):
+        return None
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "xb") as out:
+            out.write(marshal.dumps((key, packed)))
+        os.replace(temporary, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+    return packed
+
+
+@cache
+def _cached() -> dict[str, Packed] | None:
+    """The shipped profiles from the cache, written first when it is missing or stale (only when
+    Python writes bytecode). None: each profile is parsed when it is needed."""
+    folder = _folder()
+    if folder is None:
+        return None
+    found = read_cache(folder)
+    if found is None and not sys.dont_write_bytecode:
+        try:
+            found = write_cache(folder)
+        except (OSError, UnicodeDecodeError):
+            return None
+    return found
 
 
 def profile_for(path: str) -> Profile | None:

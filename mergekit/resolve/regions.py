@@ -9,7 +9,6 @@ only choose which containers to union; the final text always comes from git's li
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 from mergekit.resolve.markers import Block, count_conflicts, parse, split_lines
@@ -18,13 +17,22 @@ from mergekit.resolve.seqdiff import opcodes
 Opcodes = list[tuple[str, int, int, int, int]]
 
 
-@dataclass(frozen=True)
 class Region:
-    """One conflicting region: a byte range in each of base, ours and theirs."""
+    """One conflicting region: a byte range in each of base, ours and theirs.
 
-    base: tuple[int, int]
-    ours: tuple[int, int]
-    theirs: tuple[int, int]
+    A plain class (regions are read, never compared): the merge driver imports this module once
+    per conflicted file, and a dataclass costs its start-up as much as parsing a file.
+    """
+
+    __slots__ = ("base", "ours", "theirs")
+
+    def __init__(self, base: tuple[int, int], ours: tuple[int, int], theirs: tuple[int, int]) -> None:
+        self.base = base
+        self.ours = ours
+        self.theirs = theirs
+
+    def __repr__(self) -> str:
+        return f"Region(base={self.base}, ours={self.ours}, theirs={self.theirs})"
 
 
 def _offsets(lines: list[bytes]) -> list[int]:
@@ -61,15 +69,14 @@ def _changes(ops: Opcodes) -> list[tuple[int, int]]:
     return [(i1, i2) for tag, i1, i2, _, _ in ops if tag != "equal"]
 
 
-@dataclass(frozen=True)
 class Diffs:
     """The line diffs base→ours and base→theirs, computed once for both kinds of regions."""
 
-    b_lines: list[bytes]
-    o_lines: list[bytes]
-    t_lines: list[bytes]
-    o_ops: Opcodes
-    t_ops: Opcodes
+    def __init__(
+        self, b_lines: list[bytes], o_lines: list[bytes], t_lines: list[bytes], o_ops: Opcodes, t_ops: Opcodes
+    ) -> None:
+        self.b_lines, self.o_lines, self.t_lines = b_lines, o_lines, t_lines
+        self.o_ops, self.t_ops = o_ops, t_ops
 
     @staticmethod
     def of(base: bytes, ours: bytes, theirs: bytes) -> Diffs:

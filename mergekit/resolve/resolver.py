@@ -17,7 +17,6 @@ All of it runs under one `Deadline` (`TIME_LIMIT` seconds); past it, git's line 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
 
 from mergekit.resolve.cache import ResolverCache
 from mergekit.resolve.duplicates import clashing_key, dedupe_clean, mark_clash
@@ -64,22 +63,66 @@ def fallback_reason(base: bytes, ours: bytes, theirs: bytes) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
 class _Job:
-    """One file's merge: the three versions, its profile, how to line-merge and write conflicts."""
+    """One file's merge: the three versions, its profile, how to line-merge and write conflicts.
 
-    base: bytes
-    ours: bytes
-    theirs: bytes
-    profile: Profile
-    labels: Labels
-    marker_size: int
-    style: str
-    line_merger: LineMerger | None
-    cache: ResolverCache
-    deadline: Deadline
-    depth: int = 0
-    """How many children deep this merge is (a child both sides changed is merged on its own)."""
+    A plain class (no dataclass): the merge driver imports this module once per file.
+    """
+
+    __slots__ = (
+        "base",
+        "cache",
+        "deadline",
+        "depth",
+        "labels",
+        "line_merger",
+        "marker_size",
+        "ours",
+        "profile",
+        "style",
+        "theirs",
+    )
+
+    def __init__(
+        self,
+        base: bytes,
+        ours: bytes,
+        theirs: bytes,
+        profile: Profile,
+        labels: Labels,
+        marker_size: int,
+        style: str,
+        line_merger: LineMerger | None,
+        cache: ResolverCache,
+        deadline: Deadline,
+        depth: int = 0,
+    ) -> None:
+        self.base, self.ours, self.theirs = base, ours, theirs
+        self.profile = profile
+        self.labels = labels
+        self.marker_size = marker_size
+        self.style = style
+        self.line_merger = line_merger
+        self.cache = cache
+        self.deadline = deadline
+        self.depth = depth
+        """How many children deep this merge is (a child both sides changed is merged on its own)."""
+
+    def inner(self, base: bytes, ours: bytes, theirs: bytes) -> _Job:
+        """The same job one level deeper, on one child's three texts."""
+        return _Job(
+            base,
+            ours,
+            theirs,
+            self.profile,
+            self.labels,
+            self.marker_size,
+            self.style,
+            self.line_merger,
+            self.cache,
+            self.deadline,
+            self.depth + 1,
+        )
 
     def merge(self, base: bytes, ours: bytes, theirs: bytes) -> LineMergeResult:
         """git's line merge with this job's labels, marker size, style and line merger."""
@@ -108,8 +151,7 @@ class _Job:
             return result.merged
         if self.depth >= MAX_DEPTH:
             return None
-        inner = replace(self, base=base, ours=ours, theirs=theirs, depth=self.depth + 1)
-        merged = _structural(result, inner)
+        merged = _structural(result, self.inner(base, ours, theirs))
         return merged.merged if merged.clean else None
 
 
@@ -178,20 +220,22 @@ def _plain(result: LineMergeResult, reason: str | None) -> FileResolution:
     )
 
 
-@dataclass
 class _Pass:
     """What one pass over the conflicting regions found and did."""
 
-    edits_o: list[tuple[int, int, bytes]] = field(default_factory=list)
-    edits_t: list[tuple[int, int, bytes]] = field(default_factory=list)
-    resolved: list[HunkReport] = field(default_factory=list)
-    refused: list[HunkReport] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)
-    added: list[tuple[Item, Container]] = field(default_factory=list)
-    one_line: list[bytes] = field(default_factory=list)
-    """Lines rewritten by unions of one-line containers (`[a, b, c]`): new lines by design."""
-    replaced: list[bytes] = field(default_factory=list)
-    """The lines of ours and theirs those unions replaced."""
+    __slots__ = ("added", "edits_o", "edits_t", "one_line", "refused", "replaced", "resolved", "rules")
+
+    def __init__(self) -> None:
+        self.edits_o: list[tuple[int, int, bytes]] = []
+        self.edits_t: list[tuple[int, int, bytes]] = []
+        self.resolved: list[HunkReport] = []
+        self.refused: list[HunkReport] = []
+        self.rules: list[str] = []
+        self.added: list[tuple[Item, Container]] = []
+        self.one_line: list[bytes] = []
+        """Lines rewritten by unions of one-line containers (`[a, b, c]`): new lines by design."""
+        self.replaced: list[bytes] = []
+        """The lines of ours and theirs those unions replaced."""
 
 
 def _structural(first: LineMergeResult, job: _Job) -> FileResolution:

@@ -29,8 +29,10 @@ def line_counts(data: bytes) -> Counter[bytes]:
     """How often each line occurs, as lines are compared here: without indentation, trailing
     spaces and a trailing `,`/`;`; lines without a letter or digit (blank lines, lone brackets)
     left out."""
-    keys = (line.strip().rstrip(_TRAILING).strip() for line in data.splitlines())
-    return Counter(key for key in keys if _WORDY.search(key))
+    counts = Counter([line.strip().rstrip(_TRAILING).strip() for line in data.splitlines()])
+    for key in [key for key in counts if not _WORDY.search(key)]:
+        del counts[key]
+    return counts
 
 
 def _loose(key: bytes) -> bytes:

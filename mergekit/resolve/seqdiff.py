@@ -7,7 +7,6 @@ both sequences (the patience-diff idea) splits a 10k-line file into small gaps f
 from __future__ import annotations
 
 import bisect
-import difflib
 from collections.abc import Hashable, Sequence
 
 Opcode = tuple[str, int, int, int, int]
@@ -58,6 +57,8 @@ def _diff(
 def _difflib(
     a: Sequence[Hashable], b: Sequence[Hashable], a0: int, a1: int, b0: int, b1: int, out: list[Opcode]
 ) -> None:
+    import difflib  # only gaps need it: the merge driver's usual diff is a prefix and a suffix
+
     matcher = difflib.SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         out.append((tag, a0 + i1, a0 + i2, b0 + j1, b0 + j2))

@@ -2,11 +2,25 @@
 
 This module is the only importer of tree_sitter; the rest of the resolver works on the node
 objects it returns (type, children, byte offsets) and never names the library.
+
+Two start-up costs of the merge driver (one process per conflicted file) are avoided here:
+
+- a grammar package's `__init__` imports `importlib.resources` (for highlight queries mergekit never
+  reads), which costs more than the grammar itself: its `_binding` extension is loaded directly
+  (`_language_function`);
+- compiling a query takes milliseconds (more for a large grammar): `captures` first looks whether
+  the subtree holds a node that one of the query's patterns could start at, and compiles only
+  then (`_pattern_roots`).
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
+import importlib.util
+import re
+import sys
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +32,36 @@ if TYPE_CHECKING:
 Node = Any
 """A tree-sitter node (kept opaque outside this module)."""
 
+SCAN_BYTES = 64_000
+"""Subtrees up to this size are walked for a query's starting kinds before the query is compiled."""
+
+
+def _language_function(module_name: str, function: str) -> Callable[[], object]:
+    """The grammar package's language function (`tree_sitter_typescript:language_tsx`).
+
+    tree-sitter's generated Python packages keep their language functions in a `_binding`
+    extension module; their `__init__` re-exports them and imports `importlib.resources` for
+    their highlight queries. The extension is loaded on its own where it is found (and registered
+    under its own name, so a later import of the package reuses it); any other layout imports the
+    package.
+    """
+    if module_name not in sys.modules:
+        package = importlib.util.find_spec(module_name)
+        where = package.submodule_search_locations if package is not None else None
+        name = f"{module_name}._binding"
+        spec = importlib.machinery.PathFinder.find_spec(name, list(where)) if where else None
+        if spec is not None and spec.loader is not None:
+            binding = sys.modules.get(name)
+            if binding is None:
+                binding = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(binding)
+                sys.modules[name] = binding
+            found = getattr(binding, function, None)
+            if callable(found):
+                return found  # type: ignore[no-any-return]
+    module = importlib.import_module(module_name)
+    return getattr(module, function)  # type: ignore[no-any-return]
+
 
 @cache
 def _parser(grammar: str) -> Any:
@@ -26,12 +70,12 @@ def _parser(grammar: str) -> Any:
 
     module_name, _, function = grammar.partition(":")
     try:
-        module = importlib.import_module(module_name)
+        language_function = _language_function(module_name, function or "language")
     except ImportError as exc:
         raise MergekitError(
             f"grammar package {module_name!r} is not installed: reinstall git-mergekit"
         ) from exc
-    language = tree_sitter.Language(getattr(module, function or "language")())
+    language = tree_sitter.Language(language_function())
     return tree_sitter.Parser(language)
 
 
@@ -88,21 +132,151 @@ def field_names(grammar: str) -> set[str]:
 
 
 @cache
-def _query(grammar: str, source: str) -> Any:
-    import tree_sitter
+def kind_ids(grammar: str, kinds: frozenset[str]) -> frozenset[int]:
+    """The ids of every node kind of the grammar named one of `kinds`: `node.kind_id in ids` is
+    `node.type in kinds` without making a string per node."""
+    language = _parser(grammar).language
+    return frozenset(i for i in range(language.node_kind_count) if language.node_kind_for_id(i) in kinds)
 
-    return tree_sitter.Query(_parser(grammar).language, source)
+
+_queries: dict[tuple[str, str], Any] = {}
+"""(grammar, query source) → the compiled query, for the life of the process."""
+
+
+def _query(grammar: str, source: str) -> Any:
+    query = _queries.get((grammar, source))
+    if query is None:
+        import tree_sitter
+
+        query = _queries[(grammar, source)] = tree_sitter.Query(_parser(grammar).language, source)
+    return query
+
+
+def query_problem(grammar: str, source: str) -> str | None:
+    """Why the query `source` does not compile for `grammar`, None when it does."""
+    try:
+        _query(grammar, source)
+    except Exception as exc:  # tree_sitter.QueryError, or a grammar that does not load
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 def captures(grammar: str, source: str, node: Node, name: str = "b") -> list[Node]:
     """The nodes the query `source` captures as `@name` under `node`, in document order.
 
-    Other captures (`@f` used by a predicate such as `(#eq? @f "require")`) are left out.
+    Other captures (`@f` used by a predicate such as `(#eq? @f "require")`) are left out. A
+    query not compiled yet is compiled only when a small subtree holds a node one of its patterns
+    could start at (a barrel file of `export * from` lines has no import to read names from).
     """
     import tree_sitter
 
+    if (grammar, source) not in _queries and node.end_byte - node.start_byte <= SCAN_BYTES:
+        roots = _known_roots(grammar, source)
+        if roots is not None and not _holds_kind(node, roots):
+            return []
     found = tree_sitter.QueryCursor(_query(grammar, source)).captures(node)
     return sorted(found.get(name, []), key=lambda n: n.start_byte)
+
+
+@cache
+def _known_roots(grammar: str, source: str) -> frozenset[int] | None:
+    """The kind ids the query's patterns start at, when each is a visible kind of the grammar (a
+    supertype, like `expression`, is hidden: its nodes have their own kinds); None when that
+    cannot be told (the query is then compiled, and a query with a mistake in it fails as it
+    always did). A pattern `(kind ...)` matches the nodes whose kind id is the one the grammar
+    gives that name, as `Language.id_for_node_kind` looks it up."""
+    roots = _pattern_roots(source)
+    if roots is None:
+        return None
+    language = _parser(grammar).language
+    ids = set()
+    for kind in roots:
+        kind_id = language.id_for_node_kind(kind, True)
+        if kind_id is None or not language.node_kind_is_visible(kind_id):
+            return None
+        ids.add(kind_id)
+    return frozenset(ids)
+
+
+_TOKEN = r'"(?:[^"\\]|\\.)*"|;[^\n]*|[()\[\]]|[^\s()\[\]";]+'
+_KIND = r"[A-Za-z][A-Za-z0-9_]*"
+_Form = list["_Form"] | str
+
+
+def _pattern_roots(source: str) -> frozenset[str] | None:
+    """The node kinds the top-level patterns of a tree-sitter query start at, read from its text:
+    `(kind ...)`, optionally captured (`@name`), or a group `((kind ...) @name (#predicate? ...))`.
+    None for anything else (alternations, wildcards, quantifiers, anonymous nodes, `MISSING`)."""
+    forms = _forms(source)
+    if forms is None:
+        return None
+    roots: set[str] = set()
+    for form in forms:
+        if isinstance(form, str):
+            if form.startswith("@"):
+                continue  # the capture of the pattern before it
+            return None  # a quantifier, an anonymous node, a wildcard...
+        if not form:
+            return None
+        if isinstance(form[0], str):
+            kind = _root_kind(form)
+            if kind is None:
+                return None
+            roots.add(kind)
+            continue
+        for part in form:  # a group: its patterns, their captures and predicates
+            if isinstance(part, str) and part.startswith("@"):
+                continue
+            if isinstance(part, list) and part and isinstance(part[0], str) and part[0].startswith("#"):
+                continue
+            kind = _root_kind(part) if isinstance(part, list) else None
+            if kind is None:
+                return None
+            roots.add(kind)
+    return frozenset(roots) if roots else None
+
+
+def _root_kind(form: list[_Form]) -> str | None:
+    """`kind` of a pattern `(kind ...)`, None for `(_ ...)`, `(MISSING ...)`, `(a/b)`, `(#pred ...)`."""
+    head = form[0] if form else None
+    if not isinstance(head, str) or head == "MISSING" or not re.fullmatch(_KIND, head):
+        return None
+    return head
+
+
+def _forms(source: str) -> list[_Form] | None:
+    """The query's text as nested lists of tokens (`[...]` alternations as lists headed by `[`);
+    None when the brackets do not balance."""
+    stack: list[list[_Form]] = [[]]
+    for token in re.findall(_TOKEN, source):
+        if token.startswith(";"):
+            continue
+        if token in ("(", "["):
+            opened: list[_Form] = [] if token == "(" else ["["]
+            stack[-1].append(opened)
+            stack.append(opened)
+        elif token in (")", "]"):
+            if len(stack) == 1:
+                return None
+            closed = stack.pop()
+            if (token == "]") != (closed[:1] == ["["]):
+                return None
+        else:
+            stack[-1].append(token)
+    return stack[0] if len(stack) == 1 else None
+
+
+def _holds_kind(node: Node, kinds: frozenset[int]) -> bool:
+    """True when `node` or a node under it is of one of `kinds` (kind ids: no name is made)."""
+    cursor = node.walk()
+    while True:
+        if cursor.node.kind_id in kinds:
+            return True
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return False
 
 
 def grammar_problem(grammar: str) -> str | None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from mergekit.resolve.values import value
 
 
-@dataclass(frozen=True)
+@value
 class Labels:
     """Conflict-marker labels, in git's order for `git merge-file -L`: ours, base, theirs."""
 
@@ -14,7 +16,7 @@ class Labels:
     theirs: str = "theirs"
 
 
-@dataclass(frozen=True)
+@value
 class LineMergeResult:
     """The outcome of git's line merge on three texts."""
 
@@ -24,7 +26,7 @@ class LineMergeResult:
     """Number of conflict hunks left (0 = clean)."""
 
 
-@dataclass(frozen=True)
+@value
 class HunkReport:
     """What the resolver did with one conflicting region (for the report and `--explain`)."""
 
@@ -46,7 +48,7 @@ class HunkReport:
     """The container's children in the result."""
 
 
-@dataclass(frozen=True)
+@value
 class FileResolution:
     """The resolver's answer for one file: merged bytes, clean or not, and how."""
 

@@ -2,6 +2,9 @@
 
 Pure functions over `Item` sequences; no parsing and no I/O. A refusal is a `Refusal` value
 carrying the reason, which ends up in the report for the human.
+
+The small values here are plain classes, not dataclasses: the merge driver imports this module
+once per conflicted file, and each dataclass costs its start-up as much as parsing a file.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from mergekit.resolve.items import Item, normalize
 from mergekit.resolve.seqdiff import opcodes
@@ -18,23 +21,31 @@ Change = tuple[int, int, int, list[Item]]
 """A side's change: base items [i1, i2) replaced by these items, which start at side index j1."""
 
 
-@dataclass(frozen=True)
 class Refusal:
     """Why a container could not be unioned (the region stays a conflict)."""
 
-    reason: str
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        """What stands in the way, for the report."""
+
+    def __repr__(self) -> str:
+        return f"Refusal({self.reason!r})"
 
 
-@dataclass(frozen=True)
 class Union:
     """A successful union: the merged children and what happened to them."""
 
-    items: list[Item]
-    """The merged children in order."""
-    added: list[Item]
-    """Children that one side added (not in base)."""
-    note: str
-    """What was done, e.g. `kept 2 additions from ours and 1 from theirs`."""
+    __slots__ = ("added", "items", "note")
+
+    def __init__(self, items: list[Item], added: list[Item], note: str) -> None:
+        self.items = items
+        """The merged children in order."""
+        self.added = added
+        """Children that one side added (not in base)."""
+        self.note = note
+        """What was done, e.g. `kept 2 additions from ours and 1 from theirs`."""
 
 
 def _diff(base: list[Item], side: list[Item]) -> tuple[list[Change], dict[int, int]]:
@@ -274,15 +285,17 @@ def _raw_item(text: bytes, like: Item) -> Item:
     )
 
 
-@dataclass(frozen=True)
 class Edit:
     """One side's change to base children [a, b): replaced by `new`."""
 
-    a: int
-    b: int
-    new: tuple[Item, ...]
-    modify: bool = False
-    """True for an edit of one child that keeps its signature (same dict key, same declaration)."""
+    __slots__ = ("a", "b", "modify", "new")
+
+    def __init__(self, a: int, b: int, new: tuple[Item, ...], modify: bool = False) -> None:
+        self.a = a
+        self.b = b
+        self.new = new
+        self.modify = modify
+        """True for an edit of one child that keeps its signature (same dict key, same declaration)."""
 
 
 def _edits(base: list[Item], side: list[Item]) -> tuple[list[Edit], dict[int, int]]:
@@ -329,7 +342,7 @@ def _with_other_trivia(edit: Edit, base: Item, other: Item) -> Edit | None:
     tail = pick3(base.tail, mine.tail, other.tail)
     if lead is None or tail is None:
         return None
-    return replace(edit, new=(replace(mine, lead=lead, tail=tail),))
+    return Edit(edit.a, edit.b, (replace(mine, lead=lead, tail=tail),), edit.modify)
 
 
 def _same_change(base: Item | None, ours: Item, theirs: Item) -> Item | Refusal:
@@ -359,16 +372,20 @@ def _same_change(base: Item | None, ours: Item, theirs: Item) -> Item | Refusal:
     return replace(ours, lead=picked[0], tail=picked[1])
 
 
-@dataclass(frozen=True)
 class Layout:
     """How a formatter spaces a container's declarations (from the profile)."""
 
-    declarations: frozenset[str] = frozenset()
-    """Child kinds that are declarations."""
-    blank_lines: int = -1
-    """Blank lines around a declaration; -1 leaves the sides' spacing alone."""
-    ordered: bool = False
-    """Entries depend on their neighbours (a later ignore pattern overrides an earlier one)."""
+    __slots__ = ("blank_lines", "declarations", "ordered")
+
+    def __init__(
+        self, declarations: frozenset[str] = frozenset(), blank_lines: int = -1, ordered: bool = False
+    ) -> None:
+        self.declarations = declarations
+        """Child kinds that are declarations."""
+        self.blank_lines = blank_lines
+        """Blank lines around a declaration; -1 leaves the sides' spacing alone."""
+        self.ordered = ordered
+        """Entries depend on their neighbours (a later ignore pattern overrides an earlier one)."""
 
     def space(self, run: list[Item], boundary: int) -> list[Item]:
         """`run` with the entry at `boundary` (the first one placed after the other side's
@@ -385,6 +402,8 @@ class Layout:
         return [*run[:boundary], replace(item, lead=lead), *run[boundary + 1 :]]
 
 
+FORMATTER_NEUTRAL = Layout()
+"""No declarations, the sides' spacing kept, entries independent (never changed: a default)."""
 _LEADING_LINES = re.compile(rb"(\r?\n)(?:[ \t]*\r?\n)*")
 
 
@@ -394,7 +413,7 @@ def merge_items(
     theirs: list[Item],
     order: str,
     merge_text: TextMerge | None = None,
-    layout: Layout = Layout(),
+    layout: Layout = FORMATTER_NEUTRAL,
 ) -> Union | Refusal:
     """Merge the children lists, or say why not.
 
