@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Literal
 
@@ -39,19 +40,19 @@ def merge_commits(repo: Repo, ours: str, theirs: str, *, full: bool | None = Non
     """
     raw = repo.raw
     trees: tuple[pygit2.Oid | None, pygit2.Oid, pygit2.Oid] | None = None
-    if not _want_full(full):
-        base = _single_merge_base(raw, ours, theirs)
-        if base is not _MANY:
-            base_tree = raw[base].tree_id if isinstance(base, pygit2.Oid) else None  # type: ignore[attr-defined]
-            trees = (base_tree, raw[ours].tree_id, raw[theirs].tree_id)  # type: ignore[attr-defined]
-            fast = _fast(repo, *trees)
-            if isinstance(fast, TreeMerge):
-                return fast
-            declined = fast
-        else:
-            declined = "several merge bases"
-    else:
+    base = _single_merge_base(raw, ours, theirs)
+    if base is not _MANY:  # the trees also tell which files both sides changed (duplicate keys)
+        base_tree = raw[base].tree_id if isinstance(base, pygit2.Oid) else None  # type: ignore[attr-defined]
+        trees = (base_tree, raw[ours].tree_id, raw[theirs].tree_id)  # type: ignore[attr-defined]
+    if _want_full(full):
         declined = "full merge requested"
+    elif trees is None:
+        declined = "several merge bases"
+    else:
+        fast = _fast(repo, *trees, checked=True)
+        if isinstance(fast, TreeMerge):
+            return fast
+        declined = fast
     merge = TreeMerge(repo, raw.merge_commits(ours, theirs, flags=_FLAGS))
     merge.declined = declined
     merge.trees = trees
@@ -85,8 +86,11 @@ def _want_full(full: bool | None) -> bool:
     return os.environ.get(FULL_MERGE_ENV, "") not in ("", "0")
 
 
-def _fast(repo: Repo, base: pygit2.Oid | None, ours: pygit2.Oid, theirs: pygit2.Oid) -> TreeMerge | str:
-    for oid in (base, ours, theirs):
+def _fast(
+    repo: Repo, base: pygit2.Oid | None, ours: pygit2.Oid, theirs: pygit2.Oid, checked: bool = False
+) -> TreeMerge | str:
+    """The fast merge of three trees (`checked`: they are known to be trees, commits' own)."""
+    for oid in () if checked else (base, ours, theirs):
         if oid is not None and not isinstance(repo.raw.get(oid), pygit2.Tree):
             raise ValueError(f"{oid} is not a tree")
     found = fast_merge(repo.raw, base, ours, theirs)
@@ -104,7 +108,22 @@ class _Many:
 _MANY = _Many()
 
 
+_BASES: weakref.WeakKeyDictionary[pygit2.Repository, dict[tuple[str, str], pygit2.Oid | _Many | None]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Per repository: (ours, theirs) → `_single_merge_base` (plan and check merge pairs again and again)."""
+
+
 def _single_merge_base(raw: pygit2.Repository, ours: str, theirs: str) -> pygit2.Oid | _Many | None:
+    """The merge base of two commits, None when unrelated, `_MANY` when there are several (kept)."""
+    known = _BASES.setdefault(raw, {})
+    key = (ours, theirs)
+    if key not in known:
+        known[key] = _find_single_merge_base(raw, ours, theirs)
+    return known[key]
+
+
+def _find_single_merge_base(raw: pygit2.Repository, ours: str, theirs: str) -> pygit2.Oid | _Many | None:
     """The merge base of two commits, None when unrelated, `_MANY` when there are several.
 
     A second merge base is never an ancestor of the first, so there is one exactly when no

@@ -55,6 +55,7 @@ class Repo:
     def __init__(self, raw: pygit2.Repository) -> None:
         self._raw = raw
         self._common_dir = self._find_common_dir()
+        self._bases: dict[tuple[str, str], str | None] = {}
 
     @property
     def raw(self) -> pygit2.Repository:
@@ -164,9 +165,15 @@ class Repo:
         return bool(self._raw.descendant_of(descendant, ancestor))
 
     def merge_base(self, ours: str, theirs: str) -> str | None:
-        """The best common ancestor of two commits, None when they share no history."""
-        base = self._raw.merge_base(ours, theirs)
-        return str(base) if base is not None else None
+        """The best common ancestor of two commits, None when they share no history.
+
+        Kept (commits never change): `check` and `plan` ask about every pair several times.
+        """
+        key = (ours, theirs)
+        if key not in self._bases:
+            base = self._raw.merge_base(ours, theirs)
+            self._bases[key] = str(base) if base is not None else None
+        return self._bases[key]
 
     def commit_tree(self, commit: str) -> str:
         """The tree of a commit."""
@@ -189,7 +196,7 @@ class Repo:
     def changed_paths(self, old_commit: str | None, new_commit: str) -> frozenset[str]:
         """Paths whose entry differs between two commits' trees (all paths when `old_commit` is None)."""
         old_tree = self._commit(old_commit).tree_id if old_commit is not None else None
-        return frozenset(tree_changes(self._raw, old_tree, self._commit(new_commit).tree_id))
+        return tree_changes(self._raw, old_tree, self._commit(new_commit).tree_id)
 
     def footprint(self, base: str, tip: str) -> frozenset[str]:
         """Paths `tip` changed since its merge base with `base`."""
