@@ -296,11 +296,16 @@ class Merger:
             found = self.repo.read_path(ours, path)
             return found if found is not None else self.repo.read_path(theirs, path)
 
-        ours_changed, theirs_changed = self.changed(base, ours), self.changed(base, theirs)
-        if not self.full:  # most paths can make nothing stale: decided once per path
-            ours_changed, theirs_changed = self._staling(ours_changed), self._staling(theirs_changed)
-            if not ours_changed or not theirs_changed:
-                return []  # a job needs changes from both sides
+        if self.full:
+            return find_jobs(self.derived, self.changed(base, ours), self.changed(base, theirs), read)
+        # most paths can make nothing stale (decided once per path), and a job needs changes from
+        # both sides: theirs first (a branch), ours (in a run, everything merged so far) only then
+        theirs_changed = self._staling(self.changed(base, theirs))
+        if not theirs_changed:
+            return []
+        ours_changed = self._staling(self.changed(base, ours))
+        if not ours_changed:
+            return []
         return find_jobs(self.derived, ours_changed, theirs_changed, read)
 
     def _staling(self, paths: frozenset[str]) -> frozenset[str]:

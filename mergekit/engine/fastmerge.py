@@ -63,6 +63,10 @@ _ENTRIES_MAX = 300_000
 """Entries kept over all cached trees (about 60 MB); the least recently used trees go first."""
 _entries_held = 0
 
+_SETS: dict[bytes, frozenset[bytes]] = {}
+"""Tree id (raw) → its raw entries, for the old side of diffs (least recently used go first)."""
+_sets_held = 0
+
 _DIFFS: dict[tuple[bytes | None, bytes | None], _Diff] = {}
 """(old tree, new tree) → what differs between them (footprints are asked for again and again:
 every pair of `check` and `plan`, every step of a run merges against the same base and tips)."""
@@ -328,9 +332,9 @@ def tree_diff(raw: pygit2.Repository, old: bytes | None, new: bytes | None) -> _
     names: dict[str, dict[str, tuple[_RawEdit, _RawEdit]]] = {}
 
     def walk(prefix: str, a_tree: bytes | None, b_tree: bytes | None) -> None:
-        a_raw = set(_split(_read_tree(raw, a_tree))) if a_tree is not None else set()
-        b_raw = _split(_read_tree(raw, b_tree)) if b_tree is not None else []
-        a_only, b_only = a_raw.difference(b_raw), set(b_raw).difference(a_raw)
+        a_raw = _old_side(raw, a_tree)
+        b_raw = set(_split(_read_tree(raw, b_tree))) if b_tree is not None else set()
+        a_only, b_only = a_raw - b_raw, b_raw - a_raw
         a, b = dict(_entries(a_only)), dict(_entries(b_only))
         differ = {n: (a.get(n), b.get(n)) for n in a.keys() | b.keys() if a.get(n) != b.get(n)}
         names[prefix] = differ
@@ -347,6 +351,21 @@ def tree_diff(raw: pygit2.Repository, old: bytes | None, new: bytes | None) -> _
     if len(_DIFFS) >= _DIFFS_MAX:
         _DIFFS.clear()
     found = _DIFFS[key] = _Diff(frozenset(paths), names)
+    return found
+
+
+def _old_side(raw: pygit2.Repository, tree: bytes | None) -> frozenset[bytes]:
+    """A tree's raw entries as a set, kept: the old side of a diff is BASE's, for every branch."""
+    global _sets_held
+    if tree is None:
+        return frozenset()
+    found = _SETS.pop(tree, None)
+    if found is None:
+        found = frozenset(_split(_read_tree(raw, tree)))
+        _sets_held += len(found)
+        while _SETS and _sets_held > _ENTRIES_MAX:
+            _sets_held -= len(_SETS.pop(next(iter(_SETS))))
+    _SETS[tree] = found
     return found
 
 

@@ -56,6 +56,7 @@ class Repo:
         self._raw = raw
         self._common_dir = self._find_common_dir()
         self._bases: dict[tuple[str, str], str | None] = {}
+        self._trees: dict[str, pygit2.Tree] = {}
 
     @property
     def raw(self) -> pygit2.Repository:
@@ -235,7 +236,11 @@ class Repo:
 
     def path_ids(self, commit: str, paths: Iterable[str]) -> dict[str, str | None]:
         """The object id of each path in `commit` (None when absent)."""
-        tree = self._commit(commit).tree
+        tree = self._trees.get(commit)
+        if tree is None:  # kept: check and plan look up paths of the same tips for every pair
+            if len(self._trees) >= 1024:
+                self._trees.clear()
+            tree = self._trees[commit] = self._commit(commit).tree
         result: dict[str, str | None] = {}
         for path in paths:
             try:
