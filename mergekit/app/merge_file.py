@@ -15,82 +15,125 @@ or `mergekit resolve`). `go.sum`, a plain set of lines, is merged like any other
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from mergekit.engine.gitcli import conflict_style
+from mergekit.derived.lockfiles import never_unioned
 from mergekit.errors import MergekitError
 from mergekit.state.atomic import write_atomically
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the merge driver does without importing typing
 if TYPE_CHECKING:
     from mergekit.resolve.types import FileResolution, Labels
 
 
-@dataclass(frozen=True)
 class MergeFileRequest:
-    """One `merge-file` run: the three files and how to merge and label them."""
+    """One `merge-file` run: the three files and how to merge and label them.
 
-    base: Path
-    """BASE: the common ancestor's version."""
-    ours: Path
-    """OURS: our version; the result is written here."""
-    theirs: Path
-    """THEIRS: their version."""
-    path: str
-    """The repository path used to pick a language profile (OURS' name when not given)."""
-    labels: tuple[str, str, str]
-    """Marker labels: ours, base, theirs."""
-    marker_size: int
-    """Conflict marker length."""
-    style: str | None
-    """`merge`, `diff3` or `zdiff3`; None = what `merge.conflictStyle` says."""
-    write_ours: bool = True
-    """Write the result into OURS (False for `-p`)."""
+    Plain classes here, not dataclasses: git starts the driver once per file, and creating a
+    dataclass costs more at start-up than the whole module does without one.
+    """
+
+    __slots__ = ("base", "labels", "marker_size", "ours", "path", "style", "theirs", "write_ours")
+
+    def __init__(
+        self,
+        base: str,
+        ours: str,
+        theirs: str,
+        path: str,
+        labels: tuple[str, str, str],
+        marker_size: int,
+        style: str | None,
+        write_ours: bool = True,
+    ) -> None:
+        self.base = base
+        """BASE: the common ancestor's version (a file name)."""
+        self.ours = ours
+        """OURS: our version; the result is written here."""
+        self.theirs = theirs
+        """THEIRS: their version."""
+        self.path = path
+        """The repository path used to pick a language profile (OURS' name when not given)."""
+        self.labels = labels
+        """Marker labels: ours, base, theirs."""
+        self.marker_size = marker_size
+        """Conflict marker length."""
+        self.style = style
+        """`merge`, `diff3` or `zdiff3`; None = what `merge.conflictStyle` says."""
+        self.write_ours = write_ours
+        """Write the result into OURS (False for `-p`)."""
 
 
-@dataclass(frozen=True)
 class MergeFileResult:
     """What merging one file gave."""
 
-    resolution: FileResolution
-    """The merged bytes, clean or not, and how."""
-    lockfile_hint: str | None = None
-    """A lockfile left conflicted: what settles it (its manifests and the command to run)."""
+    __slots__ = ("lockfile_hint", "resolution")
+
+    def __init__(self, resolution: FileResolution, lockfile_hint: str | None = None) -> None:
+        self.resolution = resolution
+        """The merged bytes, clean or not, and how."""
+        self.lockfile_hint = lockfile_hint
+        """A lockfile left conflicted: what settles it (its manifests and the command to run)."""
 
 
 class UnreadableInput(MergekitError):
     """One of the three files cannot be read (nothing was written)."""
 
 
-def _read(role: str, path: Path) -> bytes:
+def _read(role: str, path: str) -> bytes:
     """The bytes of one input, or `UnreadableInput` saying which one could not be read."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
-        raise UnreadableInput(f"cannot read {role} file {str(path)!r}: {exc.strerror or exc}") from exc
+        raise UnreadableInput(f"cannot read {role} file {path!r}: {exc.strerror or exc}") from exc
 
 
 def merge_file(request: MergeFileRequest) -> MergeFileResult:
-    """Merge the three files; write OURS when asked and the result differs; return the resolution."""
+    """Merge the three files; write OURS when asked and the result differs; return the resolution.
+
+    Without an explicit style, git's `merge.conflictStyle` is asked (a git process) only when
+    conflicts are left: a clean merge is the same bytes in every style, and style changes only
+    how conflicts are written, never whether a region conflicts.
+    """
     base = _read("BASE", request.base)
     ours = _read("OURS", request.ours)
     theirs = _read("THEIRS", request.theirs)
-    from mergekit.derived.recipes import driver_hint
-    from mergekit.resolve import Labels, resolve_file
+    from mergekit.resolve import Labels
 
     labels = Labels(ours=request.labels[0], base=request.labels[1], theirs=request.labels[2])
-    style = request.style or conflict_style()
-    hint = driver_hint(request.path)
-    if hint is not None:  # never union a lockfile: git's own line merge, and what settles it
-        resolution = _line_merge_only(base, ours, theirs, labels, request.marker_size, style)
-    else:
-        resolution = resolve_file(
-            base, ours, theirs, request.path, labels=labels, marker_size=request.marker_size, style=style
-        )
+    hint = None
+    if never_unioned(request.path):  # a lockfile (by name): the recipes say what settles it
+        from mergekit.derived.recipes import driver_hint
+
+        hint = driver_hint(request.path)
+    resolution = _merge(base, ours, theirs, request, labels, hint, request.style or "merge")
+    if request.style is None and not resolution.clean:
+        from mergekit.engine.gitcli import conflict_style
+
+        style = conflict_style()
+        if style != "merge":
+            resolution = _merge(base, ours, theirs, request, labels, hint, style)
     if request.write_ours and resolution.merged != ours:
         write_atomically(request.ours, resolution.merged)
     return MergeFileResult(resolution, hint if not resolution.clean else None)
+
+
+def _merge(
+    base: bytes,
+    ours: bytes,
+    theirs: bytes,
+    request: MergeFileRequest,
+    labels: Labels,
+    hint: str | None,
+    style: str,
+) -> FileResolution:
+    """The resolver on the three versions (a lockfile: git's line merge only)."""
+    if hint is not None:  # never union a lockfile: git's own line merge, and what settles it
+        return _line_merge_only(base, ours, theirs, labels, request.marker_size, style)
+    from mergekit.resolve import resolve_file
+
+    return resolve_file(
+        base, ours, theirs, request.path, labels=labels, marker_size=request.marker_size, style=style
+    )
 
 
 def _line_merge_only(

@@ -21,13 +21,14 @@ temporary files; the result is left in OURS, and the exit status says how it wen
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
-from pathlib import Path
-from typing import NoReturn
 
 from mergekit.errors import EXIT_DRIVER_CRASH, EXIT_NEEDS_HUMAN, EXIT_OK, EXIT_USAGE
 from mergekit.output import merge_file as out
 from mergekit.resolve.markers import MARKER_SIZE
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the merge driver does without importing typing
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 UNEXPANDED = frozenset({"%O", "%A", "%B", "%L", "%P", "%S", "%X", "%Y"})
 """Placeholders an older git leaves as they are (%S, %X, %Y exist since git 2.44): treated as absent."""
@@ -104,30 +105,55 @@ def _parser() -> _Parser:
     return p
 
 
-@dataclass(frozen=True)
 class DriverArgs:
-    """The parsed command line of one `merge-file` run."""
+    """The parsed command line of one `merge-file` run (a plain class: no dataclass at start-up)."""
 
-    base: Path
-    """BASE: the common ancestor's version."""
-    ours: Path
-    """OURS: our version; the result is written here."""
-    theirs: Path
-    """THEIRS: their version."""
-    path: str
-    """The repository path used to pick a language profile (BASE's name when not given)."""
-    labels: tuple[str, str, str]
-    """Marker labels: ours, base, theirs."""
-    marker_size: int
-    """Conflict marker length."""
-    style: str | None
-    """`merge`, `diff3` or `zdiff3`; None = what `merge.conflictStyle` says."""
-    stdout: bool
-    """Print the result instead of writing OURS."""
-    quiet: bool
-    """`-q`, accepted for `git merge-file` compatibility (nothing is printed without --explain)."""
-    explain: bool
-    """Describe each hunk on stderr."""
+    __slots__ = (
+        "base",
+        "explain",
+        "labels",
+        "marker_size",
+        "ours",
+        "path",
+        "quiet",
+        "stdout",
+        "style",
+        "theirs",
+    )
+
+    def __init__(
+        self,
+        base: str,
+        ours: str,
+        theirs: str,
+        path: str,
+        labels: tuple[str, str, str],
+        marker_size: int,
+        style: str | None,
+        stdout: bool,
+        quiet: bool,
+        explain: bool,
+    ) -> None:
+        self.base = base
+        """BASE: the common ancestor's version (a file name)."""
+        self.ours = ours
+        """OURS: our version; the result is written here."""
+        self.theirs = theirs
+        """THEIRS: their version."""
+        self.path = path
+        """The repository path used to pick a language profile (OURS' name when not given)."""
+        self.labels = labels
+        """Marker labels: ours, base, theirs."""
+        self.marker_size = marker_size
+        """Conflict marker length."""
+        self.style = style
+        """`merge`, `diff3` or `zdiff3`; None = what `merge.conflictStyle` says."""
+        self.stdout = stdout
+        """Print the result instead of writing OURS."""
+        self.quiet = quiet
+        """`-q`, accepted for `git merge-file` compatibility (nothing is printed without --explain)."""
+        self.explain = explain
+        """Describe each hunk on stderr."""
 
 
 def _given(value: str | None) -> str | None:
@@ -155,9 +181,9 @@ def parse_args(args: list[str]) -> DriverArgs:
     if marker_size < 1:
         raise _UsageError(f"--marker-size must be a positive number, not {marker_size}")
     return DriverArgs(
-        base=Path(ns.base),
-        ours=Path(ns.ours),
-        theirs=Path(ns.theirs),
+        base=ns.base,
+        ours=ns.ours,
+        theirs=ns.theirs,
         path=path or ns.ours,
         labels=labels,
         marker_size=marker_size,

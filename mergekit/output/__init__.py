@@ -14,11 +14,13 @@ imported only to show markup on a terminal.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from collections.abc import Iterable
-from typing import Any
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the merge driver imports this package
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
 
 FORMATS: dict[str, tuple[str, ...]] = {
     "integrate": ("text", "json"),
@@ -47,6 +49,8 @@ def write(text: str, *, err: bool = False) -> None:
 
 def emit_json(data: dict[str, Any]) -> None:
     """Print one JSON object on stdout (the only way mergekit prints JSON)."""
+    import json
+
     write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
