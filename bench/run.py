@@ -219,13 +219,19 @@ def repository(bench: Bench, files: int, branches: int) -> tuple[Path, list[str]
 # --- plan, check, integrate ---------------------------------------------------------------------
 
 
-def _mergekit(args: list[str]) -> Callable[[Path], tuple[float, float, str]]:
-    """One mergekit process in a repository: (seconds, peak MiB, its status or exit code)."""
+def _mergekit(
+    args: list[str], outputs: dict[str, Any] | None = None
+) -> Callable[[Path], tuple[float, float, str]]:
+    """One mergekit process in a repository: (seconds, peak MiB, its status or exit code); its JSON
+    answer is kept in `outputs` under the command's name (the last run's)."""
 
     def once(repo: Path) -> tuple[float, float, str]:
         proc = run_process([str(MERGEKIT), *args], repo, mergekit_env())
         try:
-            status = str(json.loads(proc.stdout).get("status", "planned"))
+            answer = json.loads(proc.stdout)
+            status = str(answer.get("status", "planned"))
+            if outputs is not None:
+                outputs[args[0]] = answer
         except (ValueError, AttributeError):
             status = proc.stderr.strip()[-200:]
         return proc.seconds, proc.peak_kb / 1024, f"{status} (exit {proc.code})"
@@ -267,17 +273,20 @@ def bench_scale(bench: Bench, source: Path, branches: list[str]) -> None:
     )
     chain_runs, note = bench.repeat_runs(source, _chain(branches), fresh=True)
     bench.record(group, median_sample("git merge-tree chain (floor)", chain_runs, note))
+    answers: dict[str, Any] = {}
     check = ["check", *branches, "--into", "main", "--format", "json"]
-    runs, note = bench.repeat_runs(source, _mergekit(check), fresh=False)
+    runs, note = bench.repeat_runs(source, _mergekit(check, answers), fresh=False)
     bench.record(group, median_sample("mergekit check", runs, note))
     plan = ["plan", *branches, "--into", "main", "--json"]
-    runs, note = bench.repeat_runs(source, _mergekit(plan), fresh=False)
+    runs, note = bench.repeat_runs(source, _mergekit(plan, answers), fresh=False)
     bench.record(group, median_sample("mergekit plan", runs, note))
     for order in ("auto", "given"):
         args = ["integrate", *branches, "--into", "main", "--branch", "bench/mergekit", "--order", order]
-        runs, note = bench.repeat_runs(source, _mergekit([*args, "--json"]), fresh=True)
+        runs, note = bench.repeat_runs(
+            source, _mergekit([*args, "--json"], answers if order == "auto" else None), fresh=True
+        )
         bench.record(group, median_sample(f"mergekit integrate --order {order}", runs, note))
-    bench.agreement[group] = agreement(bench, source, branches)
+    bench.agreement[group] = agreement(answers["check"], answers["plan"], answers["integrate"])
 
 
 def _chain(branches: list[str]) -> Callable[[Path], tuple[float, float, str]]:
@@ -288,27 +297,8 @@ def _chain(branches: list[str]) -> Callable[[Path], tuple[float, float, str]]:
     return once
 
 
-def agreement(bench: Bench, source: Path, branches: list[str]) -> str:
-    """Do plan, check and integrate say the same? (once, untimed, on a fresh clone)."""
-    clone = bench.clone(source)
-    try:
-        env = mergekit_env()
-        where = ["--into", "main"]
-        check = json.loads(
-            run_process([str(MERGEKIT), "check", *branches, *where, "--format", "json"], clone, env).stdout
-        )
-        plan = json.loads(
-            run_process([str(MERGEKIT), "plan", *branches, *where, "--json"], clone, env).stdout
-        )
-        run = json.loads(
-            run_process(
-                [str(MERGEKIT), "integrate", *branches, *where, "--branch", "bench/agree", "--json"],
-                clone,
-                env,
-            ).stdout
-        )
-    finally:
-        shutil.rmtree(clone, ignore_errors=True)
+def agreement(check: dict[str, Any], plan: dict[str, Any], run: dict[str, Any]) -> str:
+    """Do the timed runs of plan, check and integrate (auto order) say the same?"""
     planned = sorted(
         (s["branch"], a["path"], a["rule"]) for s in plan["predicted"] for a in s["auto_resolved"]
     )

@@ -376,8 +376,10 @@ class Merger:
 class _Answers:
     """The resolver's answers by (path, base, ours, theirs blob ids), oldest dropped first."""
 
-    LIMIT = 64_000_000
+    LIMIT = 16_000_000
     """Bytes of merged content kept at most."""
+    COUNT = 2048
+    """Answers kept at most."""
 
     def __init__(self) -> None:
         self._kept: dict[tuple[str, str | None, str, str], tuple[Labels, FileResolution]] = {}
@@ -399,7 +401,7 @@ class _Answers:
         size = len(answer.merged)
         if size > self.LIMIT // 8:
             return
-        while self._kept and self._size + size > self.LIMIT:
+        while self._kept and (self._size + size > self.LIMIT or len(self._kept) >= self.COUNT):
             oldest = next(iter(self._kept))
             self._size -= len(self._kept.pop(oldest)[1].merged)
         self._kept[key] = (labels, answer)

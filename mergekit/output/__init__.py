@@ -72,6 +72,13 @@ def emit_text(lines: list[str]) -> None:
         write(Text.from_markup(text).plain + "\n")
 
 
+def escape(text: str) -> str:
+    """`text` with rich markup escaped (rich is imported on first use: JSON output never needs it)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
 def emit_error(message: str) -> None:
     """The one line a user error prints on stderr."""
     write(f"mergekit: error: {message}\n", err=True)
