@@ -682,6 +682,21 @@ def plot(res: dict[str, dict[str, Sample]], args: argparse.Namespace, out: Path)
     return True
 
 
+NOTES = "<!-- notes written by hand: bench/run.py keeps everything below this line -->"
+"""The line after which the report's hand-written notes start; regenerating keeps them."""
+
+
+def write_report(out: Path, text: str) -> None:
+    """Write the generated report, keeping the hand-written notes of the previous one."""
+    notes = ""
+    if out.exists():
+        old = out.read_text(encoding="utf-8")
+        if NOTES in old:
+            notes = old[old.index(NOTES) :]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + ("\n" + notes if notes else ""), encoding="utf-8")
+
+
 def _load_json(path: Path) -> tuple[Bench, dict[str, Any], float]:
     saved = json.loads(path.read_text())
     bench = Bench(Path("."), saved.get("repeat", 3))
@@ -715,7 +730,7 @@ def main(argv: list[str] | None = None) -> int:
         bench, info, elapsed = _load_json(args.from_json)
         saved = json.loads(args.from_json.read_text())
         args.repeat, args.files, args.counts = bench.repeat, saved["files"], saved["counts"]
-        args.out.write_text(report(bench, info, args, elapsed), encoding="utf-8")
+        write_report(args.out, report(bench, info, args, elapsed))
         plot(bench.results, args, png)
         return 0
     work = args.work or Path(tempfile.mkdtemp(prefix="mergekit-bench-"))
@@ -741,8 +756,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - started
     info["load average at the end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report(bench, info, args, elapsed), encoding="utf-8")
+    write_report(args.out, report(bench, info, args, elapsed))
     plot(bench.results, args, png)
     raw = {g: {n: asdict(s) for n, s in samples.items()} for g, samples in bench.results.items()}
     args.json.parent.mkdir(parents=True, exist_ok=True)
