@@ -1,29 +1,32 @@
-"""Run mergekit's performance benchmarks against git, and write the results as Markdown.
+"""Run mergekit's performance benchmarks against git, in one run, and write the report and its plot.
 
-One command measures everything in one run, on this machine, so the ratios compare like
-with like:
+One command measures everything on this machine, so every ratio compares like with like:
 
-- `mergekit integrate` of 5 and 20 branches (fast engine, and libgit2's full-index merge
-  forced with MERGEKIT_FULL_MERGE=1) vs the floor — a chain of `git merge-tree --write-tree`
-  + `git commit-tree` — and vs sequential `git merge` in a worktree (bench/peers.py), on
-  repositories of 20k and 100k files made by bench/genrepo.py;
-- `mergekit check` and `mergekit plan` with 20 branches (190 pairs);
-- `mergekit merge-file` as a git driver process vs `git merge-file` on a 300-line barrel
-  conflict and on a 10k-line file with 50 conflicting hunks, with `python -c pass` as the
-  floor; the resolver in-process on the 10k-line file;
-- peak RSS of every process (os.wait4), medians of several runs, and how the cost grows
-  with the repository size and with the number of branches.
+- on a repository of FILES files (default 100k) made by bench/genrepo.py, for 5, 20, 50 and 100
+  feature branches (every branch appends to four shared files, so every pair of branches
+  conflicts in plain git and needs the resolver):
+  - `mergekit check` and `mergekit plan` against their floor, `git merge-tree --write-tree` on
+    every pair and on every branch with BASE (the pairs `check` predicts; timed on a sample of
+    pairs and scaled to all of them, like ../shared/acceptance/perf.py);
+  - `mergekit integrate --order auto` (and `--order given`) against its floor, the chain of
+    `git merge-tree --write-tree` + `git commit-tree` over the same branches (bench/peers.py);
+  - peak RSS of every mergekit process, and whether plan, check and integrate agree (plan's
+    predicted auto-resolutions are integrate's, check needs no human where integrate needs none);
+- the merge driver as git runs it (`mergekit merge-file` on a 300-line barrel and on a 10k-line
+  file with 50 hunks) against `python -c pass` of the same interpreter and `git merge-file`, the
+  runs interleaved; the resolver in one process (first call and warm).
 
-Every timed run starts from a fresh local bare clone of the generated repository (made
-before the clock starts), so runs never see each other's objects or refs.
+Every mergekit run is a separate process with Python's bytecode already written (as after an
+install), medians of `--repeat` runs; `integrate` runs start from a fresh local bare clone. The
+load average is recorded around every measurement: the machine may be shared.
 
-    python bench/run.py [--quick] [--repeat N] [--out docs/benchmarks-performance.md] [--work DIR]
-    python bench/run.py --from-json bench/results/performance.json   # re-render the Markdown only
-    python bench/breakdown.py REPO N                                  # where one integrate spends its time
+    python bench/run.py [--repeat 3] [--files 100000] [--counts 5,20,50,100] [--work DIR] [--keep]
+    python bench/run.py --quick                      # 10k files, 2/5/10 branches: a smoke test
+    python bench/run.py --from-json bench/results/performance.json   # re-render report and plot
+    python bench/breakdown.py REPO N                 # where one integrate spends its time
 
-`--quick` uses small repositories (2k and 10k files) and fewer runs: a smoke test of the
-harness in about a minute. The full run takes 10-20 minutes (sequential `git merge` in a
-100k-file worktree dominates).
+Writes docs/benchmarks-performance.md, docs/benchmarks-performance.png (matplotlib: the `bench`
+extra) and bench/results/performance.json.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -40,11 +44,13 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 try:
     from bench.genrepo import generate, git_env
-    from bench.peers import TIME, feature_branches, merge_tree_chain, peak_kb_from, sequential_merge
+    from bench.peers import TIME, feature_branches, merge_tree_chain, peak_kb_from
 except ImportError:  # run as a script: bench/ itself is on sys.path
     from genrepo import generate, git_env  # type: ignore[no-redef, import-not-found]
     from peers import (  # type: ignore[no-redef, import-not-found]
@@ -52,12 +58,13 @@ except ImportError:  # run as a script: bench/ itself is on sys.path
         feature_branches,
         merge_tree_chain,
         peak_kb_from,
-        sequential_merge,
     )
 
 ROOT = Path(__file__).resolve().parent.parent
 MERGEKIT = Path(sys.executable).parent / "mergekit"
-"""The console script git would run as a merge driver."""
+"""The console script git would run as a merge driver (next to this interpreter)."""
+PAIR_SAMPLE = 60
+"""Pairs timed with `git merge-tree` per branch count; the floor is scaled to every pair."""
 
 
 @dataclass
@@ -69,11 +76,13 @@ class Sample:
     seconds: float
     """Median wall time."""
     peak_rss_mb: float
-    """Largest peak RSS of any process over all runs (MiB)."""
+    """Largest peak RSS of any run (MiB)."""
     runs: list[float] = field(default_factory=list)
     """Every run's wall time."""
     note: str = ""
-    """Exit status, outcome, or why it was skipped."""
+    """Exit status, outcome, or how the figure was made."""
+    load: list[float] = field(default_factory=list)
+    """The 1-minute load average before each run."""
 
 
 @dataclass
@@ -88,11 +97,7 @@ class Process:
 
 
 def run_process(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Process:
-    """Run `cmd`; wall time, the child's own peak RSS, exit code and output.
-
-    The peak RSS comes from GNU time where installed: `os.wait4` alone would also count the
-    pages of this (larger) Python process, which the child had before it exec'd.
-    """
+    """Run `cmd`; wall time, the child's own peak RSS (GNU time where installed), exit code, output."""
     with (
         tempfile.TemporaryFile() as out,
         tempfile.TemporaryFile() as err,
@@ -117,33 +122,47 @@ def run_process(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None
 
 
 def mergekit_env(**extra: str) -> dict[str, str]:
-    """The hermetic git environment of the generated repositories, for mergekit processes too."""
+    """The generated repositories' hermetic git environment, with Python allowed to use its bytecode."""
     env = git_env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(extra)
     return env
 
 
-def median_sample(name: str, runs: list[tuple[float, float]], note: str = "") -> Sample:
-    """A Sample from (seconds, peak MiB) runs."""
-    times = [t for t, _ in runs]
-    return Sample(name, round(statistics.median(times), 4), round(max(m for _, m in runs), 1), times, note)
+def load() -> float:
+    """The 1-minute load average."""
+    return round(os.getloadavg()[0], 2)
+
+
+def median_sample(name: str, runs: list[tuple[float, float, float]], note: str = "") -> Sample:
+    """A Sample from (seconds, peak MiB, load) runs."""
+    times = [round(t, 4) for t, _, _ in runs]
+    return Sample(
+        name,
+        round(statistics.median(times), 4),
+        round(max(m for _, m, _ in runs), 1),
+        times,
+        note,
+        [lo for _, _, lo in runs],
+    )
 
 
 class Bench:
-    """A benchmark session: a work directory, the repetition count, and the collected results."""
+    """A benchmark session: the work directory, the repetition count, and the collected results."""
 
     def __init__(self, work: Path, repeat: int) -> None:
         self.work = work
         self.repeat = repeat
         self.results: dict[str, dict[str, Sample]] = {}
+        self.agreement: dict[str, str] = {}
         self._clones = 0
 
     def record(self, group: str, sample: Sample) -> Sample:
         """Keep `sample` under `group` and say so on stderr."""
         self.results.setdefault(group, {})[sample.name] = sample
         print(
-            f"  {group:28s} {sample.name:44s} {sample.seconds:9.3f} s"
-            f"  {sample.peak_rss_mb:7.1f} MiB {sample.note}",
+            f"  {group:22s} {sample.name:44s} {sample.seconds:9.3f} s  {sample.peak_rss_mb:7.1f} MiB"
+            f"  load {sample.load[0] if sample.load else 0:.1f}  {sample.note}",
             file=sys.stderr,
             flush=True,
         )
@@ -163,108 +182,135 @@ class Bench:
             raise RuntimeError(f"git clone failed: {proc.stderr}")
         return target
 
-    def repeat_fresh(
-        self, source: Path, once: Callable[[Path], tuple[float, float, str]], times: int | None = None
-    ) -> tuple[list[tuple[float, float]], str]:
-        """Run `once` on fresh clones; (seconds, peak MiB) of each run and the last note."""
-        runs: list[tuple[float, float]] = []
+    def repeat_runs(
+        self, source: Path, once: Callable[[Path], tuple[float, float, str]], fresh: bool
+    ) -> tuple[list[tuple[float, float, float]], str]:
+        """Run `once` `repeat` times (fresh clones when `fresh`); (seconds, MiB, load) and the last note."""
+        runs: list[tuple[float, float, float]] = []
         note = ""
-        for _ in range(times or self.repeat):
-            clone = self.clone(source)
+        for _ in range(self.repeat):
+            where = self.clone(source) if fresh else source
+            before = load()
             try:
-                seconds, peak, note = once(clone)
+                seconds, peak, note = once(where)
             finally:
-                shutil.rmtree(clone, ignore_errors=True)
-            runs.append((seconds, peak))
+                if fresh:
+                    shutil.rmtree(where, ignore_errors=True)
+            runs.append((seconds, peak, before))
         return runs, note
 
 
-# --- repositories ----------------------------------------------------------------------------
+# --- the repository ---------------------------------------------------------------------------
 
 
-def repository(bench: Bench, files: int) -> tuple[Path, list[str]]:
-    """Generate (or reuse) the 20-branch repository with `files` files."""
-    path = bench.work / f"repo-{files}"
+def repository(bench: Bench, files: int, branches: int) -> tuple[Path, list[str]]:
+    """Generate (or reuse) the repository with `files` files and `branches` feature branches."""
+    path = bench.work / f"repo-{files}-b{branches}"
     if not (path / "HEAD").exists() and not (path / ".git").exists():
         if path.exists():
             shutil.rmtree(path)
         started = time.perf_counter()
-        generate(path, files=files, branches=20, touch=50, checkout=False)
-        print(f"generated {files} files in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        generate(path, files=files, branches=branches, touch=50, checkout=False)
+        print(f"generated {files} files, {branches} branches in {time.perf_counter() - started:.1f}s",
+              file=sys.stderr)  # fmt: skip
     return path, feature_branches(path)
 
 
-# --- integrate -------------------------------------------------------------------------------
+# --- plan, check, integrate ---------------------------------------------------------------------
 
 
-def integrate_once(branches: list[str], full: bool) -> Callable[[Path], tuple[float, float, str]]:
-    """One `mergekit integrate` run in a clone."""
+def _mergekit(
+    args: list[str], outputs: dict[str, Any] | None = None
+) -> Callable[[Path], tuple[float, float, str]]:
+    """One mergekit process in a repository: (seconds, peak MiB, its status or exit code); its JSON
+    answer is kept in `outputs` under the command's name (the last run's)."""
 
-    def once(clone: Path) -> tuple[float, float, str]:
-        env = mergekit_env(MERGEKIT_FULL_MERGE="1" if full else "0")
-        cmd = [str(MERGEKIT), "integrate", *branches, "--into", "main", "--branch", "bench/mergekit"]
-        proc = run_process([*cmd, "--order", "given", "--json"], clone, env)
-        status = "?"
+    def once(repo: Path) -> tuple[float, float, str]:
+        proc = run_process([str(MERGEKIT), *args], repo, mergekit_env())
         try:
-            status = json.loads(proc.stdout)["status"]
-        except (ValueError, KeyError):
-            status = f"exit {proc.code}: {proc.stderr.strip()[-200:]}"
-        return proc.seconds, proc.peak_kb / 1024, status
+            answer = json.loads(proc.stdout)
+            status = str(answer.get("status", "planned"))
+            if outputs is not None:
+                outputs[args[0]] = answer
+        except (ValueError, AttributeError):
+            status = proc.stderr.strip()[-200:]
+        return proc.seconds, proc.peak_kb / 1024, f"{status} (exit {proc.code})"
 
     return once
 
 
-def peer_once(kind: str, branches: list[str]) -> Callable[[Path], tuple[float, float, str]]:
-    """One run of a git peer (bench/peers.py) in a clone."""
+def pairs_floor(repo: Path, branches: list[str], seed: int = 1) -> tuple[float, int, int]:
+    """`git merge-tree --write-tree` on every pair and every branch with main (what `check` predicts):
+    (seconds scaled to all pairs, pairs, pairs timed)."""
+    pairs = [("main", b) for b in branches] + list(combinations(branches, 2))
+    chosen = random.Random(seed).sample(pairs, min(PAIR_SAMPLE, len(pairs)))
+    env = git_env()
+    started = time.perf_counter()
+    for ours, theirs in chosen:
+        subprocess.run(
+            ["git", "merge-tree", "--write-tree", "--no-messages", ours, theirs],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+    elapsed = time.perf_counter() - started
+    return elapsed * len(pairs) / len(chosen), len(pairs), len(chosen)
 
+
+def bench_scale(bench: Bench, source: Path, branches: list[str]) -> None:
+    """plan, check and integrate of `branches` against their floors, and whether they agree."""
+    count = len(branches)
+    group = f"{count} branches"
+    runs = []
+    for _ in range(bench.repeat):
+        before = load()
+        seconds, pairs, timed = pairs_floor(source, branches)
+        runs.append((seconds, 0.0, before))
+    bench.record(
+        group,
+        median_sample("git merge-tree, every pair (floor)", runs, f"{pairs} pairs, {timed} timed and scaled"),
+    )
+    chain_runs, note = bench.repeat_runs(source, _chain(branches), fresh=True)
+    bench.record(group, median_sample("git merge-tree chain (floor)", chain_runs, note))
+    answers: dict[str, Any] = {}
+    check = ["check", *branches, "--into", "main", "--format", "json"]
+    runs, note = bench.repeat_runs(source, _mergekit(check, answers), fresh=False)
+    bench.record(group, median_sample("mergekit check", runs, note))
+    plan = ["plan", *branches, "--into", "main", "--json"]
+    runs, note = bench.repeat_runs(source, _mergekit(plan, answers), fresh=False)
+    bench.record(group, median_sample("mergekit plan", runs, note))
+    for order in ("auto", "given"):
+        args = ["integrate", *branches, "--into", "main", "--branch", "bench/mergekit", "--order", order]
+        runs, note = bench.repeat_runs(
+            source, _mergekit([*args, "--json"], answers if order == "auto" else None), fresh=True
+        )
+        bench.record(group, median_sample(f"mergekit integrate --order {order}", runs, note))
+    bench.agreement[group] = agreement(answers["check"], answers["plan"], answers["integrate"])
+
+
+def _chain(branches: list[str]) -> Callable[[Path], tuple[float, float, str]]:
     def once(clone: Path) -> tuple[float, float, str]:
-        if kind == "chain":
-            m = merge_tree_chain(clone, "main", branches)
-            return m.seconds, m.peak_rss_mb, f"{m.conflicted_merges} merges with conflicts"
-        m = sequential_merge(clone, "main", branches)
-        return m.seconds, m.peak_rss_mb, f"worktree add {m.phases.get('worktree add', 0):.1f}s"
+        m = merge_tree_chain(clone, "main", branches)
+        return m.seconds, m.peak_rss_mb, f"{m.conflicted_merges} merges with conflicts"
 
     return once
 
 
-def bench_integrate(bench: Bench, files: int, counts: Sequence[int], peers: bool, full: bool) -> None:
-    """mergekit integrate (fast, and full libgit2) vs the merge-tree chain and sequential git merge."""
-    source, all_branches = repository(bench, files)
-    for count in counts:
-        group = f"integrate {count} @ {files // 1000}k"
-        chosen = all_branches[:count]
-        runs, note = bench.repeat_fresh(source, integrate_once(chosen, full=False))
-        bench.record(group, median_sample("mergekit integrate", runs, note))
-        if full:
-            runs, note = bench.repeat_fresh(source, integrate_once(chosen, full=True))
-            bench.record(group, median_sample("mergekit integrate (libgit2 full merge)", runs, note))
-        runs, note = bench.repeat_fresh(source, peer_once("chain", chosen))
-        bench.record(group, median_sample("git merge-tree chain (floor)", runs, note))
-        if peers:
-            runs, note = bench.repeat_fresh(source, peer_once("sequential", chosen))
-            bench.record(group, median_sample("sequential git merge in a worktree", runs, note))
-
-
-def bench_check_plan(bench: Bench, files: int, count: int) -> None:
-    """`mergekit check` and `mergekit plan` of `count` branches (all pairs)."""
-    source, all_branches = repository(bench, files)
-    chosen = all_branches[:count]
-    group = f"check/plan {count} @ {files // 1000}k"
-    has_check = run_process([str(MERGEKIT), "check", "--help"], ROOT, mergekit_env()).code == 0
-    commands: list[tuple[str, list[str]]] = [("mergekit plan", ["plan", *chosen, "--into", "main"])]
-    if has_check:
-        commands.insert(0, ("mergekit check", ["check", *chosen, "--into", "main", "--format", "json"]))
-    for name, args in commands:
-        for full in (False, True):
-            label = name + (" (libgit2 full merge)" if full else "")
-
-            def once(clone: Path, args: list[str] = args, full: bool = full) -> tuple[float, float, str]:
-                env = mergekit_env(MERGEKIT_FULL_MERGE="1" if full else "0")
-                proc = run_process([str(MERGEKIT), *args], clone, env)
-                return proc.seconds, proc.peak_kb / 1024, f"exit {proc.code}"
-
-            runs, note = bench.repeat_fresh(source, once)
-            bench.record(group, median_sample(label, runs, note))
+def agreement(check: dict[str, Any], plan: dict[str, Any], run: dict[str, Any]) -> str:
+    """Do the timed runs of plan, check and integrate (auto order) say the same?"""
+    planned = sorted(
+        (s["branch"], a["path"], a["rule"]) for s in plan["predicted"] for a in s["auto_resolved"]
+    )
+    done = sorted((a["branch"], a["path"], a["rule"]) for a in run["auto_resolved"])
+    human_pairs = [p for p in check["pairs"] if p["status"] == "needs_human"]
+    same = planned == done and plan["order"] == run["order"]
+    same = same and (not human_pairs) == (run["status"] == "done") and not run["conflicts"]
+    return (
+        f"{'agree' if same else 'DISAGREE'}: integrate {run['status']}, {len(done)} auto-resolutions "
+        f"(plan predicted {len(planned)}, same order {plan['order'] == run['order']}); check: "
+        f"{len(check['pairs'])} pairs, {len(human_pairs)} need a human"
+    )
 
 
 # --- the merge driver and the resolver -------------------------------------------------------
@@ -272,9 +318,9 @@ def bench_check_plan(bench: Bench, files: int, count: int) -> None:
 
 def barrel_case() -> tuple[bytes, bytes, bytes, str]:
     """A 300-line barrel; both sides append one export at the end (git conflicts)."""
-    base = b"".join(f"export * from './modules/module-{i:03d}';\n".encode() for i in range(300))
-    ours = base + b"export * from './features/billing';\n"
-    theirs = base + b"export * from './features/audit-log';\n"
+    base = b"".join(f"export * from './m{i}';\n".encode() for i in range(300))
+    ours = base + b"export * from './a';\n"
+    theirs = base + b"export * from './b';\n"
     return base, ours, theirs, "src/index.ts"
 
 
@@ -301,35 +347,58 @@ def big_case() -> tuple[bytes, bytes, bytes, str]:
 
 
 def bench_driver(bench: Bench, runs: int) -> None:
-    """The merge driver as git runs it, vs `git merge-file`, with the interpreter's start-up as floor."""
+    """The merge driver as git runs it, `git merge-file`, and `python -c pass` (the floor), interleaved."""
     group = "merge driver"
-    floor = [run_process([sys.executable, "-c", "pass"], bench.work) for _ in range(runs)]
-    bench.record(
-        group, median_sample("python -c pass (floor)", [(p.seconds, p.peak_kb / 1024) for p in floor])
-    )
-    for label, case in (("300-line barrel", barrel_case()), ("10k lines, 50 hunks", big_case())):
-        base, ours, theirs, path = case
-        tmp = bench.work / "driver"
-        tmp.mkdir(parents=True, exist_ok=True)
-        (tmp / "base").write_bytes(base)
-        (tmp / "theirs").write_bytes(theirs)
-        for name, cmd, expect in (
-            (
-                f"mergekit merge-file, {label}",
-                [str(MERGEKIT), "merge-file", "--path", path, "base", "ours", "theirs"],
-                0,
-            ),
-            (f"git merge-file, {label}", ["git", "merge-file", "ours", "base", "theirs"], None),
-        ):
-            samples = []
-            code = 0
-            for _ in range(runs):
-                (tmp / "ours").write_bytes(ours)
-                proc = run_process(cmd, tmp, mergekit_env())
-                code = proc.code
-                samples.append((proc.seconds, proc.peak_kb / 1024))
-            outcome = "clean" if code == 0 else f"{code} conflicts" if expect is None else f"exit {code}"
-            bench.record(group, median_sample(name, samples, outcome))
+    env = mergekit_env()
+    tmp = bench.work / "driver"
+    tmp.mkdir(parents=True, exist_ok=True)
+    commands: dict[str, tuple[list[str], bytes | None]] = {
+        "python -c pass (floor)": ([sys.executable, "-c", "pass"], None)
+    }
+    for label, (base, ours, theirs, path) in (
+        ("300-line barrel", barrel_case()),
+        ("10k lines, 50 hunks", big_case()),
+    ):
+        folder = tmp / label.split()[0]
+        folder.mkdir(exist_ok=True)
+        (folder / "base").write_bytes(base)
+        (folder / "theirs").write_bytes(theirs)
+        driver = [
+            str(MERGEKIT),
+            "merge-file",
+            "--path",
+            path,
+            str(folder / "base"),
+            str(folder / "ours"),
+            str(folder / "theirs"),
+        ]
+        git = ["git", "merge-file", str(folder / "ours"), str(folder / "base"), str(folder / "theirs")]
+        commands[f"mergekit merge-file, {label}"] = (driver, ours)
+        commands[f"git merge-file, {label}"] = (git, ours)
+
+    def once(name: str) -> Process:
+        cmd, ours = commands[name]
+        if ours is not None:
+            Path(cmd[-2] if cmd[0] != "git" else cmd[2]).write_bytes(ours)
+        return run_process(cmd, tmp, env)
+
+    for _ in range(2):  # bytecode written, files in the page cache
+        for name in commands:
+            once(name)
+    measured: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
+    codes: dict[str, int] = {}
+    for _ in range(runs):
+        for name in commands:
+            before = load()
+            proc = once(name)
+            codes[name] = proc.code
+            measured[name].append((proc.seconds, proc.peak_kb / 1024, before))
+    for name, samples in measured.items():
+        code = codes[name]
+        note = "" if name.startswith("python") else ("clean" if code == 0 else f"exit {code}")
+        if name.startswith("git merge-file") and code > 0:
+            note = f"{code} conflicts"
+        bench.record(group, median_sample(name, samples, note))
 
 
 _RESOLVER_CHILD = """
@@ -353,7 +422,8 @@ print(json.dumps({"import": imported, "times": times, "clean": clean}))
 def bench_resolver(bench: Bench, runs: int) -> None:
     """The resolver in one Python process on the 10k-line, 50-hunk file: first call, then warm."""
     group = "resolver in-process"
-    proc = run_process([sys.executable, "-c", _RESOLVER_CHILD, str(ROOT), str(runs)], ROOT)
+    before = load()
+    proc = run_process([sys.executable, "-c", _RESOLVER_CHILD, str(ROOT), str(runs)], ROOT, mergekit_env())
     if proc.code:
         bench.record(group, Sample("resolve_file, 10k lines, 50 hunks", 0.0, 0.0, [], proc.stderr[-200:]))
         return
@@ -363,21 +433,13 @@ def bench_resolver(bench: Bench, runs: int) -> None:
     first = f"{outcome}; importing the resolver took {_fmt(data['import'])}"
     bench.record(
         group,
-        Sample(
-            "resolve_file, 10k lines, 50 hunks (first call)",
-            round(times[0], 4),
-            round(peak, 1),
-            times[:1],
-            first,
-        ),
+        median_sample("resolve_file, 10k lines, 50 hunks (first call)", [(times[0], peak, before)], first),
     )
-    bench.record(
-        group,
-        median_sample("resolve_file, 10k lines, 50 hunks (warm)", [(t, peak) for t in times[1:]], outcome),
-    )
+    warm = [(t, peak, before) for t in times[1:]]
+    bench.record(group, median_sample("resolve_file, 10k lines, 50 hunks (warm)", warm, outcome))
 
 
-# --- machine and report ----------------------------------------------------------------------
+# --- machine, report and plot ------------------------------------------------------------------
 
 
 def machine() -> dict[str, str]:
@@ -415,193 +477,261 @@ def _fmt(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
-def _ratio(a: float, b: float) -> str:
+def _x(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b else "—"
 
 
-def report(bench: Bench, info: dict[str, str], args: argparse.Namespace, elapsed: float) -> str:
+SCALE_ROWS = (
+    ("mergekit check", "git merge-tree, every pair (floor)"),
+    ("mergekit plan", "git merge-tree, every pair (floor)"),
+    ("mergekit integrate --order auto", "git merge-tree chain (floor)"),
+    ("mergekit integrate --order given", "git merge-tree chain (floor)"),
+)
+
+
+def report(bench: Bench, info: dict[str, Any], args: argparse.Namespace, elapsed: float) -> str:
     """The results as Markdown."""
     res = bench.results
+    loads = [x for ss in res.values() for s in ss.values() for x in s.load]
     lines = [
         "# Performance benchmarks",
         "",
-        f"Generated by `python bench/run.py{' --quick' if args.quick else ''} --repeat {args.repeat}` "
-        f"in {elapsed / 60:.1f} min. Medians of {args.repeat} runs (driver: {args.driver_runs} runs); "
-        "peak RSS is the largest over the runs (for the git peers: the largest git process). "
-        "Each run starts from a fresh local bare clone.",
+        f"Generated by `python bench/run.py{' --quick' if args.quick else ''} --repeat {args.repeat}` in "
+        f"{elapsed / 60:.1f} min on a repository of {args.files} files (bench/genrepo.py, every branch "
+        "touching 50 files and appending to four shared files). Medians of "
+        f"{args.repeat} runs (driver: {args.driver_runs} interleaved runs); every mergekit run is its own "
+        "process with its bytecode written; peak RSS is the largest over the runs (GNU time).",
         "",
         "| machine | |",
         "|---|---|",
         *[f"| {k} | {v} |" for k, v in info.items()],
-        "",
     ]
+    if loads:
+        lines.append(
+            f"| 1-minute load average before each run | {min(loads):.1f} to {max(loads):.1f} "
+            f"(median {statistics.median(loads):.1f}) on {os.cpu_count()} CPUs |"
+        )
+    lines += ["", "![time against branch count](benchmarks-performance.png)", ""]
+    lines += scale_table(res, args)
+    lines += targets(res, args, bench.agreement)
     for group, samples in res.items():
-        lines += [f"## {group}", "", "| what | median | peak RSS | runs | note |", "|---|---:|---:|---|---|"]
+        lines += [
+            f"## {group}",
+            "",
+            "| what | median | peak RSS | runs | load | note |",
+            "|---|---:|---:|---|---|---|",
+        ]
         for s in samples.values():
             runs = ", ".join(_fmt(t) for t in s.runs)
-            lines.append(f"| {s.name} | {_fmt(s.seconds)} | {s.peak_rss_mb:.0f} MiB | {runs} | {s.note} |")
+            load_range = f"{min(s.load):.1f}-{max(s.load):.1f}" if s.load else ""
+            rss = f"{s.peak_rss_mb:.0f} MiB"
+            lines.append(f"| {s.name} | {_fmt(s.seconds)} | {rss} | {runs} | {load_range} | {s.note} |")
+        if group in bench.agreement:
+            lines += ["", f"Agreement: {bench.agreement[group]}."]
         lines.append("")
-    lines += targets(res, args)
-    lines += ratios(res)
-    lines += growth(res, args)
     return "\n".join(lines) + "\n"
 
 
-def targets(res: dict[str, dict[str, Sample]], args: argparse.Namespace) -> list[str]:
-    """The issue's targets, each with the measured figure and met/missed."""
-    large = f"{args.sizes[1] // 1000}k"
-    small = f"{args.sizes[0] // 1000}k"
-    rows: list[tuple[str, str, bool | None]] = []
-
-    def get(group: str, name: str) -> Sample | None:
-        return res.get(group, {}).get(name)
-
-    mk = get(f"integrate 5 @ {large}", "mergekit integrate")
-    chain = get(f"integrate 5 @ {large}", "git merge-tree chain (floor)")
-    seq = get(f"integrate 5 @ {large}", "sequential git merge in a worktree")
-    if mk and chain:
-        ratio = mk.seconds / chain.seconds
-        rows.append((f"integrate 5 @ {large} within 2x of the merge-tree chain", f"{ratio:.1f}x", ratio <= 2))
-    if mk and seq:
-        ratio = seq.seconds / mk.seconds
-        rows.append(
-            (
-                f"integrate 5 @ {large} at least 5x faster than sequential git merge",
-                f"{ratio:.1f}x",
-                ratio >= 5,
+def scale_table(res: dict[str, dict[str, Sample]], args: argparse.Namespace) -> list[str]:
+    """Time against branch count: each command, its floor, the ratio, and peak RSS."""
+    lines = [
+        "## Time against branch count",
+        "",
+        "| branches | command | mergekit | floor | ÷ floor | per branch | peak RSS |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for count in args.counts:
+        samples = res.get(f"{count} branches", {})
+        for name, floor_name in SCALE_ROWS:
+            mk, floor = samples.get(name), samples.get(floor_name)
+            if mk is None:
+                continue
+            floor_text = _fmt(floor.seconds) if floor else "—"
+            ratio = _x(mk.seconds, floor.seconds) if floor else "—"
+            lines.append(
+                f"| {count} | `{name.removeprefix('mergekit ')}` | {_fmt(mk.seconds)} | {floor_text} "
+                f"| {ratio} | {_fmt(mk.seconds / count)} | {mk.peak_rss_mb:.0f} MiB |"
             )
-        )
-    check = get(f"check/plan 20 @ {small}", "mergekit check")
-    if check:
-        rows.append((f"check 20 branches @ {small} <= 3 s", _fmt(check.seconds), check.seconds <= 3))
-    driver = get("merge driver", "mergekit merge-file, 300-line barrel")
-    if driver:
-        rows.append(
-            ("merge-file driver, 300-line barrel <= 120 ms", _fmt(driver.seconds), driver.seconds <= 0.12)
-        )
-    for name in (
-        "resolve_file, 10k lines, 50 hunks (first call)",
-        "resolve_file, 10k lines, 50 hunks (warm)",
-    ):
-        found = get("resolver in-process", name)
-        if found:
+    lines += [
+        "",
+        "Floors: `check` and `plan` against `git merge-tree --write-tree` on every pair they predict "
+        "(N·(N-1)/2 pairs and N with BASE); `integrate` against the chain of `git merge-tree "
+        "--write-tree` + `git commit-tree` over the same branches, which resolves nothing.",
+        "",
+    ]
+    return lines
+
+
+def targets(res: dict[str, dict[str, Sample]], args: argparse.Namespace, agree: dict[str, str]) -> list[str]:
+    """The issue's targets, each with the measured figure and met/missed."""
+    rows: list[tuple[str, str, bool]] = []
+    at = max((c for c in args.counts if c <= 50), default=args.counts[-1])
+    samples = res.get(f"{at} branches", {})
+    pairs = samples.get("git merge-tree, every pair (floor)")
+    chain = samples.get("git merge-tree chain (floor)")
+    for name, limit, floor in (("mergekit check", 0.2, pairs), ("mergekit plan", 0.2, pairs)):
+        mk = samples.get(name)
+        if mk and floor:
+            ratio = mk.seconds / floor.seconds
             rows.append(
                 (
-                    f"resolver, 10k lines / 50 hunks <= 0.5 s ({name.split('(')[1][:-1]})",
-                    _fmt(found.seconds),
-                    found.seconds <= 0.5,
+                    f"`{name[9:]}` {at} branches ≤ {limit}x merge-tree on every pair",
+                    f"{ratio:.2f}x",
+                    ratio <= limit,
                 )
             )
-    peaks = [
-        s.peak_rss_mb
-        for g, ss in res.items()
-        if g.startswith("integrate") and g.endswith(large)
-        for n, s in ss.items()
-        if n == "mergekit integrate"
-    ]
-    if peaks:
+    mk = samples.get("mergekit integrate --order auto")
+    if mk and chain:
+        ratio = mk.seconds / chain.seconds
         rows.append(
-            (f"integrate peak RSS @ {large} <= 300 MB", f"{max(peaks):.0f} MiB", max(peaks) <= 300 / 1.048576)
+            (f"`integrate --order auto` {at} branches ≤ 3x the merge-tree chain", f"{ratio:.2f}x", ratio <= 3)
         )
-    lines = ["## Targets (issue 5)", "", "| target | measured | |", "|---|---:|---|"]
+    first, last = args.counts[0], args.counts[-1]
+    for name in ("mergekit integrate --order auto", "mergekit integrate --order given", "mergekit check"):
+        a = res.get(f"{first} branches", {}).get(name)
+        b = res.get(f"{last} branches", {}).get(name)
+        if a and b:
+            growth = (b.seconds / last) / (a.seconds / first)
+            rows.append(
+                (
+                    f"`{name[9:]}`: time per branch, {last} vs {first} branches (linear: 1x)",
+                    f"{growth:.1f}x",
+                    growth <= 2,
+                )
+            )
+    peak = max(
+        (s.peak_rss_mb for s in res.get(f"{last} branches", {}).values() if s.name.startswith("mergekit")),
+        default=0.0,
+    )
+    if peak:
+        rows.append(
+            (f"peak RSS at {last} branches ≤ 300 MB", f"{peak * 1.048576:.0f} MB", peak * 1.048576 <= 300)
+        )
+    driver = res.get("merge driver", {})
+    mk, floor = driver.get("mergekit merge-file, 300-line barrel"), driver.get("python -c pass (floor)")
+    if mk and floor:
+        ratio = mk.seconds / floor.seconds
+        rows.append(
+            ("`merge-file` on the 300-line barrel ≤ 2x `python -c pass`", f"{ratio:.2f}x", ratio <= 2)
+        )
+    if agree:
+        ok = all(v.startswith("agree") for v in agree.values())
+        rows.append(("plan, check and integrate agree at every scale", "yes" if ok else "no", ok))
+    lines = ["## Targets (issue 13)", "", "| target | measured | |", "|---|---:|---|"]
     lines += [f"| {what} | {value} | {'met' if ok else 'missed'} |" for what, value, ok in rows]
     return [*lines, ""]
 
 
-def ratios(res: dict[str, dict[str, Sample]]) -> list[str]:
-    """Ratios vs the peers, in the same run."""
-    lines = ["## Ratios (same run)", "", "| comparison | ratio |", "|---|---:|"]
-    for group, samples in res.items():
-        if not group.startswith("integrate"):
-            continue
-        mk = samples.get("mergekit integrate")
-        chain = samples.get("git merge-tree chain (floor)")
-        seq = samples.get("sequential git merge in a worktree")
-        full = samples.get("mergekit integrate (libgit2 full merge)")
-        if mk and chain:
-            lines.append(f"| {group}: mergekit ÷ merge-tree chain | {_ratio(mk.seconds, chain.seconds)} |")
-        if mk and seq:
-            lines.append(f"| {group}: sequential git merge ÷ mergekit | {_ratio(seq.seconds, mk.seconds)} |")
-        if mk and full:
-            lines.append(
-                f"| {group}: libgit2 full merge ÷ fast engine | {_ratio(full.seconds, mk.seconds)} |"
-            )
-    driver = res.get("merge driver", {})
-    floor = driver.get("python -c pass (floor)")
-    for label in ("300-line barrel", "10k lines, 50 hunks"):
-        mk, git = driver.get(f"mergekit merge-file, {label}"), driver.get(f"git merge-file, {label}")
-        if mk and git:
-            lines.append(
-                f"| driver, {label}: mergekit ÷ git merge-file | {_ratio(mk.seconds, git.seconds)} |"
-            )
-        if mk and floor:
-            lines.append(
-                f"| driver, {label}: mergekit minus python start-up | {_fmt(mk.seconds - floor.seconds)} |"
-            )
-    return [*lines, ""]
+def plot(res: dict[str, dict[str, Sample]], args: argparse.Namespace, out: Path) -> bool:
+    """Time against branch count (and the ratio to each floor) as a PNG; False without matplotlib."""
+    try:
+        import matplotlib
 
-
-def growth(res: dict[str, dict[str, Sample]], args: argparse.Namespace) -> list[str]:
-    """Time vs repository size and vs number of branches."""
-    lines = ["## How cost grows", "", "Time vs repository size (integrate of 5 branches):", ""]
-    lines += ["| files | mergekit integrate | libgit2 full merge | merge-tree chain | peak RSS (mergekit) |"]
-    lines += ["|---:|---:|---:|---:|---:|"]
-    for files in args.sizes:
-        s = res.get(f"integrate 5 @ {files // 1000}k", {})
-        mk, full, chain = (
-            s.get(n)
-            for n in (
-                "mergekit integrate",
-                "mergekit integrate (libgit2 full merge)",
-                "git merge-tree chain (floor)",
-            )
-        )
-        if mk:
-            lines.append(
-                f"| {files} | {_fmt(mk.seconds)} | {_fmt(full.seconds) if full else '—'} | "
-                f"{_fmt(chain.seconds) if chain else '—'} | {mk.peak_rss_mb:.0f} MiB |"
-            )
-    lines += ["", f"Time vs number of branches ({args.sizes[0]} files):", ""]
-    lines += [
-        "| branches | mergekit integrate | merge-tree chain | per branch (mergekit) |",
-        "|---:|---:|---:|---:|",
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed (pip install -e '.[bench]'): no plot", file=sys.stderr)
+        return False
+    counts = [c for c in args.counts if f"{c} branches" in res]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
+    series = [
+        ("mergekit check", "C0", "-"),
+        ("mergekit plan", "C1", "-"),
+        ("mergekit integrate --order auto", "C2", "-"),
+        ("mergekit integrate --order given", "C3", "-"),
+        ("git merge-tree, every pair (floor)", "C0", ":"),
+        ("git merge-tree chain (floor)", "C2", ":"),
     ]
-    for count in args.counts:
-        s = res.get(f"integrate {count} @ {args.sizes[0] // 1000}k", {})
-        mk, chain = s.get("mergekit integrate"), s.get("git merge-tree chain (floor)")
-        if mk:
-            lines.append(
-                f"| {count} | {_fmt(mk.seconds)} | {_fmt(chain.seconds) if chain else '—'} "
-                f"| {_fmt(mk.seconds / count)} |"
+    for name, color, style in series:
+        ys = [res[f"{c} branches"].get(name) for c in counts]
+        if all(y is not None for y in ys):
+            left.plot(counts, [y.seconds for y in ys if y], style, color=color, marker="o", label=name)
+    left.set_xscale("log")
+    left.set_yscale("log")
+    left.set_xticks(counts, [str(c) for c in counts])
+    left.tick_params(axis="x", which="minor", labelbottom=False)
+    left.set_xlabel("branches")
+    left.set_ylabel("seconds (median)")
+    left.set_title(f"Time against branch count, {args.files // 1000}k files")
+    left.grid(True, which="both", alpha=0.3)
+    left.legend(fontsize=8)
+    for name, floor_name in SCALE_ROWS:
+        pairs = [(res[f"{c} branches"].get(name), res[f"{c} branches"].get(floor_name)) for c in counts]
+        if all(a and b for a, b in pairs):
+            right.plot(
+                counts,
+                [a.seconds / b.seconds for a, b in pairs if a and b],
+                marker="o",
+                label=f"{name} ÷ floor",
             )
-    return [*lines, ""]
+    right.axhline(0.2, color="C0", linestyle="--", linewidth=0.8, label="target check/plan (0.2x)")
+    right.axhline(3, color="C2", linestyle="--", linewidth=0.8, label="target integrate auto (3x)")
+    right.set_xscale("log")
+    right.set_yscale("log")
+    right.set_xticks(counts, [str(c) for c in counts])
+    right.tick_params(axis="x", which="minor", labelbottom=False)
+    right.set_xlabel("branches")
+    right.set_ylabel("mergekit ÷ its git floor")
+    right.set_title("Against the floor measured in the same run")
+    right.grid(True, which="both", alpha=0.3)
+    right.legend(fontsize=8)
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return True
+
+
+NOTES = "<!-- notes written by hand: bench/run.py keeps everything below this line -->"
+"""The line after which the report's hand-written notes start; regenerating keeps them."""
+
+
+def write_report(out: Path, text: str) -> None:
+    """Write the generated report, keeping the hand-written notes of the previous one."""
+    notes = ""
+    if out.exists():
+        old = out.read_text(encoding="utf-8")
+        if NOTES in old:
+            notes = old[old.index(NOTES) :]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + ("\n" + notes if notes else ""), encoding="utf-8")
+
+
+def _load_json(path: Path) -> tuple[Bench, dict[str, Any], float]:
+    saved = json.loads(path.read_text())
+    bench = Bench(Path("."), saved.get("repeat", 3))
+    bench.results = {g: {n: Sample(**v) for n, v in ss.items()} for g, ss in saved["results"].items()}
+    bench.agreement = saved.get("agreement", {})
+    return bench, saved["machine"], saved.get("seconds", 0.0)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: run the benchmarks, print progress on stderr, write the Markdown report."""
+    """Command line: run the benchmarks, print progress on stderr, write the report, plot and JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="small repositories, fewer runs (a smoke test)")
-    parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 3, quick 1)")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-performance.md")
     parser.add_argument(
-        "--json", type=Path, default=ROOT / "bench" / "results" / "performance.json", help="raw results"
+        "--quick", action="store_true", help="10k files, 2/5/10 branches, one run: a smoke test"
     )
+    parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 3, quick 1)")
+    parser.add_argument("--files", type=int, default=None, help="files in the repository (default 100000)")
+    parser.add_argument("--counts", default=None, help="branch counts (default 5,20,50,100)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-performance.md")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "performance.json")
     parser.add_argument("--work", type=Path, default=None, help="where repositories go (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
-    parser.add_argument("--no-sequential", action="store_true", help="skip sequential git merge (slow)")
-    parser.add_argument("--from-json", type=Path, help="only re-render the report from a saved JSON file")
+    parser.add_argument("--no-driver", action="store_true", help="skip the merge driver and the resolver")
+    parser.add_argument("--from-json", type=Path, help="only re-render the report and plot from a saved JSON")
     args = parser.parse_args(argv)
     args.repeat = args.repeat or (1 if args.quick else 3)
     args.driver_runs = 5 if args.quick else 15
-    args.sizes = [2_000, 10_000] if args.quick else [20_000, 100_000]
-    args.counts = [2, 5, 10, 20]
+    args.files = args.files or (10_000 if args.quick else 100_000)
+    args.counts = [int(c) for c in (args.counts or ("2,5,10" if args.quick else "5,20,50,100")).split(",")]
+    png = args.out.with_suffix(".png")
     if args.from_json:
+        bench, info, elapsed = _load_json(args.from_json)
         saved = json.loads(args.from_json.read_text())
-        bench = Bench(Path("."), args.repeat)
-        bench.results = {g: {n: Sample(**v) for n, v in ss.items()} for g, ss in saved["results"].items()}
-        args.out.write_text(
-            report(bench, saved["machine"], args, saved.get("seconds", 0.0)), encoding="utf-8"
-        )
+        args.repeat, args.files, args.counts = bench.repeat, saved["files"], saved["counts"]
+        write_report(args.out, report(bench, info, args, elapsed))
+        plot(bench.results, args, png)
         return 0
     work = args.work or Path(tempfile.mkdtemp(prefix="mergekit-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -609,24 +739,31 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     bench = Bench(work, args.repeat)
     try:
-        bench_driver(bench, args.driver_runs)
-        bench_resolver(bench, max(3, args.repeat))
-        small, large = args.sizes
-        bench_integrate(bench, small, args.counts, peers=not args.no_sequential, full=True)
-        bench_integrate(bench, large, [5, 20], peers=not args.no_sequential, full=True)
-        bench_check_plan(bench, small, 20)
-        bench_check_plan(bench, large, 20)
+        source, branches = repository(bench, args.files, max(args.counts))
+        for command in (
+            ["check", "--format", "json"],
+            ["plan", "--json"],
+            ["integrate", "--dry-run", "--json"],
+        ):
+            _mergekit([command[0], *branches[:2], "--into", "main", *command[1:]])(source)  # bytecode written
+        if not args.no_driver:
+            bench_driver(bench, args.driver_runs)
+            bench_resolver(bench, max(3, args.repeat))
+        for count in args.counts:
+            bench_scale(bench, source, branches[:count])
     finally:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - started
-    text = report(bench, info, args, elapsed)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    info["load average at the end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    write_report(args.out, report(bench, info, args, elapsed))
+    plot(bench.results, args, png)
     raw = {g: {n: asdict(s) for n, s in samples.items()} for g, samples in bench.results.items()}
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"machine": info, "seconds": elapsed, "results": raw}, indent=2) + "\n")
-    print(f"wrote {args.out}", file=sys.stderr)
+    saved = {"machine": info, "seconds": elapsed, "repeat": args.repeat, "files": args.files,
+             "counts": args.counts, "agreement": bench.agreement, "results": raw}  # fmt: skip
+    args.json.write_text(json.dumps(saved, indent=2) + "\n")
+    print(f"wrote {args.out}, {png} and {args.json}", file=sys.stderr)
     return 0
 
 

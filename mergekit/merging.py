@@ -22,6 +22,14 @@ in order) and `check` (every pair) — asks `Merger`, so they cannot disagree:
 `Merger.settle` always merges and keeps the `TreeMerge` so a run can write the result tree;
 `Merger.predict` first takes the shortcuts that cannot change the answer (same commit, one side
 already contains the other, the two sides changed different files).
+
+Asking about many pairs (`check`, `plan`, an integration of fifty branches) costs what the pairs
+share, not what the repository holds: the engine merges only what both sides changed (their
+footprints, kept per tree pair), the resolver's answer for a file is kept by the file's three
+blob ids and reused by every pair that merges the same versions, and the paths that can make a
+derived file stale are known per path. None of it changes an answer: `Merger(full=True)` does
+without all of it (libgit2's full-index merge, no shortcut, no kept answer), and
+`tests/test_merging_fast.py` holds both to the same predictions on random histories.
 """
 
 from __future__ import annotations
@@ -30,13 +38,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from mergekit.derived.config import CONFIG_FILE, DerivedConfig, default_config, parse_config
-from mergekit.derived.jobs import Job, find_jobs, split_blocked
+from mergekit.derived.jobs import Job, find_jobs, split_blocked, stales
 from mergekit.engine.linemerge import merge_texts
 from mergekit.engine.merge import TreeMerge, merge_commits
 from mergekit.engine.repo import InvalidEntry, Repo, ShallowHistory, first_invalid_path
 from mergekit.engine.types import MODE_FILE, Conflict, Side
 from mergekit.model import ConflictKind, Outcome, Shortcut
-from mergekit.resolve import HunkReport, Labels, ResolverCache, resolve_file
+from mergekit.resolve import FileResolution, HunkReport, Labels, ResolverCache, resolve_file
 from mergekit.resolve.profiles import profile_for
 from mergekit.workflow.recall import MEMORY_RULE, Recall
 
@@ -152,16 +160,17 @@ class Merger:
     versions are merged many times over a plan or a check. The resolver runs git's line merge in
     process (libgit2's xdiff, byte-identical to `git merge-file` in the merge style): everything
     that merges through here has pygit2 loaded already."""
-    _changed: dict[tuple[str | None, str], frozenset[str]] = field(default_factory=dict)
+    full: bool = False
+    """Do without every shortcut: libgit2's full-index merge, each file resolved afresh (the
+    reference the fast path is tested against; slow)."""
+    _answers: _Answers = field(default_factory=lambda: _Answers())
+    _profiled: dict[str, bool] = field(default_factory=dict)
+    _stales: dict[str, bool] = field(default_factory=dict)
 
     def changed(self, old: str | None, new: str) -> frozenset[str]:
-        """Paths whose entry differs between two commits, all of `new`'s when `old` is None (cached:
-        checks ask for the same pairs often)."""
-        key = (old, new)
-        found = self._changed.get(key)
-        if found is None:
-            found = self._changed[key] = self.repo.changed_paths(old, new)
-        return found
+        """Paths whose entry differs between two commits, all of `new`'s when `old` is None (the
+        engine keeps them: asked for often)."""
+        return self.repo.changed_paths(old, new)
 
     def footprint(self, into: str, base: str, name: str, tip: str) -> frozenset[str]:
         """Paths branch `name` (at `tip`) changed since its merge base with BASE (`into` at `base`).
@@ -185,9 +194,9 @@ class Merger:
 
     def settle(self, ours: str, theirs: str, labels: Labels) -> Settled:
         """Merge `theirs` into `ours` in memory and judge every conflicted or clashing file."""
-        merge = merge_commits(self.repo, ours, theirs)
+        merge = merge_commits(self.repo, ours, theirs, full=True if self.full else None)
         files = self.judge(merge.conflicts, labels)
-        candidates = merge.changed_on_both_sides(lambda path: profile_for(path) is not None)
+        candidates = merge.changed_on_both_sides(self._has_profile)
         files += [v for v in (self._clash(c, labels) for c in candidates) if v is not None]
         files, regeneration = self._regenerate(ours, theirs, files)
         files.sort(key=lambda f: f.path)
@@ -196,6 +205,8 @@ class Merger:
 
     def predict(self, ours: str, theirs: str, labels: Labels, base: str | None = None) -> Prediction:
         """The verdict on merging `theirs` into `ours` (their merge base `base` when known)."""
+        if self.full:
+            return self.settle(ours, theirs, labels).prediction
         if ours == theirs:
             return Prediction(ours, theirs, shortcut=Shortcut.SAME_COMMIT)
         if base is None:
@@ -213,6 +224,39 @@ class Merger:
                 return Prediction(ours, theirs, shortcut=Shortcut.DISJOINT)
         return self.settle(ours, theirs, labels).prediction
 
+    def _has_profile(self, path: str) -> bool:
+        """True when a language profile applies to `path` (kept per path: pairs share their files)."""
+        found = self._profiled.get(path)
+        if found is None:
+            found = self._profiled[path] = profile_for(path) is not None
+        return found
+
+    def _resolve(
+        self, base: Side | None, ours: Side, theirs: Side, path: str, labels: Labels
+    ) -> FileResolution:
+        """The resolver's answer on three versions of a file; kept by their blob ids for the next pair.
+
+        Labels only name the sides in conflict markers, so a clean answer serves every pair that
+        merges the same versions; an answer with markers only a pair with the same labels.
+        """
+        key = (path, base.oid if base is not None else None, ours.oid, theirs.oid)
+        if not self.full:
+            kept = self._answers.get(key, labels)
+            if kept is not None:
+                return kept
+        answer = resolve_file(
+            base.data if base is not None else None,
+            ours.data,
+            theirs.data,
+            path,
+            labels=labels,
+            line_merger=merge_texts,
+            cache=None if self.full else self.cache,
+        )
+        if not self.full:
+            self._answers.put(key, labels, answer)
+        return answer
+
     def judge(self, conflicts: Sequence[Conflict], labels: Labels) -> list[FileVerdict]:
         """The verdict on each conflicted entry of a merge already done (a replayed commit's, too)."""
         return [self._judge(conflict, labels) for conflict in conflicts]
@@ -221,15 +265,7 @@ class Merger:
         """Run the resolver on a content conflict; keep everything it cannot prove for a human."""
         if conflict.is_content and conflict.ours is not None and conflict.theirs is not None:
             base = conflict.base.data if conflict.base is not None else None
-            answer = resolve_file(
-                base,
-                conflict.ours.data,
-                conflict.theirs.data,
-                conflict.path,
-                labels=labels,
-                line_merger=merge_texts,
-                cache=self.cache,
-            )
+            answer = self._resolve(conflict.base, conflict.ours, conflict.theirs, conflict.path, labels)
             if answer.clean:
                 rule = answer.rule or LINE_MERGE_RULE
                 return FileVerdict(
@@ -264,16 +300,7 @@ class Merger:
         """A file git merged cleanly although both sides changed it: a human's when a key got two values."""
         if candidate.ours is None or candidate.theirs is None:
             return None
-        base = candidate.base.data if candidate.base is not None else None
-        answer = resolve_file(
-            base,
-            candidate.ours.data,
-            candidate.theirs.data,
-            candidate.path,
-            labels=labels,
-            line_merger=merge_texts,
-            cache=self.cache,
-        )
+        answer = self._resolve(candidate.base, candidate.ours, candidate.theirs, candidate.path, labels)
         if answer.clean:
             return None
         return FileVerdict(
@@ -296,7 +323,29 @@ class Merger:
             found = self.repo.read_path(ours, path)
             return found if found is not None else self.repo.read_path(theirs, path)
 
-        return find_jobs(self.derived, self.changed(base, ours), self.changed(base, theirs), read)
+        if self.full:
+            return find_jobs(self.derived, self.changed(base, ours), self.changed(base, theirs), read)
+        # most paths can make nothing stale (decided once per path), and a job needs changes from
+        # both sides: theirs first (a branch), ours (in a run, everything merged so far) only then
+        theirs_changed = self._staling(self.changed(base, theirs))
+        if not theirs_changed:
+            return []
+        ours_changed = self._staling(self.changed(base, ours))
+        if not ours_changed:
+            return []
+        return find_jobs(self.derived, ours_changed, theirs_changed, read)
+
+    def _staling(self, paths: frozenset[str]) -> frozenset[str]:
+        """The paths of `paths` whose change can make a derived file stale (`derived.jobs.stales`)."""
+        known = self._stales
+        found = []
+        for path in paths:
+            stale = known.get(path)
+            if stale is None:
+                stale = known[path] = stales(self.derived, path)
+            if stale:
+                found.append(path)
+        return frozenset(found)
 
     def _regenerate(
         self, ours: str, theirs: str, files: list[FileVerdict]
@@ -349,6 +398,41 @@ class Merger:
             sides.append(None if oid is None else Side(path, oid, MODE_FILE, self.repo.read_blob(oid)))
         kind = ConflictKind.CONTENT if sides[0] is not None else ConflictKind.ADD_ADD
         return Conflict(path=path, kind=kind, base=sides[0], ours=sides[1], theirs=sides[2])
+
+
+class _Answers:
+    """The resolver's answers by (path, base, ours, theirs blob ids), oldest dropped first."""
+
+    LIMIT = 16_000_000
+    """Bytes of merged content kept at most."""
+    COUNT = 2048
+    """Answers kept at most."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, str | None, str, str], tuple[Labels, FileResolution]] = {}
+        self._size = 0
+
+    def get(self, key: tuple[str, str | None, str, str], labels: Labels) -> FileResolution | None:
+        """The kept answer for `key`, if it serves `labels` (clean, or the same labels)."""
+        found = self._kept.get(key)
+        if found is None:
+            return None
+        kept_labels, answer = found
+        return answer if answer.clean or kept_labels == labels else None
+
+    def put(self, key: tuple[str, str | None, str, str], labels: Labels, answer: FileResolution) -> None:
+        """Keep `answer` (replacing an answer kept under other labels)."""
+        old = self._kept.pop(key, None)
+        if old is not None:
+            self._size -= len(old[1].merged)
+        size = len(answer.merged)
+        if size > self.LIMIT // 8:
+            return
+        while self._kept and (self._size + size > self.LIMIT or len(self._kept) >= self.COUNT):
+            oldest = next(iter(self._kept))
+            self._size -= len(self._kept.pop(oldest)[1].merged)
+        self._kept[key] = (labels, answer)
+        self._size += size
 
 
 def _takeable(verdict: FileVerdict) -> bool:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from mergekit.derived.config import parse_config
 from mergekit.derived.jobs import Job, find_jobs, split_blocked
-from mergekit.derived.recipes import BUILTIN, driver_hint, lockfile_recipes
+from mergekit.derived.lockfiles import LOCKFILE_NAMES, never_unioned
+from mergekit.derived.recipes import BUILTIN, KIND_LOCKFILE, driver_hint, lockfile_recipes
 
 TREE = {
     "package.json": b"{}",
@@ -106,6 +107,14 @@ def test_a_manifest_left_to_a_human_blocks_its_lockfile() -> None:
     assert runnable == found and blocked == []
     runnable, blocked = split_blocked(found, ["package.json", "package-lock.json"])
     assert runnable == [] and blocked == found
+
+
+def test_the_driver_knows_every_lockfile_by_name() -> None:
+    """The driver's first check (`derived.lockfiles`) names exactly the lockfile recipes' outputs."""
+    outputs = {name for r in BUILTIN.values() if r.kind == KIND_LOCKFILE for name in r.outputs}
+    assert outputs == LOCKFILE_NAMES
+    assert never_unioned("web/package-lock.json") and not never_unioned("go.sum")
+    assert not never_unioned("src/package.json")
 
 
 def test_driver_hint_is_a_path_check() -> None:

@@ -346,6 +346,30 @@ def test_changed_paths_match_libgit2_diff(bare: Repo) -> None:
         assert changed_paths(bare.raw, None, new.id) == set(ours)
 
 
+def test_changed_paths_of_a_chain_of_commits_are_kept_step_by_step(bare: Repo) -> None:
+    """An integration asks BASE → each step's result in turn: the answer built from the first
+    parent's (only the step's own changes looked at again) equals libgit2's diff of the trees."""
+    rng = random.Random(5)
+    who = pygit2.Signature("T", "t@example.com", 1_700_000_000, 0)
+    for _ in range(12):
+        files = _random_base(rng)
+        base_tree = bare.raw[_tree(bare.raw, files)]
+        base = str(bare.raw.create_commit(None, who, who, "base", base_tree.id, []))
+        current, parents = files, [base]
+        for step in range(8):
+            current = _mutate(rng, current, renames=True)
+            tree = bare.raw[_tree(bare.raw, current)]
+            commit = str(
+                bare.raw.create_commit(None, who, who, f"step {step}", tree.id, [pygit2.Oid(hex=parents[-1])])
+            )
+            parents.append(commit)
+            assert isinstance(base_tree, pygit2.Tree) and isinstance(tree, pygit2.Tree)
+            deltas = base_tree.diff_to_tree(tree).deltas
+            expected = {p for d in deltas for p in (d.old_file.path, d.new_file.path)}
+            assert bare.changed_paths(base, commit) == expected  # kept from the previous step
+            assert open_repo(bare.raw.path).changed_paths(base, commit) == expected  # from scratch
+
+
 def test_names_that_are_not_utf8_fall_back(repo: GitRepo) -> None:
     odd = "caf\udce9.txt"  # the byte 0xE9 alone: not UTF-8
     repo.commit("base", {odd: "1\n", "a.txt": "a\n"})

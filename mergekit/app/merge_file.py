@@ -10,7 +10,8 @@ repository's profile lookup included: they run inside the same guard). The repos
 language setup (`.mergekit/grammars/`, gitattributes overrides, `never_resolve`:
 `mergekit.app.languages`) picks the profile. The command line is parsed in
 `mergekit.cli.merge_file`; this module imports only the standard library at start-up (never
-click, rich or pygit2) and loads the resolver when it merges.
+click, rich or pygit2; plain classes, not dataclasses: git starts the driver once per file) and
+loads the resolver when it merges.
 
 A lockfile (`mergekit.derived.recipes`, by file name) is never unioned: a driver sees one file,
 in no fixed order, without a work tree, so it cannot run the package manager. It gets git's own
@@ -20,94 +21,137 @@ or `mergekit resolve`). `go.sum`, a plain set of lines, is merged like any other
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from mergekit.engine.gitcli import conflict_style, run_git
+from mergekit.derived.lockfiles import never_unioned
 from mergekit.errors import MergekitError
-from mergekit.resolve.markers import BASE, CLOSE, MIDDLE, OPEN
 from mergekit.state.atomic import write_atomically
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the merge driver does without importing typing
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mergekit.resolve.profiles import Lookup
     from mergekit.resolve.types import FileResolution, Labels
 
 
-@dataclass(frozen=True)
 class MergeFileRequest:
     """One `merge-file` run: the three files and how to merge and label them."""
 
-    base: Path
-    """BASE: the common ancestor's version."""
-    ours: Path
-    """OURS: our version; the result is written here."""
-    theirs: Path
-    """THEIRS: their version."""
-    path: str
-    """The repository path used to pick a language profile (OURS' name when not given)."""
-    labels: tuple[str, str, str]
-    """Marker labels: ours, base, theirs."""
-    marker_size: int
-    """Conflict marker length."""
-    style: str | None
-    """`merge`, `diff3` or `zdiff3`; None = what `merge.conflictStyle` says."""
-    write_ours: bool = True
-    """Write the result into OURS (False for `-p`)."""
+    __slots__ = ("base", "labels", "marker_size", "ours", "path", "style", "theirs", "write_ours")
+
+    def __init__(
+        self,
+        base: str,
+        ours: str,
+        theirs: str,
+        path: str,
+        labels: tuple[str, str, str],
+        marker_size: int,
+        style: str | None,
+        write_ours: bool = True,
+    ) -> None:
+        self.base = base
+        """BASE: the common ancestor's version (a file name)."""
+        self.ours = ours
+        """OURS: our version; the result is written here."""
+        self.theirs = theirs
+        """THEIRS: their version."""
+        self.path = path
+        """The repository path used to pick a language profile (OURS' name when not given)."""
+        self.labels = labels
+        """Marker labels: ours, base, theirs."""
+        self.marker_size = marker_size
+        """Conflict marker length."""
+        self.style = style
+        """`merge`, `diff3` or `zdiff3`; None = what `merge.conflictStyle` says."""
+        self.write_ours = write_ours
+        """Write the result into OURS (False for `-p`)."""
 
 
-@dataclass(frozen=True)
 class MergeFileResult:
     """What merging one file gave."""
 
-    resolution: FileResolution
-    """The merged bytes, clean or not, and how."""
-    lockfile_hint: str | None = None
-    """A lockfile left conflicted: what settles it (its manifests and the command to run)."""
+    __slots__ = ("lockfile_hint", "resolution")
+
+    def __init__(self, resolution: FileResolution, lockfile_hint: str | None = None) -> None:
+        self.resolution = resolution
+        """The merged bytes, clean or not, and how."""
+        self.lockfile_hint = lockfile_hint
+        """A lockfile left conflicted: what settles it (its manifests and the command to run)."""
 
 
 class UnreadableInput(MergekitError):
     """One of the three files cannot be read (nothing was written)."""
 
 
-def _read(role: str, path: Path) -> bytes:
+def _read(role: str, path: str) -> bytes:
     """The bytes of one input, or `UnreadableInput` saying which one could not be read."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
-        raise UnreadableInput(f"cannot read {role} file {str(path)!r}: {exc.strerror or exc}") from exc
+        raise UnreadableInput(f"cannot read {role} file {path!r}: {exc.strerror or exc}") from exc
 
 
 def merge_file(request: MergeFileRequest, warn: Callable[[str], None] | None = None) -> MergeFileResult:
     """Merge the three files; write OURS when asked and the result differs; return the resolution.
 
     `warn` is told when the repository's configuration cannot be read (the file then gets git's
-    plain line merge).
+    plain line merge). Without an explicit style, git's `merge.conflictStyle` is asked (a git
+    process) only when conflicts are left: a clean merge is the same bytes in every style, and
+    the style changes only how conflicts are written, never whether a region conflicts.
     """
     base = _read("BASE", request.base)
     ours = _read("OURS", request.ours)
     theirs = _read("THEIRS", request.theirs)
-    from mergekit.app.languages import driver_lookup
-    from mergekit.derived.recipes import driver_hint
-    from mergekit.resolve import Labels, resolve_file
-    from mergekit.resolve.profiles import profile_lookup
+    from mergekit.resolve import Labels
 
     labels = Labels(ours=request.labels[0], base=request.labels[1], theirs=request.labels[2])
-    style = request.style or conflict_style()
-    hint = driver_hint(request.path)
-    if hint is not None:  # never union a lockfile: git's own line merge, and what settles it
-        resolution = _line_merge_only(base, ours, theirs, labels, request.marker_size, style)
-    else:
+    hint = None
+    if never_unioned(request.path):  # a lockfile (by name): the recipes say what settles it
+        from mergekit.derived.recipes import driver_hint
+
+        hint = driver_hint(request.path)
+    lookup: Lookup | None = None
+    if hint is None:
+        from mergekit.app.languages import driver_lookup
+
         chosen = driver_lookup(request.path)
         if chosen.warning is not None and warn is not None:
             warn(chosen.warning)
-        with profile_lookup(chosen.lookup):
-            resolution = resolve_file(
-                base, ours, theirs, request.path, labels=labels, marker_size=request.marker_size, style=style
-            )
+        lookup = chosen.lookup
+    resolution = _merge(base, ours, theirs, request, labels, hint, lookup, request.style or "merge")
+    if request.style is None and not resolution.clean:
+        from mergekit.engine.gitcli import conflict_style
+
+        style = conflict_style()
+        if style != "merge":
+            resolution = _merge(base, ours, theirs, request, labels, hint, lookup, style)
     if request.write_ours and resolution.merged != ours:
         write_atomically(request.ours, resolution.merged)
     return MergeFileResult(resolution, hint if not resolution.clean else None)
+
+
+def _merge(
+    base: bytes,
+    ours: bytes,
+    theirs: bytes,
+    request: MergeFileRequest,
+    labels: Labels,
+    hint: str | None,
+    lookup: Lookup | None,
+    style: str,
+) -> FileResolution:
+    """The resolver on the three versions, with the repository's profile `lookup` (a lockfile:
+    git's line merge only)."""
+    if hint is not None:  # never union a lockfile: git's own line merge, and what settles it
+        return _line_merge_only(base, ours, theirs, labels, request.marker_size, style)
+    from mergekit.resolve import resolve_file
+    from mergekit.resolve.profiles import profile_lookup
+
+    with profile_lookup(lookup):
+        return resolve_file(
+            base, ours, theirs, request.path, labels=labels, marker_size=request.marker_size, style=style
+        )
 
 
 def _line_merge_only(
@@ -129,20 +173,22 @@ def _line_merge_only(
 # the safe failure mode ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class FallBack:
     """What the safe failure mode did."""
 
-    merged: bytes = b""
-    """git's line merge of the three files, markers included."""
-    unreadable: bool = False
-    """An input could not be read: nothing was merged or written."""
-    write_error: str | None = None
-    """Why OURS could not be written (it is untouched), None when it was (or was not asked)."""
+    __slots__ = ("merged", "unreadable", "write_error")
+
+    def __init__(self, merged: bytes = b"", unreadable: bool = False, write_error: str | None = None) -> None:
+        self.merged = merged
+        """git's line merge of the three files, markers included."""
+        self.unreadable = unreadable
+        """An input could not be read: nothing was merged or written."""
+        self.write_error = write_error
+        """Why OURS could not be written (it is untouched), None when it was (or was not asked)."""
 
 
 def fall_back(
-    files: tuple[Path, Path, Path],
+    files: tuple[str, str, str],
     labels: tuple[str, str, str],
     marker_size: int,
     style: str | None,
@@ -158,10 +204,14 @@ def fall_back(
     data: list[bytes] = []
     for path in files:
         try:
-            data.append(path.read_bytes())
+            with open(path, "rb") as handle:
+                data.append(handle.read())
         except OSError:
             return FallBack(unreadable=True)
-    style = style or conflict_style()
+    if style is None:
+        from mergekit.engine.gitcli import conflict_style
+
+        style = conflict_style()
     merged = _git_line_merge(files, labels, marker_size, style)
     if merged is None:
         merged = whole_file_conflict(data[0], data[1], data[2], labels, marker_size, style)
@@ -174,14 +224,16 @@ def fall_back(
 
 
 def _git_line_merge(
-    files: tuple[Path, Path, Path], labels: tuple[str, str, str], marker_size: int, style: str
+    files: tuple[str, str, str], labels: tuple[str, str, str], marker_size: int, style: str
 ) -> bytes | None:
     """`git merge-file -p` of the three files (git's output exactly), None when git cannot run."""
+    from mergekit.engine.gitcli import run_git
+
     base, ours, theirs = files
     args = ["merge-file", "-p", f"--marker-size={marker_size}"]
     if style in ("diff3", "zdiff3"):
         args.append(f"--{style}")
-    args += ["-L", labels[0], "-L", labels[1], "-L", labels[2], "--", str(ours), str(base), str(theirs)]
+    args += ["-L", labels[0], "-L", labels[1], "-L", labels[2], "--", ours, base, theirs]
     try:
         result = run_git(args, check=False)
     except MergekitError:
@@ -194,6 +246,7 @@ def whole_file_conflict(
     base: bytes, ours: bytes, theirs: bytes, labels: tuple[str, str, str], marker_size: int, style: str
 ) -> bytes:
     """One conflict spanning the whole file, in git's marker format (when git itself cannot run)."""
+    from mergekit.resolve.markers import BASE, CLOSE, MIDDLE, OPEN
 
     def marker(char: bytes, label: str | None) -> bytes:
         tail = b" " + label.encode("utf-8", "surrogateescape") if label is not None else b""

@@ -27,15 +27,16 @@ installed with the older `--path %P` form are read the same way (`attach_values`
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+import os
 
 from mergekit.errors import EXIT_DRIVER_CRASH, EXIT_NEEDS_HUMAN, EXIT_OK, EXIT_USAGE
 from mergekit.output import merge_file as out
 from mergekit.resolve.markers import MARKER_SIZE
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the merge driver does without importing typing
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from mergekit.app.merge_file import MergeFileRequest
 
 UNEXPANDED = frozenset({"%O", "%A", "%B", "%L", "%P", "%S", "%X", "%Y"})
@@ -126,30 +127,26 @@ def _parser() -> _Parser:
     return p
 
 
-@dataclass(frozen=True)
 class DriverArgs:
-    """The parsed command line of one `merge-file` run."""
+    """The parsed command line of one `merge-file` run: the merge it asks for, and what to say.
 
-    base: Path
-    """BASE: the common ancestor's version."""
-    ours: Path
-    """OURS: our version; the result is written here."""
-    theirs: Path
-    """THEIRS: their version."""
-    path: str
-    """The repository path used to pick a language profile (BASE's name when not given)."""
-    labels: tuple[str, str, str]
-    """Marker labels: ours, base, theirs."""
-    marker_size: int
-    """Conflict marker length."""
-    style: str | None
-    """`merge`, `diff3` or `zdiff3`; None = what `merge.conflictStyle` says."""
-    stdout: bool
-    """Print the result instead of writing OURS."""
-    quiet: bool
-    """`-q`, accepted for `git merge-file` compatibility (nothing is printed without --explain)."""
-    explain: bool
-    """Describe each hunk on stderr."""
+    A plain class, not a dataclass: git starts the driver once per file.
+    """
+
+    __slots__ = ("explain", "quiet", "request")
+
+    def __init__(self, request: MergeFileRequest, quiet: bool, explain: bool) -> None:
+        self.request = request
+        """The three files, the path, labels, marker size and style; `write_ours` is False for -p."""
+        self.quiet = quiet
+        """`-q`, accepted for `git merge-file` compatibility (nothing is printed without --explain)."""
+        self.explain = explain
+        """Describe each hunk on stderr."""
+
+    @property
+    def stdout(self) -> bool:
+        """Print the result instead of writing OURS (-p)."""
+        return not self.request.write_ours
 
 
 def _given(value: str | None) -> str | None:
@@ -203,18 +200,19 @@ def parse_args(args: list[str]) -> DriverArgs:
     marker_size = MARKER_SIZE if ns.marker_size is None else ns.marker_size
     if marker_size < 1:
         raise _UsageError(f"--marker-size must be a positive number, not {marker_size}")
-    return DriverArgs(
-        base=Path(ns.base),
-        ours=Path(ns.ours),
-        theirs=Path(ns.theirs),
+    from mergekit.app.merge_file import MergeFileRequest
+
+    request = MergeFileRequest(
+        base=ns.base,
+        ours=ns.ours,
+        theirs=ns.theirs,
         path=path or ns.ours,
         labels=labels,
         marker_size=marker_size,
         style=ns.style,
-        stdout=ns.stdout,
-        quiet=ns.quiet,
-        explain=ns.explain,
+        write_ours=not ns.stdout,
     )
+    return DriverArgs(request, quiet=ns.quiet, explain=ns.explain)
 
 
 def main(args: list[str]) -> int:
@@ -225,13 +223,12 @@ def main(args: list[str]) -> int:
     opts: DriverArgs | None = None
     try:
         opts = parse_args(args)
-        request = _request(opts)
-        result = merge_file(request, warn=out.warning)
+        result = merge_file(opts.request, warn=out.warning)
         resolution = result.resolution
         if result.lockfile_hint is not None:
             out.show_lockfile_hint(result.lockfile_hint)
         if opts.explain:
-            out.show_explanation(resolution, opts.path)
+            out.show_explanation(resolution, opts.request.path)
         if opts.stdout:
             out.show_result(resolution.merged)
         return EXIT_OK if resolution.clean else EXIT_NEEDS_HUMAN
@@ -252,21 +249,6 @@ def main(args: list[str]) -> int:
         return _fall_back(args, opts)
 
 
-def _request(opts: DriverArgs) -> MergeFileRequest:
-    from mergekit.app.merge_file import MergeFileRequest
-
-    return MergeFileRequest(
-        base=opts.base,
-        ours=opts.ours,
-        theirs=opts.theirs,
-        path=opts.path,
-        labels=opts.labels,
-        marker_size=opts.marker_size,
-        style=opts.style,
-        write_ours=not opts.stdout,
-    )
-
-
 def _fall_back(args: list[str], opts: DriverArgs | None, usage: bool = False) -> int:
     """After a failure: git's own line merge (markers included) into OURS (or stdout), exit 1.
 
@@ -275,17 +257,18 @@ def _fall_back(args: list[str], opts: DriverArgs | None, usage: bool = False) ->
     """
     from mergekit.app.merge_file import fall_back
 
-    files = (opts.base, opts.ours, opts.theirs) if opts is not None else _trailing_files(args)
+    request = opts.request if opts is not None else None
+    files = (request.base, request.ours, request.theirs) if request is not None else _trailing_files(args)
     if files is None:
         out.left_as_it_was()
         return EXIT_USAGE if usage else EXIT_DRIVER_CRASH
-    to_stdout = opts is not None and opts.stdout
-    labels = opts.labels if opts is not None else (str(files[1]), str(files[0]), str(files[2]))
+    to_stdout = request is not None and not request.write_ours
+    labels = request.labels if request is not None else (files[1], files[0], files[2])
     outcome = fall_back(
         files,
         labels,
-        opts.marker_size if opts is not None else MARKER_SIZE,
-        opts.style if opts is not None else None,
+        request.marker_size if request is not None else MARKER_SIZE,
+        request.style if request is not None else None,
         write_ours=not to_stdout,
     )
     if outcome.unreadable or outcome.write_error is not None:
@@ -297,9 +280,9 @@ def _fall_back(args: list[str], opts: DriverArgs | None, usage: bool = False) ->
     return EXIT_NEEDS_HUMAN
 
 
-def _trailing_files(args: list[str]) -> tuple[Path, Path, Path] | None:
+def _trailing_files(args: list[str]) -> tuple[str, str, str] | None:
     """BASE, OURS, THEIRS of a command line that did not parse: its last three words, when files."""
     tail = [a for a in args[-3:] if a != "--"]
-    if len(args) < 3 or len(tail) != 3 or not all(Path(a).is_file() for a in tail):
+    if len(args) < 3 or len(tail) != 3 or not all(os.path.isfile(a) for a in tail):
         return None
-    return Path(tail[0]), Path(tail[1]), Path(tail[2])
+    return tail[0], tail[1], tail[2]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from mergekit.collisions.manifests import find_line, manifest_dependencies
 from mergekit.collisions.rules import KeyedRule, Rules, load_rules
@@ -29,6 +29,57 @@ from mergekit.merging import ChangedPaths
 from mergekit.resolve.items import Item, all_containers
 from mergekit.resolve.profiles import Container, profile_for
 from mergekit.resolve.syntax import parse
+
+_DIRECTORY, _REPO = "directory", "repo"
+"""Where a key must be unique (a rule's `scope`; container and manifest keys are per file)."""
+
+
+class _Side:
+    """One side of pairs: the files it changed, their blob ids, those with keys wider than a file."""
+
+    def __init__(
+        self,
+        paths: frozenset[str],
+        base_ids: dict[str, str | None],
+        tip_ids: dict[str, str | None],
+        scopes: Callable[[str], frozenset[str]],
+    ) -> None:
+        self.paths = paths
+        """Every file changed."""
+        self.base_ids = base_ids
+        """Path → blob id in the base (None: added)."""
+        self.tip_ids = tip_ids
+        """Path → blob id in the tip (None: deleted)."""
+        self.by_directory: dict[str, list[str]] = {}
+        """Directory → the files there with keys scoped to their directory."""
+        self.repo_wide: list[str] = []
+        """The files with keys scoped to the whole repository."""
+        for path in paths:
+            found = scopes(path)
+            if _DIRECTORY in found:
+                self.by_directory.setdefault(posixpath.dirname(path), []).append(path)
+            if _REPO in found:
+                self.repo_wide.append(path)
+
+
+class _Globs:
+    """Many globs matched at once: those without a `/` against the base name, the others against the path."""
+
+    def __init__(self, globs: Iterable[str]) -> None:
+        globs = set(globs)
+        self._base = _either(g for g in globs if "/" not in g)
+        self._path = _either(g for g in globs if "/" in g)
+
+    def __call__(self, path: str) -> bool:
+        """True when a glob matches `path` (like `fnmatchcase`)."""
+        if self._base is not None and self._base.match(path.rsplit("/", 1)[-1]):
+            return True
+        return self._path is not None and self._path.match(path) is not None
+
+
+def _either(globs: Iterable[str]) -> re.Pattern[str] | None:
+    parts = [fnmatch.translate(g) for g in sorted(globs)]
+    return re.compile("|".join(parts)) if parts else None
 
 
 def _matches(globs: Iterable[str], path: str) -> bool:
@@ -87,36 +138,74 @@ def _keyed_entries(rule: KeyedRule, path: str, text: str) -> Iterator[tuple[str,
 
 
 class Finder:
-    """Finds collisions between pairs of commits of one repository, caching per blob."""
+    """Finds collisions between pairs of commits of one repository, caching per blob.
+
+    A pair looks only at the files whose keys can meet: a key scoped to a file (and every
+    container or manifest key) only in files both sides changed, a key scoped to a directory
+    (a declared name, too) only where both sides changed that directory, a repository-wide key
+    everywhere. So a pair costs what the two branches share, and each file version is read once
+    for all pairs.
+    """
 
     def __init__(self, repo: Repo, rules: Rules | None = None, changed: ChangedPaths | None = None) -> None:
         self.repo = repo
         self.rules = rules if rules is not None else load_rules()
         self._changed_paths = changed
         self._by_rule = {r.name: r for r in self.rules.keyed}
-        named = [
-            *(r.containers for r in self.rules.containers),
-            *(r.containers for r in self.rules.declarations),
-        ]
-        self._tree_profiles = {c.split(":", 1)[0] for containers in named for c in containers}
-        """Profiles whose files are parsed for container keys or declaration names."""
+        self._container_profiles = {c.split(":", 1)[0] for r in self.rules.containers for c in r.containers}
+        """Profiles whose files are parsed for container keys."""
+        self._declaration_scopes: dict[str, set[str]] = {}
+        """Profile → the scopes of the declaration rules that read its files."""
+        for declaration in self.rules.declarations:
+            for container in declaration.containers:
+                self._declaration_scopes.setdefault(container.split(":", 1)[0], set()).add(declaration.scope)
         self._across_files = {r.name for r in self.rules.declarations}
         """Rules whose two sites must be in different files to collide."""
-        self._cache: dict[tuple[str, str], Found] = {}
+        self._cache: dict[tuple[str, str, bool], Found] = {}
         self._changed: dict[tuple[str, str], frozenset[str]] = {}
-        self._additions: dict[tuple[str, str], Found] = {}
+        self._sides: dict[tuple[str, str], _Side] = {}
+        self._added: dict[tuple[str, str | None, str, bool], Found] = {}
+        self._scopes: dict[str, frozenset[str]] = {}
+        self._relevant: dict[str, bool] = {}
+        keyed = self.rules.keyed
+        self._scope_globs = {
+            scope: _Globs(g for r in keyed if r.scope == scope for g in r.globs)
+            for scope in {r.scope for r in keyed}
+        }
+        self._manifest_globs = _Globs(g for r in self.rules.manifests for g in r.globs)
+        self._rule_globs = {r.name: _Globs(r.globs) for r in keyed}
+        wide = [r for r in keyed if r.scope != "file"]
+        sources = {r.target_from for r in wide if r.target_from}
+        self._wide = tuple(r for r in keyed if r.scope != "file" or r.name in sources)
+        """The keyed rules a file changed on one side only needs (wider scopes, and their sources)."""
 
-    def _relevant(self, path: str) -> bool:
-        rules = self.rules
-        if any(_matches(r.globs, path) for r in rules.keyed) or any(
-            _matches(r.globs, path) for r in rules.manifests
-        ):
-            return True
-        if self._tree_profiles:
-            profile = profile_for(path)
-            if profile is not None:
-                return profile.name in self._tree_profiles
-        return False
+    def _keyed_scopes(self, path: str) -> frozenset[str]:
+        """The scopes of the keyed and declaration rules that read `path` (`file`, `directory`, `repo`)."""
+        found = self._scopes.get(path)
+        if found is None:
+            scopes = {scope for scope, globs in self._scope_globs.items() if globs(path)}
+            if self._declaration_scopes:
+                profile = profile_for(path)
+                if profile is not None:
+                    scopes |= self._declaration_scopes.get(profile.name, set())
+            found = self._scopes[path] = frozenset(scopes)
+        return found
+
+    def _holds_keys(self, path: str) -> bool:
+        """True when some rule reads `path` (keyed, manifest, or a union container with keys)."""
+        found = self._relevant.get(path)
+        if found is None:
+            found = (
+                bool(self._keyed_scopes(path)) or self._manifest_globs(path) or self._has_container_keys(path)
+            )
+            self._relevant[path] = found
+        return found
+
+    def _has_container_keys(self, path: str) -> bool:
+        if not self._container_profiles:
+            return False
+        profile = profile_for(path)
+        return profile is not None and profile.name in self._container_profiles
 
     def changed(self, old: str, new: str) -> frozenset[str]:
         """Paths changed between two commits (cached)."""
@@ -127,41 +216,69 @@ class Finder:
             self._changed[key] = self.repo.changed_paths(old, new)
         return self._changed[key]
 
-    def additions(self, base: str, tip: str) -> Found:
-        """What `tip` adds relative to commit `base`: (rule, scope, key) → sites in `tip` (cached)."""
-        cached = self._additions.get((base, tip))
-        if cached is None:
-            cached = self._additions[(base, tip)] = self._compute_additions(base, tip)
-        return cached
+    def _side(self, base: str, tip: str) -> _Side:
+        """The files `tip` changed since `base`, with both blob ids (cached)."""
+        found = self._sides.get((base, tip))
+        if found is None:
+            paths = self.changed(base, tip)
+            base_ids, tip_ids = self.repo.path_ids(base, paths), self.repo.path_ids(tip, paths)
+            found = self._sides[(base, tip)] = _Side(paths, base_ids, tip_ids, self._keyed_scopes)
+        return found
 
-    def _compute_additions(self, base: str, tip: str) -> Found:
-        paths = sorted(p for p in self.changed(base, tip) if self._relevant(p))
-        if not paths:
-            return {}
-        base_ids = self.repo.path_ids(base, paths)
-        tip_ids = self.repo.path_ids(tip, paths)
+    def additions(self, base: str, tip: str, facing: _Side | None = None) -> Found:
+        """What `tip` adds relative to commit `base`: (rule, scope, key) → sites in `tip`.
+
+        With `facing` (the other side of a pair), only the files whose keys could meet that side's:
+        every key in a file both changed, keys scoped to a directory where both have such files,
+        repository-wide keys when both have such files.
+        """
+        side = self._side(base, tip)
+        if facing is None:
+            deep = frozenset(p for p in side.paths if self._holds_keys(p))
+            chosen = set(deep)
+        else:
+            deep = frozenset(p for p in side.paths & facing.paths if self._holds_keys(p))
+            chosen = set(deep)
+            for directory in side.by_directory.keys() & facing.by_directory.keys():
+                chosen.update(side.by_directory[directory])
+            if facing.repo_wide:
+                chosen.update(side.repo_wide)
         added: Found = {}
-        for path in paths:
-            tip_id = tip_ids[path]
+        for path in sorted(chosen):
+            tip_id = side.tip_ids[path]
             if tip_id is None:
                 continue
-            base_id = base_ids[path]
-            now = self._extract(path, tip_id, new_file=base_id is None)
-            before = self._extract(path, base_id, new_file=False) if base_id is not None else {}
-            for ident, sites in now.items():
-                if ident in before:
-                    continue  # the key was there already: changing it is a conflict for git and the resolver
-                old_targets = {s.target for s in before.get(ident, [])}
-                fresh = [s for s in sites if s.target not in old_targets]
-                if fresh:  # a new key, or a key bound to something new (a changed version)
-                    added.setdefault(ident, []).extend(fresh)
+            found = self._path_additions(path, side.base_ids[path], tip_id, path in deep)
+            for ident, sites in found.items():
+                added.setdefault(ident, []).extend(sites)
+        return added
+
+    def _path_additions(self, path: str, base_id: str | None, tip_id: str, deep: bool) -> Found:
+        """The keys one file version adds to its base version (`deep`: container and manifest keys too)."""
+        key = (path, base_id, tip_id, deep)
+        cached = self._added.get(key)
+        if cached is not None:
+            return cached
+        now = self._extract(path, tip_id, new_file=base_id is None, deep=deep)
+        before = self._extract(path, base_id, new_file=False, deep=deep) if base_id is not None else {}
+        added: Found = {}
+        for ident, sites in now.items():
+            if ident in before:
+                continue  # the key was there already: changing it is a conflict for git and the resolver
+            old_targets = {s.target for s in before.get(ident, [])}
+            fresh = [s for s in sites if s.target not in old_targets]
+            if fresh:  # a new key, or a key bound to something new (a changed version)
+                added[ident] = fresh
+        self._added[key] = added
         return added
 
     def between(self, ours_name: str, ours: str, theirs_name: str, theirs: str, base: str) -> list[Collision]:
         """Collisions between commits `ours` and `theirs` whose merge base is `base`."""
         if base in (ours, theirs):
             return []
-        mine, yours = self.additions(base, ours), self.additions(base, theirs)
+        ours_side, theirs_side = self._side(base, ours), self._side(base, theirs)
+        mine = self.additions(base, ours, facing=theirs_side)
+        yours = self.additions(base, theirs, facing=ours_side)
         found = []
         for ident in sorted(mine.keys() & yours.keys()):
             rule_name, _, key = ident
@@ -202,8 +319,11 @@ class Finder:
 
     # -- extraction --------------------------------------------------------------------------
 
-    def _extract(self, path: str, oid: str, new_file: bool) -> Found:
-        key = (path, oid + ("+new" if new_file else ""))
+    def _extract(self, path: str, oid: str, new_file: bool, deep: bool = True) -> Found:
+        """The keys in one file version; without `deep` only those scoped wider than the file (keyed
+        rules and declared names: a file only one side of a pair changed can hold no other key the
+        pair shares)."""
+        key = (path, oid + ("+new" if new_file else ""), deep)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -214,17 +334,18 @@ class Finder:
             text = ""
         found: Found = {}
         if text and b"\0" not in data:
-            self._keyed(path, text, new_file, found)
-            self._containers(path, data, found)
-            self._manifests(path, text, found)
+            self._keyed(path, text, new_file, found, self.rules.keyed if deep else self._wide)
+            self._containers(path, data, found, deep)
+            if deep:
+                self._manifests(path, text, found)
         self._cache[key] = found
         return found
 
-    def _keyed(self, path: str, text: str, new_file: bool, found: Found) -> None:
+    def _keyed(self, path: str, text: str, new_file: bool, found: Found, rules: Iterable[KeyedRule]) -> None:
         per_rule: dict[str, dict[str, str | None]] = {}
         pending: list[tuple[KeyedRule, str, int, str | None]] = []
-        for rule in self.rules.keyed:
-            if not _matches(rule.globs, path):
+        for rule in rules:
+            if not self._rule_globs[rule.name](path):
                 continue
             targets = per_rule.setdefault(rule.name, {})
             for key, line, target in _keyed_entries(rule, path, text):
@@ -241,17 +362,18 @@ class Finder:
             ident = (rule.name, _scope(rule.scope, path), key)
             found.setdefault(ident, []).append(Site(path, line, target if target is not None else path))
 
-    def _containers(self, path: str, data: bytes, found: Found) -> None:
-        """Keys of union containers (`[[container_keys]]`) and names of declarations
+    def _containers(self, path: str, data: bytes, found: Found, deep: bool) -> None:
+        """Keys of union containers (`[[container_keys]]`, with `deep`) and names of declarations
         (`[[declarations]]`), from one parse of the file."""
-        if not self._tree_profiles:
-            return
         profile = profile_for(path)
-        if profile is None or profile.grammar == "lines" or profile.name not in self._tree_profiles:
+        if profile is None or profile.grammar == "lines":
             return
         prefix = profile.name + ":"
-        keyed = [r for r in self.rules.containers if any(c.startswith(prefix) for c in r.containers)]
+        rules = self.rules.containers if deep else ()
+        keyed = [r for r in rules if any(c.startswith(prefix) for c in r.containers)]
         declared = [r for r in self.rules.declarations if any(c.startswith(prefix) for c in r.containers)]
+        if not keyed and not declared:
+            return
         try:
             root = parse(profile.grammar, data)
         except Exception:  # a grammar that cannot load must not break the check

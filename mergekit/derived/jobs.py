@@ -85,7 +85,7 @@ def find_jobs(
 ) -> list[Job]:
     """The derived files a merge of these two sides makes stale, in recipe order (tools on PATH or not)."""
     ours, theirs = frozenset(ours_changed), frozenset(theirs_changed)
-    changed = sorted(p for p in ours | theirs if not (_IGNORED_DIRS & set(p.split("/")[:-1])))
+    changed = sorted(p for p in ours | theirs if stales(config, p))
     on_path = on_path or (lambda tool: shutil.which(tool) is not None)
     found: list[Job] = []
     for recipe in config.recipes:
@@ -100,6 +100,27 @@ def find_jobs(
                 tool = command_tool(recipe.command)
                 found.append(Job(recipe, workdir, outputs, frozenset(paths), on_path(tool)))
     return found
+
+
+def stales(config: DerivedConfig, path: str) -> bool:
+    """True when a change to `path` can make one of `config`'s derived files stale.
+
+    The one filter `find_jobs` applies before grouping: a path it says False for never joins a
+    job, so callers that merge many pairs may drop such paths up front (and cache the answer).
+    """
+    if _IGNORED_DIRS & set(path.split("/")[:-1]):
+        return False
+    name = posixpath.basename(path)
+    for recipe in config.recipes:
+        if recipe.kind == KIND_LOCKFILE:
+            if name == recipe.outputs[0] or any(fnmatchcase(name, pattern) for pattern in recipe.inputs):
+                return True
+        elif recipe.kind == KIND_MIGRATIONS:
+            if _MIGRATION.match(path):
+                return True
+        elif any(path == g or fnmatchcase(path, g) for g in recipe.outputs + recipe.inputs):
+            return True
+    return False
 
 
 def split_blocked(jobs: Iterable[Job], human: Iterable[str]) -> tuple[list[Job], list[Job]]:

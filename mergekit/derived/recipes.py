@@ -14,6 +14,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from mergekit.derived.lockfiles import LOCKFILE_NAMES, UNIONED_AS_LINES
+
 KIND_LOCKFILE = "lockfile"
 """A recipe that regenerates one lockfile per workspace root from the manifests below it."""
 KIND_MIGRATIONS = "migrations"
@@ -102,14 +104,6 @@ BUILTIN: dict[str, Recipe] = {
 }  # fmt: skip
 """Every built-in recipe by name, in the order of the README's table."""
 
-LOCKFILE_NAMES: frozenset[str] = frozenset(
-    name for r in BUILTIN.values() if r.kind == KIND_LOCKFILE for name in r.outputs
-)
-"""The file names of every built-in lockfile."""
-
-UNIONED_AS_LINES: frozenset[str] = frozenset({"go.sum"})
-"""Lockfiles that are a plain set of lines: the merge driver may still union them."""
-
 
 def lockfile_recipes(path: str) -> list[Recipe]:
     """The built-in recipes whose lockfile is `path` (a repository path; by file name only)."""
@@ -125,8 +119,7 @@ def driver_hint(path: str) -> str | None:
     A pure path check (no configuration, no file read), so the driver stays fast. `go.sum` is
     a set of lines the driver may union, so it has no hint.
     """
-    name = posixpath.basename(path)
-    if name in UNIONED_AS_LINES:
+    if posixpath.basename(path) in UNIONED_AS_LINES:
         return None
     found = lockfile_recipes(path)
     if not found:

@@ -26,9 +26,11 @@ Importing this package loads nothing: each name is imported from its module on f
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the merge driver imports this package
 if TYPE_CHECKING:
+    from typing import Any
+
     from mergekit.engine.merge import TreeMerge, merge_commits, merge_trees
     from mergekit.engine.repo import (
         InvalidEntry,

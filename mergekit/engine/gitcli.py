@@ -11,13 +11,15 @@ gitattributes reader (`AttributeReader`), lives here too.
 from __future__ import annotations
 
 import os
-import subprocess
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import IO
 
 from mergekit.errors import MergekitError
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the merge driver does without importing typing
+if TYPE_CHECKING:
+    import subprocess
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
+    from typing import IO
 
 GIT_MISSING = "git is not installed or not on PATH: install git 2.39 or newer"
 """The message when there is no `git` to run."""
@@ -25,16 +27,25 @@ CONFLICT_STYLES = ("merge", "diff3", "zdiff3")
 """The conflict styles git knows (`merge.conflictStyle`)."""
 
 
-@dataclass(frozen=True)
 class GitResult:
-    """What a git command did."""
+    """What a git command did.
 
-    returncode: int
-    """Its exit status."""
-    stdout: bytes
-    """What it printed on stdout."""
-    stderr: bytes
-    """What it printed on stderr."""
+    A plain class, not a dataclass: the merge driver imports this module at start-up, where a
+    dataclass costs more than the whole class does here.
+    """
+
+    __slots__ = ("returncode", "stderr", "stdout")
+
+    def __init__(self, returncode: int, stdout: bytes, stderr: bytes) -> None:
+        self.returncode = returncode
+        """Its exit status."""
+        self.stdout = stdout
+        """What it printed on stdout."""
+        self.stderr = stderr
+        """What it printed on stderr."""
+
+    def __repr__(self) -> str:
+        return f"GitResult(returncode={self.returncode!r}, stdout={self.stdout!r}, stderr={self.stderr!r})"
 
     @property
     def text(self) -> str:
@@ -61,6 +72,8 @@ def run_git(
     `hooks=False` runs with hooks disabled (mergekit's own checkouts must not run the user's
     hooks); `env` replaces the environment (None: inherit it).
     """
+    import subprocess  # here: importing mergekit.engine.gitcli must stay cheap for the driver
+
     cmd = ["git", *(["-c", "core.hooksPath=" + os.devnull] if not hooks else []), *args]
     try:
         proc = subprocess.run(
@@ -72,7 +85,7 @@ def run_git(
             check=False,
         )
     except FileNotFoundError as exc:
-        if cwd is not None and not Path(cwd).exists():
+        if cwd is not None and not os.path.exists(cwd):
             raise MergekitError(f"{cwd} does not exist: pass an existing directory to -C") from exc
         raise MergekitError(GIT_MISSING) from exc
     except NotADirectoryError as exc:
@@ -88,6 +101,8 @@ def toplevel(cwd: Path) -> Path | None:
     """The top of the work tree containing `cwd`, None when `cwd` is not inside one."""
     if not cwd.is_dir():
         raise MergekitError(f"{cwd} is not a directory: pass an existing directory to -C")
+    from pathlib import Path
+
     result = run_git(["rev-parse", "--show-toplevel"], cwd, check=False)
     top = result.text.strip()
     return Path(top) if result.returncode == 0 and top else None
@@ -105,6 +120,8 @@ def conflict_style(cwd: Path | None = None) -> str:
 def git_path(cwd: Path, name: str) -> Path:
     """The absolute path of `name` inside the git dir (`info/attributes`, `hooks`...), as git resolves
     it: shared paths live in the common git dir, so every linked worktree gets the same file."""
+    from pathlib import Path
+
     result = run_git(["rev-parse", "--path-format=absolute", "--git-path", name], cwd)
     return Path(result.text.strip())
 
@@ -152,6 +169,8 @@ class AttributeReader:
         if self._pid != os.getpid():
             self._proc, self._pid = None, os.getpid()
         if self._proc is None:
+            import subprocess
+
             try:
                 self._proc = subprocess.Popen(
                     ["git", "check-attr", "--stdin", "-z", *self.attributes],

@@ -22,15 +22,21 @@ _lock = threading.Lock()
 _scratch: pygit2.Repository | None = None
 _blobs: dict[bytes, pygit2.Oid] = {}
 """Content → blob id in the scratch repository (the same versions are merged again and again)."""
-_BLOBS_MAX = 4096
+_BLOBS_BYTES = 16_000_000
+"""Content kept at most (the keys are whole file versions); the oldest go first."""
+_blobs_held = 0
 
 
 def _blob(repo: pygit2.Repository, data: bytes) -> pygit2.Oid:
+    global _blobs_held
     oid = _blobs.get(data)
     if oid is None:
-        if len(_blobs) >= _BLOBS_MAX:
-            _blobs.clear()
+        while _blobs and _blobs_held + len(data) > _BLOBS_BYTES:
+            oldest = next(iter(_blobs))
+            del _blobs[oldest]
+            _blobs_held -= len(oldest)
         oid = _blobs[data] = repo.create_blob(data)
+        _blobs_held += len(data)
     return oid
 
 

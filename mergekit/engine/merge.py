@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Literal
 
@@ -43,19 +44,19 @@ def merge_commits(repo: Repo, ours: str, theirs: str, *, full: bool | None = Non
         # merge against an empty tree; in a shallow clone it means history is missing.
         repo.merge_base(ours, theirs)
     trees: tuple[pygit2.Oid | None, pygit2.Oid, pygit2.Oid] | None = None
-    if not _want_full(full):
-        base = _single_merge_base(raw, ours, theirs)
-        if base is not _MANY:
-            base_tree = raw[base].tree_id if isinstance(base, pygit2.Oid) else None  # type: ignore[attr-defined]
-            trees = (base_tree, raw[ours].tree_id, raw[theirs].tree_id)  # type: ignore[attr-defined]
-            fast = _fast(repo, *trees)
-            if isinstance(fast, TreeMerge):
-                return fast
-            declined = fast
-        else:
-            declined = "several merge bases"
-    else:
+    base = _single_merge_base(repo, ours, theirs)
+    if base is not _MANY:  # the trees also tell which files both sides changed (duplicate keys)
+        base_tree = raw[base].tree_id if isinstance(base, pygit2.Oid) else None  # type: ignore[attr-defined]
+        trees = (base_tree, raw[ours].tree_id, raw[theirs].tree_id)  # type: ignore[attr-defined]
+    if _want_full(full):
         declined = "full merge requested"
+    elif trees is None:
+        declined = "several merge bases"
+    else:
+        fast = _fast(repo, *trees, checked=True)
+        if isinstance(fast, TreeMerge):
+            return fast
+        declined = fast
     merge = TreeMerge(repo, raw.merge_commits(ours, theirs, flags=_FLAGS))
     merge.declined = declined
     merge.trees = trees
@@ -89,8 +90,11 @@ def _want_full(full: bool | None) -> bool:
     return os.environ.get(FULL_MERGE_ENV, "") not in ("", "0")
 
 
-def _fast(repo: Repo, base: pygit2.Oid | None, ours: pygit2.Oid, theirs: pygit2.Oid) -> TreeMerge | str:
-    for oid in (base, ours, theirs):
+def _fast(
+    repo: Repo, base: pygit2.Oid | None, ours: pygit2.Oid, theirs: pygit2.Oid, checked: bool = False
+) -> TreeMerge | str:
+    """The fast merge of three trees (`checked`: they are known to be trees, commits' own)."""
+    for oid in () if checked else (base, ours, theirs):
         if oid is not None and not isinstance(repo.raw.get(oid), pygit2.Tree):
             raise ValueError(f"{oid} is not a tree")
     found = fast_merge(repo.raw, base, ours, theirs)
@@ -108,25 +112,66 @@ class _Many:
 _MANY = _Many()
 
 
-def _single_merge_base(raw: pygit2.Repository, ours: str, theirs: str) -> pygit2.Oid | _Many | None:
+_BASES: weakref.WeakKeyDictionary[Repo, dict[tuple[str, str], pygit2.Oid | _Many | None]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Per repository: (ours, theirs) → `_single_merge_base` (plan and check merge pairs again and again)."""
+_BEYOND: weakref.WeakKeyDictionary[Repo, dict[tuple[pygit2.Oid, pygit2.Oid], frozenset[pygit2.Oid]]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Per repository: (commit, base) → the commits reachable from commit and not from base."""
+
+
+def _single_merge_base(repo: Repo, ours: str, theirs: str) -> pygit2.Oid | _Many | None:
+    """The merge base of two commits, None when unrelated, `_MANY` when there are several (kept)."""
+    known = _BASES.setdefault(repo, {})
+    key = (ours, theirs)
+    if key not in known:
+        known[key] = _find_single_merge_base(repo, ours, theirs)
+    return known[key]
+
+
+def _find_single_merge_base(repo: Repo, ours: str, theirs: str) -> pygit2.Oid | _Many | None:
     """The merge base of two commits, None when unrelated, `_MANY` when there are several.
 
     A second merge base is never an ancestor of the first, so there is one exactly when no
     commit outside the first base's history is reachable from both tips.
     """
-    base = raw.merge_base(ours, theirs)
-    if base is None:
+    found = repo.merge_base(ours, theirs)
+    if found is None:
         return None
-    if str(base) in (ours, theirs):
+    base = pygit2.Oid(hex=found)
+    if found in (ours, theirs):
         return base
-    walker = raw.walk(ours, pygit2.enums.SortMode.NONE)
-    walker.hide(base)
-    seen = {commit.id for commit in walker}
-    walker = raw.walk(theirs, pygit2.enums.SortMode.NONE)
-    walker.hide(base)
-    if any(commit.id in seen for commit in walker):
+    mine = _beyond(repo, pygit2.Oid(hex=ours), base)
+    if any(commit in mine for commit in _beyond(repo, pygit2.Oid(hex=theirs), base)):
         return _MANY
     return base
+
+
+def _beyond(repo: Repo, commit: pygit2.Oid, base: pygit2.Oid) -> frozenset[pygit2.Oid]:
+    """The commits reachable from `commit` and not from its ancestor `base` (kept per pair).
+
+    When every parent's answer is known — an integration's next result, whose parents are the
+    previous result and a branch already asked about — it is their union and the commit itself,
+    so each step of a run costs what it adds, not the whole run's history.
+    """
+    known = _BEYOND.setdefault(repo, {})
+    found = known.get((commit, base))
+    if found is not None:
+        return found
+    raw = repo.raw
+    parents = raw[commit].parent_ids  # type: ignore[attr-defined]
+    if commit != base and parents and all((p, base) in known or p == base for p in parents):
+        found = frozenset({commit}).union(*(known.get((p, base), frozenset()) for p in parents))
+    else:
+        walker = raw.walk(commit, pygit2.enums.SortMode.NONE)
+        walker.hide(base)
+        found = frozenset(c.id for c in walker)
+    if len(known) >= 4096:
+        known.clear()
+    known[(commit, base)] = found
+    return found
 
 
 _REGULAR = (MODE_FILE, MODE_EXEC)

@@ -129,6 +129,9 @@ class Repo:
     def __init__(self, raw: pygit2.Repository) -> None:
         self._raw = raw
         self._common_dir = self._find_common_dir()
+        self._bases: dict[tuple[str, str], str | None] = {}
+        self._trees: dict[str, pygit2.Tree] = {}
+        self._changed: dict[tuple[str | None, str], frozenset[str]] = {}
 
     @property
     def raw(self) -> pygit2.Repository:
@@ -247,12 +250,16 @@ class Repo:
 
         In a shallow clone "no merge base found" means the history between them was cut off,
         not that they are unrelated: that raises `ShallowHistory` (merging against an empty
-        base would bring back every file either side deleted).
+        base would bring back every file either side deleted). Kept (commits never change):
+        `check` and `plan` ask about every pair several times.
         """
-        base = self._raw.merge_base(ours, theirs)
-        if base is None and self.is_shallow:
-            raise ShallowHistory(ours[:12], theirs[:12])
-        return str(base) if base is not None else None
+        key = (ours, theirs)
+        if key not in self._bases:
+            base = self._raw.merge_base(ours, theirs)
+            if base is None and self.is_shallow:
+                raise ShallowHistory(ours[:12], theirs[:12])
+            self._bases[key] = str(base) if base is not None else None
+        return self._bases[key]
 
     def commit_tree(self, commit: str) -> str:
         """The tree of a commit."""
@@ -273,9 +280,31 @@ class Repo:
         return [str(c.message).split("\n", 1)[0] for c in walker]
 
     def changed_paths(self, old_commit: str | None, new_commit: str) -> frozenset[str]:
-        """Paths whose entry differs between two commits' trees (all paths when `old_commit` is None)."""
-        old_tree = self._commit(old_commit).tree_id if old_commit is not None else None
-        return frozenset(tree_changes(self._raw, old_tree, self._commit(new_commit).tree_id))
+        """Paths whose entry differs between two commits' trees (all paths when `old_commit` is None).
+
+        Kept per pair of commits. When the answer for `new_commit`'s first parent is known (an
+        integration run asks about BASE and each step's result in turn), only what the commit itself
+        changed is looked at again: the cost stays that of one step, however much was merged before.
+        """
+        key = (old_commit, new_commit)
+        found = self._changed.get(key)
+        if found is not None:
+            return found
+        new = self._commit(new_commit)
+        parents = new.parent_ids
+        prior = self._changed.get((old_commit, str(parents[0]))) if parents and old_commit else None
+        if prior is not None and old_commit is not None:
+            parent = self._commit(str(parents[0]))
+            step = tree_changes(self._raw, parent.tree_id, new.tree_id)
+            old_tree, new_tree = self._commit(old_commit).tree, new.tree
+            found = (prior - step) | {p for p in step if _leaf_differs(old_tree, new_tree, p)}
+        else:
+            old_tree_id = self._commit(old_commit).tree_id if old_commit is not None else None
+            found = tree_changes(self._raw, old_tree_id, new.tree_id)
+        if len(self._changed) >= 1024:
+            self._changed.clear()
+        self._changed[key] = found
+        return found
 
     def footprint(self, base: str, tip: str) -> frozenset[str]:
         """Paths `tip` changed since its merge base with `base`."""
@@ -321,7 +350,11 @@ class Repo:
 
     def path_ids(self, commit: str, paths: Iterable[str]) -> dict[str, str | None]:
         """The object id of each path in `commit` (None when absent)."""
-        tree = self._commit(commit).tree
+        tree = self._trees.get(commit)
+        if tree is None:  # kept: check and plan look up paths of the same tips for every pair
+            if len(self._trees) >= 1024:
+                self._trees.clear()
+            tree = self._trees[commit] = self._commit(commit).tree
         result: dict[str, str | None] = {}
         for path in paths:
             try:
@@ -487,6 +520,25 @@ class Repo:
             return ref, self.ref_target(ref)
         return None, text or None
 
+
+def _leaf_differs(old: pygit2.Tree, new: pygit2.Tree, path: str) -> bool:
+    """True when `path` is a changed file, link or submodule between the trees (as `changed_paths`
+    reports: entries differ, and they are not both directories)."""
+    entries: list[tuple[pygit2.Oid, int] | None] = []
+    for tree in (old, new):
+        try:
+            entry = tree[path]
+        except KeyError:
+            entries.append(None)
+            continue
+        entries.append((entry.id, int(entry.filemode)))
+    a, b = entries
+    if a == b:
+        return False
+    return not (a is not None and b is not None and a[1] == b[1] == _MODE_TREE)
+
+
+_MODE_TREE = 0o040000
 
 _ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(Z|[+-]\d{2}:?\d{2})?$")
 _RAW = re.compile(r"^@?(\d+)(?: ([+-])(\d{2})(\d{2}))?$")

@@ -16,11 +16,12 @@ imported only to show markup on a terminal.
 
 from __future__ import annotations
 
-import json
-import re
 import sys
-from collections.abc import Iterable
-from typing import Any
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the merge driver imports this package
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
 
 FORMATS: dict[str, tuple[str, ...]] = {
     "integrate": ("text", "json"),
@@ -44,8 +45,14 @@ FORMATS: dict[str, tuple[str, ...]] = {
 """Command → the output formats it offers (the first is the default)."""
 
 
-_UNDECODED = re.compile("[\udc80-\udcff]")
-"""A byte of a name that is not UTF-8, as Python and pygit2 hand it out (a surrogate escape)."""
+def _escape_undecoded(text: str, escape: Callable[[int], str]) -> str:
+    """`text` with each byte of a name that is not UTF-8 — a surrogate escape `\\udc80` to `\\udcff`,
+    as Python and pygit2 hand such bytes out — replaced by `escape` of its code point."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join(escape(ord(c)) if "\udc80" <= c <= "\udcff" else c for c in text)
+    return text  # the common case, without looking at each character in Python
 
 
 def visible(text: str) -> str:
@@ -54,7 +61,7 @@ def visible(text: str) -> str:
     git names files with bytes; Python hands the undecodable ones out as surrogate escapes, which
     no UTF-8 stream can print. Written as git's own quoting writes them, output stays valid UTF-8.
     """
-    return _UNDECODED.sub(lambda m: f"\\{ord(m.group()) - 0xDC00:03o}", text)
+    return _escape_undecoded(text, lambda code: f"\\{code - 0xDC00:03o}")
 
 
 def write(text: str, *, err: bool = False) -> None:
@@ -70,8 +77,10 @@ def emit_json(data: dict[str, Any]) -> None:
     A byte of a name that is not UTF-8 appears as its `\\udcXX` escape, so the output stays valid
     UTF-8 (`json.loads`, then `os.fsencode`, gives the byte back).
     """
+    import json
+
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    write(_UNDECODED.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    write(_escape_undecoded(text, lambda code: f"\\u{code:04x}") + "\n")
 
 
 def emit_lines(lines: Iterable[str], *, err: bool = False) -> None:
@@ -93,6 +102,13 @@ def emit_text(lines: list[str]) -> None:
         Console(highlight=False, soft_wrap=True, force_terminal=True).print(text)
     else:
         write(Text.from_markup(text).plain + "\n")
+
+
+def escape(text: str) -> str:
+    """`text` with rich markup escaped (rich is imported on first use: JSON output never needs it)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def emit_error(message: str) -> None:

@@ -6,11 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-
 from mergekit.errors import MergekitError
 from mergekit.model import Outcome, Shortcut
-from mergekit.output import emit_json, emit_lines, emit_text, write
+from mergekit.output import emit_json, emit_lines, emit_text, escape, write
 from mergekit.output.collisions import collision_json, collision_message
 from mergekit.output.words import OUTCOMES
 from mergekit.output.workflow import KIND_WORDS, findings_json, findings_lines, patches_json

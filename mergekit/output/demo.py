@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
-
 from mergekit.model import RunStatus
-from mergekit.output import emit_text
+from mergekit.output import emit_text, escape
 from mergekit.output.plan import show_plan
 from mergekit.output.run import show_run
 from mergekit.workflow.recall import MEMORY_REF, MEMORY_RULE

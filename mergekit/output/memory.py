@@ -7,9 +7,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-
-from mergekit.output import emit_json, emit_text
+from mergekit.output import emit_json, emit_text, escape
 from mergekit.workflow.recall import MEMORY_REF
 
 if TYPE_CHECKING:

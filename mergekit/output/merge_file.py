@@ -9,8 +9,10 @@ from __future__ import annotations
 import sys
 
 from mergekit.output import write
-from mergekit.output.explain import explain_lines
-from mergekit.resolve.types import FileResolution
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the merge driver does without importing typing
+if TYPE_CHECKING:
+    from mergekit.resolve.types import FileResolution
 
 PROG = "mergekit merge-file"
 """The program name in messages."""
@@ -24,6 +26,8 @@ def show_result(merged: bytes) -> None:
 
 def show_explanation(resolution: FileResolution, path: str) -> None:
     """`--explain`: what the resolver did, on stderr."""
+    from mergekit.output.explain import explain_lines
+
     write("\n".join(explain_lines(resolution, path)) + "\n", err=True)
 
 

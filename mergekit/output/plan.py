@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-
 from mergekit.model import Outcome
-from mergekit.output import emit_json, emit_text, write
+from mergekit.output import emit_json, emit_text, escape, write
 from mergekit.output.collisions import collision_json, collision_message
 from mergekit.output.words import OUTCOMES, markup
 from mergekit.output.workflow import findings_json, patches_json, prepared_lines

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-
 from mergekit.model import HumanConflict, RunStatus, Skipped, SkipReason
-from mergekit.output import emit_json, emit_text
+from mergekit.output import emit_json, emit_text, escape
 from mergekit.output.bypassed import bypassed_json, bypassed_lines
 from mergekit.output.words import run_status
 from mergekit.output.workflow import findings_json, runs_json

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-
 from mergekit.model import BaseFindingKind, TestRun, WrongBase
+from mergekit.output import escape
 
 if TYPE_CHECKING:
     from mergekit.app.inputs import Prepared

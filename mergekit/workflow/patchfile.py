@@ -8,11 +8,9 @@ a message before its diff — or a bare diff (`git diff`), which becomes one com
 
 from __future__ import annotations
 
-import email.utils
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.header import decode_header, make_header
 from pathlib import Path
 
 from mergekit.errors import MergekitError
@@ -128,6 +126,8 @@ def _mail(chunk: bytes) -> PatchCommit | None:
     subject = _SUBJECT_TAG.sub("", headers.get("subject", "")).strip()
     text = "\n".join(message_lines).strip()
     message = subject + ("\n\n" + text if text else "") + "\n" if subject or text else ""
+    import email.utils  # only a mailbox patch needs the mail modules: not at start-up
+
     name, address = email.utils.parseaddr(headers.get("from", ""))
     when = _date(headers.get("date", ""))
     return PatchCommit(
@@ -142,6 +142,8 @@ def _mail(chunk: bytes) -> PatchCommit | None:
 
 def _headers(raw: bytes) -> dict[str, str]:
     """Mail headers (lower-case names), with folded lines joined and RFC 2047 words decoded."""
+    from email.header import decode_header, make_header
+
     joined = re.sub(rb"\r?\n[ \t]+", b" ", raw)
     found: dict[str, str] = {}
     for line in joined.decode("utf-8", "replace").splitlines():
@@ -159,6 +161,8 @@ def _date(text: str) -> tuple[int, int] | None:
     """(epoch seconds, offset minutes) of a mail `Date:` header, None when unreadable."""
     if not text:
         return None
+    import email.utils
+
     try:
         moment = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError):

@@ -101,7 +101,7 @@ class Runner:
     def _step(self, branch: str) -> RunReport | None:
         st, repo = self.st, self.repo
         ours, theirs = st.result_commit, st.tips[branch]
-        if repo.is_ancestor(theirs, ours):
+        if repo.merge_base(ours, theirs) == theirs:  # already in (the merge base is kept for the merge)
             st.skipped.append(Skipped(branch, SkipReason.ALREADY_IN_RESULT))
             self._save()
             return None
