@@ -64,3 +64,16 @@ def test_the_installed_command_prints_the_same_single_line(tmp_path: Path) -> No
     )
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "Usage:" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["memory"]], ids=["mergekit", "mergekit memory"])
+def test_a_group_without_its_command_shows_its_help_whole(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not a help text squeezed into one error line: the usage, the description, the commands."""
+    code = main(args)
+    out, err = capsys.readouterr()
+    assert code == 2 and err == ""
+    lines = out.splitlines()
+    assert lines[0].startswith(f"Usage: mergekit {' '.join(args)}".rstrip() + " [OPTIONS] COMMAND")
+    assert "Commands:" in lines and len(lines) > 10, out

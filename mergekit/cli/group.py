@@ -80,6 +80,9 @@ def run_cli(args: list[str]) -> int:
     except click.exceptions.Abort:
         cli_messages.aborted()
         return EXIT_USAGE
+    except click.exceptions.NoArgsIsHelpError as exc:  # a group without its command: show its help
+        cli_messages.command_help(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
+        return EXIT_USAGE
     except click.ClickException as exc:
         cli_messages.click_error(exc)
         return EXIT_USAGE

@@ -158,7 +158,8 @@ def check_lines(report: CheckReport) -> list[str]:
         for s in (Outcome.CLEAN, Outcome.AUTO_RESOLVED, Outcome.NEEDS_HUMAN)
     )
     lines.append(
-        f"[bold]Result[/bold]: {verdict} — {len(report.pairs)} pairs: {counts}; "
+        f"[bold]Result[/bold]: {verdict} — {len(report.pairs)} pair{'s' if len(report.pairs) != 1 else ''}: "
+        f"{counts}; "
         f"{len(report.collisions)} collision{'s' if len(report.collisions) != 1 else ''} "
         f"({report.seconds:.2f}s)"
     )

@@ -14,6 +14,11 @@ def user_error(message: str) -> None:
     emit_error(message)
 
 
+def command_help(text: str) -> None:
+    """A command group run without its command (`mergekit`, `mergekit memory`): its help, whole."""
+    write(text + "\n")
+
+
 def aborted() -> None:
     """The user aborted a prompt."""
     write("mergekit: aborted\n", err=True)
