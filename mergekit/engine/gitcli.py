@@ -157,6 +157,8 @@ class AttributeReader:
         self._proc: subprocess.Popen[bytes] | None = None
         self._pid = os.getpid()
         self._cache: dict[str, dict[str, str]] = {}
+        self._pending = b""
+        """What was read from git past the last answer (answers come in whole pipe reads)."""
 
     def get(self, path: str) -> dict[str, str]:
         """Attribute → `set`, `unset` or the value, for the attributes specified on `path`."""
@@ -167,7 +169,7 @@ class AttributeReader:
 
     def _ask(self, path: str) -> dict[str, str]:
         if self._pid != os.getpid():
-            self._proc, self._pid = None, os.getpid()
+            self._proc, self._pid, self._pending = None, os.getpid(), b""
         if self._proc is None:
             import subprocess
 
@@ -187,7 +189,7 @@ class AttributeReader:
             proc.stdin.write(path.encode("utf-8", "surrogateescape") + b"\0")
             proc.stdin.flush()
             # per attribute: path NUL attribute NUL info NUL
-            fields = [_read_field(proc.stdout) for _ in range(3 * len(self.attributes))]
+            fields = self._fields(proc.stdout, 3 * len(self.attributes))
         except (OSError, EOFError) as exc:
             raise MergekitError(
                 f"git check-attr failed on {path!r} — run `git check-attr -a {path}`"
@@ -196,9 +198,23 @@ class AttributeReader:
             fields[i + 1]: fields[i + 2] for i in range(0, len(fields), 3) if fields[i + 2] != "unspecified"
         }
 
+    def _fields(self, stream: IO[bytes], count: int) -> list[str]:
+        """The next `count` NUL-terminated fields git wrote, read a pipe-full at a time (not byte by
+        byte: a check of many branches asks about thousands of paths)."""
+        data = self._pending
+        while data.count(b"\0") < count:
+            chunk = stream.read1(65536)  # type: ignore[attr-defined]
+            if not chunk:
+                raise EOFError("git check-attr ended")
+            data += chunk
+        parts = data.split(b"\0", count)
+        self._pending = parts[count] if len(parts) > count else b""
+        return [part.decode("utf-8", "surrogateescape") for part in parts[:count]]
+
     def close(self) -> None:
         """End the `git check-attr` process (a later question starts a new one)."""
         proc, self._proc = self._proc, None
+        self._pending = b""
         if proc is None:
             return
         if proc.stdin is not None:
@@ -206,15 +222,3 @@ class AttributeReader:
         proc.wait()
         if proc.stdout is not None:
             proc.stdout.close()
-
-
-def _read_field(stream: IO[bytes]) -> str:
-    """One NUL-terminated field of `git check-attr -z`."""
-    data = bytearray()
-    while True:
-        byte = stream.read(1)
-        if not byte:
-            raise EOFError("git check-attr ended")
-        if byte == b"\0":
-            return data.decode("utf-8", "surrogateescape")
-        data += byte
