@@ -20,7 +20,7 @@ from mergekit.output.check import append_github_summary, show_check
 from mergekit.output.console import reporter
 
 
-@click.command("check")
+@click.command("check", short_help="Predict whether the branches merge into BASE (a CI check).")
 @click.argument("branches", nargs=-1)
 @into_option("The branch the others will be merged into")
 @format_option("check", "text matrix, one JSON object, GitHub annotations, or JUnit XML.")

@@ -24,17 +24,25 @@ from mergekit.output.console import reporter
 from mergekit.output.run import show_run
 
 
-@click.command("integrate")
+@click.command("integrate", short_help="Merge the branches into a result branch, in a planned order.")
 @click.argument("branches", nargs=-1)
 @into_option("The branch to integrate into (never moved)")
 @click.option(
-    "--branch", "result_branch", help="The result branch to build [config: branch; default: integration]."
+    "--branch",
+    "result_branch",
+    metavar="NAME",
+    help="The result branch to build [config: branch; default: integration].",
 )
 @click.option(
     "--force", is_flag=True, help="Rebuild --branch even if it exists and mergekit did not make it."
 )
 @order_option
-@click.option("--strategy", type=click.Choice(["merge", "squash"]), help="[config: strategy; default: merge]")
+@click.option(
+    "--strategy",
+    type=click.Choice(["merge", "squash"]),
+    help="merge: a merge commit per branch; squash: one squashed commit per branch "
+    "[config: strategy; default: merge].",
+)
 @click.option(
     "--test",
     "test_cmd",

@@ -23,7 +23,7 @@ from mergekit.output.plan import show_plan
 from mergekit.plan import OrderMode
 
 
-@click.command("plan")
+@click.command("plan", short_help="Show the merge order, the conflict matrix and the outcome.")
 @click.argument("branches", nargs=-1)
 @into_option("The branch to integrate into")
 @order_option
