@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class ConflictKind(StrEnum):
@@ -310,6 +311,18 @@ class WrongBase:
     rebased: bool = False
     """True when `--rebase-stale` replayed it onto `onto` in memory for this run."""
 
+    def as_json(self) -> dict[str, Any]:
+        """The row as JSON: an entry of the contract's `base_findings` and of the run file's."""
+        return {
+            "branch": self.branch,
+            "kind": str(self.kind),
+            "detail": self.detail,
+            "files": list(self.files),
+            "fix": self.fix,
+            "onto": self.onto,
+            "rebased": self.rebased,
+        }
+
 
 @dataclass(frozen=True)
 class TestRun:
@@ -327,3 +340,13 @@ class TestRun:
     """The file holding the run's whole output (None when not run)."""
     last_line: str = ""
     """The last line the test printed."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The row as JSON: an entry of the contract's `test_runs` and of the run file's."""
+        return {
+            "branches": list(self.branches),
+            "failed": self.failed,
+            "returncode": self.returncode,
+            "log": self.log,
+            "last_line": self.last_line,
+        }

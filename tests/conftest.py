@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.helpers.gitrepo import GitRepo, hermetic_env
+
+if TYPE_CHECKING:
+    from mergekit.engine.repo import Repo
 
 
 @pytest.fixture
@@ -31,6 +37,23 @@ def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
 def repo(tmp_path: Path, git_env: dict[str, str]) -> GitRepo:
     """An empty repository on branch `main`."""
     return GitRepo.init(tmp_path / "repo", git_env)
+
+
+@pytest.fixture
+def bare(tmp_path: Path) -> Iterator[Repo]:
+    """A bare repository, in memory (/dev/shm) where there is one: random-history cases write many objects."""
+    import pygit2
+
+    from mergekit.engine.repo import open_repo
+
+    shm = Path("/dev/shm")
+    where = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() and os.access(shm, os.W_OK) else tmp_path
+    try:
+        pygit2.init_repository(str(where / "r.git"), bare=True)
+        yield open_repo(where / "r.git")
+    finally:
+        if where != tmp_path:
+            shutil.rmtree(where, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -10,12 +10,8 @@ merge declines (renames possible) are counted: most cases must take the fast pat
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pygit2
 import pytest
@@ -217,19 +213,6 @@ def _compare(repo: Repo, base: str | None, ours: str, theirs: str) -> str:
     else:
         assert fast.write_tree({}) == full.write_tree({})
     return fast.engine
-
-
-@pytest.fixture
-def bare(tmp_path: Path) -> Iterator[Repo]:
-    """A bare repository, in memory (/dev/shm) where there is one: the cases write ~10k loose objects."""
-    shm = Path("/dev/shm")
-    where = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() and os.access(shm, os.W_OK) else tmp_path
-    try:
-        pygit2.init_repository(str(where / "r.git"), bare=True)
-        yield open_repo(where / "r.git")
-    finally:
-        if where != tmp_path:
-            shutil.rmtree(where, ignore_errors=True)
 
 
 @pytest.mark.parametrize("seed", range(4))

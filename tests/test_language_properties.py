@@ -1,4 +1,4 @@
-"""The resolver's properties (tests/test_resolve_properties.py) over the other languages' profiles.
+"""The resolver's properties (tests/helpers/properties.py) over the other languages' profiles.
 
 (a) Both sides only inserted entries into a list-like container: clean, every entry exactly once,
     base order kept, the file laid out as the language writes it, and it re-parses.
@@ -13,20 +13,18 @@ import re
 import pytest
 from hypothesis import given
 
-from mergekit.resolve import resolve_file
 from mergekit.resolve.profiles import profile_for
-from tests.test_resolve_properties import (
+from tests.helpers.properties import (
     FEW,
     SOME,
     AppendOnly,
     ListFormat,
     MapFormat,
     Overlap,
-    _is_subsequence,
     append_only,
+    check_append_only,
+    check_overlap,
     overlapping,
-    per_key_answer,
-    reparses,
 )
 
 
@@ -112,16 +110,9 @@ LISTS: dict[str, ListFormat] = {
 def test_append_only_edits_union_every_element_once(fmt: str, edit: AppendOnly) -> None:
     """Both sides only added: clean, each element once, base order kept, and the result parses."""
     form = LISTS[fmt]
-    result = resolve_file(form.render(edit.base), form.render(edit.ours), form.render(edit.theirs), form.path)
-    assert result.clean, [h.reason for h in result.hunks]
-    merged = form.read(result.merged)
-    assert sorted(merged) == sorted(set(edit.base) | set(edit.ours) | set(edit.theirs))
-    assert _is_subsequence(edit.base, merged)
-    assert _is_subsequence([n for n in edit.ours if n not in edit.theirs], merged)
     profile = profile_for(form.path)
     assert profile is not None
-    if profile.grammar != "lines":
-        assert reparses(form.path, result.merged)
+    check_append_only(form, edit, reparse=profile.grammar != "lines")
 
 
 def _map(path: str, head: str, entry: str, tail: str) -> MapFormat:
@@ -190,13 +181,7 @@ MAPS: dict[str, MapFormat] = {
 @given(edit=overlapping())
 def test_overlapping_edits_are_clean_only_when_the_sides_agree(fmt: str, edit: Overlap) -> None:
     """A key both sides changed (or deleted vs changed, or added) differently is never clean."""
-    form = MAPS[fmt]
-    result = resolve_file(form.render(edit.base), form.render(edit.ours), form.render(edit.theirs), form.path)
-    answer = per_key_answer(edit)
-    if answer is None:
-        assert not result.clean, result.merged.decode()
-    elif result.clean:
-        assert form.read(result.merged) == answer
+    check_overlap(MAPS[fmt], edit)
 
 
 def test_the_formats_cover_the_new_profiles() -> None:

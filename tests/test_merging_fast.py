@@ -14,18 +14,13 @@ resolutions, duplicate keys, memory recalls), and the same derived-file jobs.
 from __future__ import annotations
 
 import json
-import os
 import random
-import shutil
-import tempfile
-from collections.abc import Iterator
 from itertools import permutations
-from pathlib import Path
 
 import pygit2
 import pytest
 
-from mergekit.engine import Repo, open_repo
+from mergekit.engine import Repo
 from mergekit.merging import Merger, Prediction
 from mergekit.model import ConflictKind, Outcome
 from mergekit.resolve import Labels
@@ -189,19 +184,6 @@ def _same(fast: Prediction, full: Prediction) -> None:
     assert fast.regeneration == full.regeneration
     if fast.shortcut is not None:  # a shortcut is taken only where the full merge finds nothing
         assert not full.files
-
-
-@pytest.fixture
-def bare(tmp_path: Path) -> Iterator[Repo]:
-    """A bare repository, in memory (/dev/shm) where there is one."""
-    shm = Path("/dev/shm")
-    where = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() and os.access(shm, os.W_OK) else tmp_path
-    try:
-        pygit2.init_repository(str(where / "r.git"), bare=True)
-        yield open_repo(where / "r.git")
-    finally:
-        if where != tmp_path:
-            shutil.rmtree(where, ignore_errors=True)
 
 
 SEEDS = range(8)

@@ -18,21 +18,27 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import partial
-from operator import ne
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mergekit.resolve import resolve_file
 from mergekit.resolve.profiles import profile_for
-from mergekit.resolve.syntax import error_count, parse
-
-FEW = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-SOME = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+from tests.helpers.properties import (
+    FEW,
+    SOME,
+    AppendOnly,
+    ListFormat,
+    MapFormat,
+    Overlap,
+    append_only,
+    check_append_only,
+    check_overlap,
+    overlapping,
+    reparses,
+)
 
 
 def git_merge_file(base: bytes, ours: bytes, theirs: bytes, env: dict[str, str]) -> tuple[bytes, int]:
@@ -51,23 +57,7 @@ def git_merge_file(base: bytes, ours: bytes, theirs: bytes, env: dict[str, str])
     return proc.stdout, proc.returncode
 
 
-def reparses(path: str, data: bytes) -> bool:
-    """True when the profile's grammar parses `data` without an error node."""
-    profile = profile_for(path)
-    assert profile is not None
-    return error_count(parse(profile.grammar, data)) == 0
-
-
 # ---------------------------------------------------------------- (a) append-only lists
-
-
-@dataclass(frozen=True)
-class ListFormat:
-    """How to write a list of names as a file, and read it back."""
-
-    path: str
-    render: Callable[[list[str]], bytes]
-    read: Callable[[bytes], list[str]]
 
 
 def _json_read(data: bytes) -> list[str]:
@@ -130,82 +120,16 @@ LIST_FORMATS = {
 }
 
 
-@dataclass(frozen=True)
-class AppendOnly:
-    """A base list and two sides that only inserted elements (shared ones at the same place)."""
-
-    base: list[str]
-    ours: list[str]
-    theirs: list[str]
-
-
-def _insert(base: list[str], at: dict[int, list[str]]) -> list[str]:
-    out: list[str] = []
-    for gap in range(len(base) + 1):
-        out.extend(at.get(gap, []))
-        if gap < len(base):
-            out.append(base[gap])
-    return out
-
-
-@st.composite
-def append_only(draw: st.DrawFn) -> AppendOnly:
-    """Random insertions by both sides into a list of distinct names (anywhere, the front too)."""
-    pool = draw(st.permutations([f"m{i}" for i in range(30)]))
-    k = draw(st.integers(1, 8))
-    base, rest = list(pool[:k]), list(pool[k:])
-    n_ours, n_theirs, n_shared = draw(st.integers(0, 4)), draw(st.integers(0, 4)), draw(st.integers(0, 2))
-    own = {"ours": rest[:n_ours], "theirs": rest[n_ours : n_ours + n_theirs]}
-    shared = rest[n_ours + n_theirs : n_ours + n_theirs + n_shared]
-    gap = st.integers(0, k)
-    shared_at = {n: draw(gap) for n in shared}
-    sides: dict[str, list[str]] = {}
-    for side, names in own.items():
-        at: dict[int, list[str]] = {}
-        for name in names:
-            at.setdefault(draw(gap), []).append(name)
-        for name, g in shared_at.items():
-            # The shared element sits before or after this side's own insertions at that gap.
-            spot = at.setdefault(g, [])
-            spot.insert(0 if draw(st.booleans()) else len(spot), name)
-        sides[side] = _insert(base, at)
-    return AppendOnly(base, sides["ours"], sides["theirs"])
-
-
-def _is_subsequence(small: list[str], big: list[str]) -> bool:
-    it = iter(big)
-    return all(any(x == y for y in it) for x in small)
-
-
 @pytest.mark.parametrize("fmt", sorted(LIST_FORMATS))
 @FEW
 @given(edit=append_only())
 def test_append_only_edits_union_every_element_once(fmt: str, edit: AppendOnly) -> None:
     """Both sides only added: clean, each element once, base order kept, and the result parses."""
     form = LIST_FORMATS[fmt]
-    result = resolve_file(form.render(edit.base), form.render(edit.ours), form.render(edit.theirs), form.path)
-    assert result.clean, [h.reason for h in result.hunks]
-    merged = form.read(result.merged)
-    assert sorted(merged) == sorted(set(edit.base) | set(edit.ours) | set(edit.theirs))
-    assert _is_subsequence(edit.base, merged)
-    assert _is_subsequence([n for n in edit.ours if n not in edit.theirs], merged)
-    if profile_for(form.path) is not None and fmt not in ("requirements",):
-        assert reparses(form.path, result.merged)
+    check_append_only(form, edit, reparse=profile_for(form.path) is not None and fmt != "requirements")
 
 
 # ---------------------------------------------------------------- (b) overlapping edits
-
-DELETED = -1
-"""A side's value for a key it deleted."""
-
-
-@dataclass(frozen=True)
-class MapFormat:
-    """How to write a key → int mapping as a file, and read it back."""
-
-    path: str
-    render: Callable[[list[tuple[str, int]]], bytes]
-    read: Callable[[bytes], dict[str, int]]
 
 
 def _python_dict_read(data: bytes) -> dict[str, int]:
@@ -249,70 +173,12 @@ MAP_FORMATS = {
 }
 
 
-@dataclass(frozen=True)
-class Overlap:
-    """A base mapping and two sides' edits; at least one key both sides touched."""
-
-    base: list[tuple[str, int]]
-    ours: list[tuple[str, int]]
-    theirs: list[tuple[str, int]]
-
-
-@st.composite
-def overlapping(draw: st.DrawFn) -> Overlap:
-    """Both sides change, delete or add keys, touching at least one of the same keys."""
-    k = draw(st.integers(1, 6))
-    base = [(f"k{i}", draw(st.integers(0, 3))) for i in range(k)]
-    value = st.integers(0, 3)
-    shared_key = draw(st.integers(0, k))  # k means: a key both sides add
-    sides = []
-    for _ in ("ours", "theirs"):
-        out: list[tuple[str, int]] = []
-        for i, (key, old) in enumerate(base):
-            if i == shared_key:
-                action = draw(st.sampled_from(["change", "delete"]))
-            else:
-                action = draw(st.sampled_from(["keep", "keep", "change", "delete"]))
-            if action == "keep":
-                out.append((key, old))
-            elif action == "change":
-                out.append((key, draw(value.filter(partial(ne, old)))))
-        added = ["new"] if shared_key == k else []
-        added += draw(st.lists(st.sampled_from(["x", "y", "z"]), max_size=2, unique=True))
-        out += [(name, draw(value)) for name in added]
-        sides.append(out)
-    return Overlap(base, sides[0], sides[1])
-
-
-def per_key_answer(edit: Overlap) -> dict[str, int] | None:
-    """git's rule per key (whichever side changed it), or None when the sides disagree on one."""
-    base, ours, theirs = dict(edit.base), dict(edit.ours), dict(edit.theirs)
-    out: dict[str, int] = {}
-    for key in dict.fromkeys([*base, *ours, *theirs]):
-        b, o, t = base.get(key, DELETED), ours.get(key, DELETED), theirs.get(key, DELETED)
-        if o == b:
-            value = t
-        elif t in (b, o):
-            value = o
-        else:
-            return None
-        if value != DELETED:
-            out[key] = value
-    return out
-
-
 @pytest.mark.parametrize("fmt", sorted(MAP_FORMATS))
 @SOME
 @given(edit=overlapping())
 def test_overlapping_edits_are_clean_only_when_the_sides_agree(fmt: str, edit: Overlap) -> None:
     """A key both sides changed (or deleted vs changed, or added) differently is never clean."""
-    form = MAP_FORMATS[fmt]
-    result = resolve_file(form.render(edit.base), form.render(edit.ours), form.render(edit.theirs), form.path)
-    answer = per_key_answer(edit)
-    if answer is None:
-        assert not result.clean, result.merged.decode()
-    elif result.clean:
-        assert form.read(result.merged) == answer
+    check_overlap(MAP_FORMATS[fmt], edit)
 
 
 @st.composite

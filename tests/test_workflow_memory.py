@@ -4,7 +4,6 @@ after a plain `git merge`; listing and forgetting; nothing recorded without a pe
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +11,18 @@ import pytest
 
 from mergekit.entry import main
 from mergekit.workflow.recall import MEMORY_REF
+from tests.helpers.cli import run_json
 from tests.helpers.gitrepo import GitRepo
 
 CONFIG = "src/config.ts"
 BASE = "import { env } from './env';\n\nexport const PORT = 3000;\n\nexport const N = 1;\n"
 
 
-def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    try:
-        return code, json.loads(out)
-    except ValueError:
-        raise AssertionError(f"exit {code}: {out!r} {err!r}") from None
+def _integrate(repo: GitRepo, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    """`mergekit integrate ARGS --into main --order given --json` in `repo`."""
+    return run_json(
+        capsys, "integrate", *args, "--into", "main", "--order", "given", "--json", "-C", str(repo.path)
+    )
 
 
 def _pair(repo: GitRepo) -> None:
@@ -43,15 +41,13 @@ def _pair(repo: GitRepo) -> None:
 
 def _resolve_once(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
     """Integrate p and q (a hand-off on N), resolve it to N = 5 as a person would, continue."""
-    code, run = _json(
-        capsys, "integrate", "p", "q", "--into", "main", "--order", "given", "--json", "-C", str(repo.path)
-    )
+    code, run = _integrate(repo, capsys, "p", "q")
     assert code == 1 and run["status"] == "conflict" and run["conflicts"][0]["path"] == CONFIG
     wt = Path(run["worktree"])
     assert "<<<<<<<" in (wt / CONFIG).read_text()
     (wt / CONFIG).write_text(BASE.replace("N = 1", "N = 5"))
     repo.git("add", CONFIG, cwd=wt)
-    code, done = _json(capsys, "continue", "--json", "-C", str(wt))
+    code, done = run_json(capsys, "continue", "--json", "-C", str(wt))
     assert code == 0 and done["status"] == "done"
     return done
 
@@ -63,7 +59,7 @@ def test_a_resolved_hand_off_is_reused_by_the_next_run(
     assert MEMORY_REF not in repo.refs()
     done = _resolve_once(repo, capsys)
     assert any("remembered 1 resolved region" in n for n in done["notes"])
-    code, listed = _json(capsys, "memory", "list", "--json", "-C", str(repo.path))
+    code, listed = run_json(capsys, "memory", "list", "--json", "-C", str(repo.path))
     (entry,) = listed["entries"]
     assert entry["path"] == CONFIG and entry["resolution"] == "export const N = 5;\n"
     assert (entry["ours"], entry["theirs"], entry["base"]) == (
@@ -73,21 +69,7 @@ def test_a_resolved_hand_off_is_reused_by_the_next_run(
     )
     assert (entry["ours_label"], entry["theirs_label"]) == ("integration", "q")
     # a new run into another branch: the same conflict is resolved from memory, no human needed
-    code, again = _json(
-        capsys,
-        "integrate",
-        "p",
-        "q",
-        "--into",
-        "main",
-        "--branch",
-        "again",
-        "--order",
-        "given",
-        "--json",
-        "-C",
-        str(repo.path),
-    )
+    code, again = _integrate(repo, capsys, "p", "q", "--branch", "again")
     assert code == 0 and again["status"] == "done"
     assert {"branch": "q", "path": CONFIG, "rule": "memory"}.items() <= next(
         a for a in again["auto_resolved"] if a["path"] == CONFIG
@@ -96,51 +78,22 @@ def test_a_resolved_hand_off_is_reused_by_the_next_run(
     assert "export * from './q';" in repo.show("again", "src/index.ts")
     assert "src/config.ts (memory)" in repo.git("log", "-1", "--format=%B", "again")
     # check predicts it the same way
-    code, check = _json(capsys, "check", "p", "q", "--into", "main", "--json", "-C", str(repo.path))
+    code, check = run_json(capsys, "check", "p", "q", "--into", "main", "--json", "-C", str(repo.path))
     pair = next(p for p in check["pairs"] if not p["with_base"])
     assert code == 0 and {"path": CONFIG, "rule": "memory"} in pair["auto_resolved"]
     # so do plan (its pair matrix and its predicted outcome) and a dry run: one seam, one memory
-    code, plan = _json(
+    code, plan = run_json(
         capsys, "plan", "p", "q", "--into", "main", "--order", "given", "--json", "-C", str(repo.path)
     )
     (matrix,) = [p for p in plan["pairs"] if {p["a"], p["b"]} == {"p", "q"}]
     assert CONFIG in matrix["auto_resolvable"] and matrix["human"] == []
     step = next(s for s in plan["predicted"] if s["branch"] == "q")
     assert step["outcome"] == "auto_resolved" and {"path": CONFIG, "rule": "memory"} in step["auto_resolved"]
-    code, dry = _json(
-        capsys,
-        "integrate",
-        "p",
-        "q",
-        "--into",
-        "main",
-        "--branch",
-        "dry",
-        "--order",
-        "given",
-        "--dry-run",
-        "--json",
-        "-C",
-        str(repo.path),
-    )
+    code, dry = _integrate(repo, capsys, "p", "q", "--branch", "dry", "--dry-run")
     assert code == 0 and dry["status"] == "done" and dry["conflicts"] == []
     assert any(a["path"] == CONFIG and a["rule"] == "memory" for a in dry["auto_resolved"])
     # the other order (q first, then p): the same disagreement from the other side
-    code, _ = _json(
-        capsys,
-        "integrate",
-        "q",
-        "p",
-        "--into",
-        "main",
-        "--branch",
-        "swapped",
-        "--order",
-        "given",
-        "--json",
-        "-C",
-        str(repo.path),
-    )
+    code, _ = _integrate(repo, capsys, "q", "p", "--branch", "swapped")
     assert code == 0 and repo.show("swapped", CONFIG) == BASE.replace("N = 1", "N = 5")
 
 
@@ -152,7 +105,7 @@ def test_resolve_after_a_plain_git_merge_uses_the_memory(
     repo.checkout("p")
     repo.git("merge", "q", check=False)
     assert "<<<<<<<" in (repo.path / CONFIG).read_text()
-    code, resolved = _json(capsys, "resolve", "--json", "-C", str(repo.path))
+    code, resolved = run_json(capsys, "resolve", "--json", "-C", str(repo.path))
     assert code == 0 and resolved["status"] == "done"
     files = {f["path"]: f for f in resolved["files"]}
     assert files[CONFIG]["rule"] == "memory" and files[CONFIG]["status"] == "resolved"
@@ -162,29 +115,15 @@ def test_resolve_after_a_plain_git_merge_uses_the_memory(
 def test_forget_brings_the_hand_off_back(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     _pair(repo)
     _resolve_once(repo, capsys)
-    _, listed = _json(capsys, "memory", "list", "--json", "-C", str(repo.path))
+    _, listed = run_json(capsys, "memory", "list", "--json", "-C", str(repo.path))
     key = listed["entries"][0]["key"]
     assert main(["memory", "list", "-C", str(repo.path)]) == 0
     assert key[:12] in capsys.readouterr().out
-    code, forgot = _json(capsys, "memory", "forget", key[:8], "--json", "-C", str(repo.path))
+    code, forgot = run_json(capsys, "memory", "forget", key[:8], "--json", "-C", str(repo.path))
     assert code == 0 and [e["key"] for e in forgot["removed"]] == [key]
     assert main(["memory", "forget", "abc", "-C", str(repo.path)]) == 2  # too short: bad input
     capsys.readouterr()
-    code, again = _json(
-        capsys,
-        "integrate",
-        "p",
-        "q",
-        "--into",
-        "main",
-        "--branch",
-        "again",
-        "--order",
-        "given",
-        "--json",
-        "-C",
-        str(repo.path),
-    )
+    code, again = _integrate(repo, capsys, "p", "q", "--branch", "again")
     assert code == 1 and again["status"] == "conflict"
     assert main(["abort", "-C", str(repo.path)]) == 0
 
@@ -192,9 +131,7 @@ def test_forget_brings_the_hand_off_back(repo: GitRepo, capsys: pytest.CaptureFi
 def test_nothing_is_remembered_without_a_person(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     _pair(repo)
     # a run that stops for a human, then is aborted: nothing to remember
-    code, _ = _json(
-        capsys, "integrate", "p", "q", "--into", "main", "--order", "given", "--json", "-C", str(repo.path)
-    )
+    code, _ = _integrate(repo, capsys, "p", "q")
     assert code == 1 and main(["abort", "-C", str(repo.path)]) == 0
     capsys.readouterr()
     # a run the resolver settles alone (the barrels only): nothing to remember either
@@ -202,7 +139,7 @@ def test_nothing_is_remembered_without_a_person(repo: GitRepo, capsys: pytest.Ca
     repo.commit("r", {"src/index.ts": "export * from './a';\nexport * from './r';\n"})
     repo.checkout("main")
     args = ("integrate", "p", "r", "--into", "main", "--branch", "solo", "--json", "-C", str(repo.path))
-    code, run = _json(capsys, *args)
+    code, run = run_json(capsys, *args)
     assert code == 0 and [a["path"] for a in run["auto_resolved"]] == ["src/index.ts"]
     assert MEMORY_REF not in repo.refs()
     capsys.readouterr()

@@ -7,24 +7,15 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from mergekit.entry import main
+from tests.helpers.cli import run_json
 from tests.helpers.gitrepo import GitRepo
 from tests.helpers.integrate import written_state
 
 BARREL = "".join(f"export * from './m{i}';\n" for i in range(4))
-
-
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    try:
-        return code, json.loads(out)
-    except ValueError:
-        raise AssertionError(f"not one JSON object (exit {code}): {out!r} {err!r}") from None
 
 
 def _app(repo: GitRepo, tmp_path: Path) -> Path:
@@ -52,7 +43,7 @@ def test_format_patch_series_is_integrated_like_a_branch(
     repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     series = _app(repo, tmp_path)
-    code, data = _run(
+    code, data = run_json(
         capsys, "integrate", "feat/b", str(series), "--into", "main", "--json", "-C", str(repo.path)
     )
     assert code == 0 and data["status"] == "done"
@@ -75,7 +66,7 @@ def test_squash_makes_one_commit_per_input(
 ) -> None:
     series = _app(repo, tmp_path)
     args = ("integrate", "feat/b", str(series), "--into", "main", "--strategy", "squash", "--order", "given")
-    code, _ = _run(capsys, *args, "--json", "-C", str(repo.path))
+    code, _ = run_json(capsys, *args, "--json", "-C", str(repo.path))
     assert code == 0
     log = repo.git("log", "--first-parent", "--format=%P|%s", "main..integration").splitlines()
     assert [line.split("|")[1] for line in log] == [
@@ -132,7 +123,7 @@ def test_a_patch_that_does_not_apply_is_reported_never_half_applied(
     repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     diff = _unappliable(repo, tmp_path)
-    code, data = _run(
+    code, data = run_json(
         capsys, "integrate", "feat/ok", str(diff), "--into", "main", "--json", "-C", str(repo.path)
     )
     assert code == 1 and data["status"] == "done" and data["merged"] == ["feat/ok"]
@@ -149,7 +140,7 @@ def test_a_patch_that_does_not_apply_is_reported_never_half_applied(
     ]
     assert repo.show("integration", "notes.md") == "a\n"  # the file that would apply was not applied
     assert "task.diff" in data["order"]
-    code, check = _run(
+    code, check = run_json(
         capsys, "check", "feat/ok", str(diff), "--into", "main", "--format", "json", "-C", str(repo.path)
     )
     assert code == 1
@@ -166,14 +157,16 @@ def test_plan_check_and_dry_run_with_patches_write_nothing(
 ) -> None:
     series = _app(repo, tmp_path)
     before = written_state(repo)
-    code, plan = _run(capsys, "plan", "feat/b", str(series), "--into", "main", "--json", "-C", str(repo.path))
+    code, plan = run_json(
+        capsys, "plan", "feat/b", str(series), "--into", "main", "--json", "-C", str(repo.path)
+    )
     assert code == 0 and sorted(plan["order"]) == ["feat/b", "task-c.patch"]
     assert plan["patches"][0]["made_on"] == "origin" and plan["patches"][0]["commits"] == 2
-    code, check = _run(
+    code, check = run_json(
         capsys, "check", "feat/b", str(series), "--into", "main", "--json", "-C", str(repo.path)
     )
     assert code == 0 and check["status"] == "auto_resolved"
-    code, dry = _run(
+    code, dry = run_json(
         capsys,
         "integrate",
         "feat/b",

@@ -12,7 +12,7 @@ from mergekit.errors import EXIT_OK
 from mergekit.output.run import show_abort
 
 
-@click.command("abort")
+@click.command("abort", short_help="Drop the run: remove its worktree, put the result branch back.")
 @json_option
 @repo_option
 def command(as_json: bool, cwd: Path) -> int:

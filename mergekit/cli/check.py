@@ -14,17 +14,15 @@ from pathlib import Path
 import click
 
 from mergekit.app.check import CheckOptions, check_branches
-from mergekit.cli.options import chosen, format_option, repo_option, stale_after_option
+from mergekit.cli.options import chosen, format_option, into_option, repo_option, stale_after_option
 from mergekit.config import load_settings
 from mergekit.output.check import append_github_summary, show_check
 from mergekit.output.console import reporter
 
 
-@click.command("check")
+@click.command("check", short_help="Predict whether the branches merge into BASE (a CI check).")
 @click.argument("branches", nargs=-1)
-@click.option(
-    "--into", "into", metavar="BASE", help="The branch the others will be merged into [config: into]."
-)
+@into_option("The branch the others will be merged into")
 @format_option("check", "text matrix, one JSON object, GitHub annotations, or JUnit XML.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option(

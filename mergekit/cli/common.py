@@ -38,34 +38,30 @@ def _set(option: str) -> Any:
     return callback
 
 
+def _console_option(decls: list[str], setting: str, help: str, **kwargs: Any) -> click.Option:
+    """An option that sets the console's `setting` as soon as it is parsed (not passed on)."""
+    return click.Option(decls, expose_value=False, is_eager=True, callback=_set(setting), help=help, **kwargs)
+
+
 def common_params() -> list[click.Parameter]:
     """Fresh `-q/--quiet`, `--verbose` and `--color` options."""
     return [
-        click.Option(
+        _console_option(
             ["-q", "--quiet"],
+            "quiet",
+            "No human-readable output on stdout (the exit code tells); --json still prints.",
             is_flag=True,
-            expose_value=False,
-            is_eager=True,
-            callback=_set("quiet"),
-            help="No human-readable output on stdout (the exit code tells); --json still prints.",
         ),
-        click.Option(
-            ["--verbose"],
-            is_flag=True,
-            expose_value=False,
-            is_eager=True,
-            callback=_set("verbose"),
-            help="Show progress as lines on stderr, step by step.",
+        _console_option(
+            ["--verbose"], "verbose", "Show progress as lines on stderr, step by step.", is_flag=True
         ),
-        click.Option(
+        _console_option(
             ["--color"],
+            "color",
+            "Colour the output: auto (a terminal, unless NO_COLOR or git's color.ui says no), "
+            "always or never.",
             type=click.Choice(console.COLOR_MODES),
             default=None,
-            expose_value=False,
-            is_eager=True,
-            callback=_set("color"),
-            help="Colour the output: auto (a terminal, unless NO_COLOR or git's color.ui says no), "
-            "always or never.",
         ),
     ]
 

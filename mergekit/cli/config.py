@@ -10,7 +10,7 @@ from mergekit.cli.options import chosen, json_option, repo_option
 from mergekit.errors import EXIT_OK, MergekitError
 
 
-@click.command("config")
+@click.command("config", short_help="Show each setting's value and where it comes from.")
 @click.argument("key", required=False)
 @json_option
 @repo_option

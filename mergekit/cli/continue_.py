@@ -11,7 +11,7 @@ from mergekit.cli.options import chosen, json_option, repo_option
 from mergekit.output.run import show_run
 
 
-@click.command("continue")
+@click.command("continue", short_help="Go on after the hand-off's conflicts are resolved.")
 @json_option
 @repo_option
 def command(as_json: bool, cwd: Path) -> int:

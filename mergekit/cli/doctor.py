@@ -6,15 +6,13 @@ from pathlib import Path
 
 import click
 
-from mergekit.cli.options import chosen
-
-_CWD_HELP = "Run as if started in this directory (anywhere inside the repository)."
+from mergekit.cli.options import chosen, repo_option
 
 
-@click.command("doctor")
+@click.command("doctor", short_help="Check that git will run the merge driver, and why not.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-@click.option("-C", "cwd", type=click.Path(path_type=Path), default=Path("."), help=_CWD_HELP)
+@repo_option
 def command(paths: tuple[str, ...], as_json: bool, cwd: Path) -> int:
     """Check that git will run mergekit's merge driver, and say how to fix what stops it.
 

@@ -6,20 +6,18 @@ from pathlib import Path
 
 import click
 
-from mergekit.cli.options import chosen
+from mergekit.cli.options import chosen, repo_option
 from mergekit.errors import EXIT_OK, MergekitError
 from mergekit.model import InstallScope
 
-_CWD_HELP = "Run as if started in this directory (anywhere inside the repository)."
 
-
-@click.command("install")
+@click.command("install", short_help="Register mergekit as git's merge driver.")
 @click.option(
     "--shared", is_flag=True, help="Write the committed .gitattributes block for the team (commit it)."
 )
 @click.option("--global", "global_", is_flag=True, help="Use the global git config and attributes file.")
 @click.option("--uninstall", is_flag=True, help="Remove exactly what install (with the same option) added.")
-@click.option("-C", "cwd", type=click.Path(path_type=Path), default=Path("."), help=_CWD_HELP)
+@repo_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 def command(shared: bool, global_: bool, uninstall: bool, cwd: Path, as_json: bool) -> int:
     """Register mergekit as git's merge driver for the languages it knows.

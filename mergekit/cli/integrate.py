@@ -11,25 +11,38 @@ import click
 
 from mergekit.app.integrate.run import integrate
 from mergekit.app.integrate.types import IntegrateOptions
-from mergekit.cli.options import chosen, json_option, repo_option, stale_after_option
+from mergekit.cli.options import (
+    chosen,
+    into_option,
+    json_option,
+    order_option,
+    repo_option,
+    stale_after_option,
+)
 from mergekit.config import load_settings
 from mergekit.output.console import reporter
 from mergekit.output.run import show_run
 
 
-@click.command("integrate")
+@click.command("integrate", short_help="Merge the branches into a result branch, in a planned order.")
 @click.argument("branches", nargs=-1)
+@into_option("The branch to integrate into (never moved)")
 @click.option(
-    "--into", "into", metavar="BASE", help="The branch to integrate into (never moved) [config: into]."
-)
-@click.option(
-    "--branch", "result_branch", help="The result branch to build [config: branch; default: integration]."
+    "--branch",
+    "result_branch",
+    metavar="NAME",
+    help="The result branch to build [config: branch; default: integration].",
 )
 @click.option(
     "--force", is_flag=True, help="Rebuild --branch even if it exists and mergekit did not make it."
 )
-@click.option("--order", type=click.Choice(["auto", "given"]), help="[config: order; default: auto]")
-@click.option("--strategy", type=click.Choice(["merge", "squash"]), help="[config: strategy; default: merge]")
+@order_option
+@click.option(
+    "--strategy",
+    type=click.Choice(["merge", "squash"]),
+    help="merge: a merge commit per branch; squash: one squashed commit per branch "
+    "[config: strategy; default: merge].",
+)
 @click.option(
     "--test",
     "test_cmd",

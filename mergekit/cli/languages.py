@@ -12,7 +12,7 @@ from mergekit.cli.options import chosen, json_option, repo_option
 from mergekit.errors import EXIT_OK, EXIT_USAGE
 
 
-@click.command("languages")
+@click.command("languages", short_help="List the language profiles and what each one unions.")
 @click.argument("paths", nargs=-1)
 @json_option
 @repo_option

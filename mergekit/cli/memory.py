@@ -15,7 +15,7 @@ from mergekit.cli.options import chosen, json_option, repo_option
 from mergekit.errors import EXIT_OK
 
 
-@click.group("memory")
+@click.group("memory", short_help="List or forget the remembered resolutions of hand-offs.")
 def command() -> None:
     """The resolution memory: resolutions of hand-offs, reused when the same conflict returns.
 
@@ -29,11 +29,17 @@ def command() -> None:
     """
 
 
-@command.command("list")
+@command.command("list", short_help="List the remembered resolutions.")
 @json_option
 @repo_option
 def list_cmd(as_json: bool, cwd: Path) -> int:
-    """Every remembered resolution: key, file, both sides and what they became."""
+    """Every remembered resolution: key, file, both sides and what they became.
+
+    \b
+    Examples:
+      mergekit memory list
+      mergekit memory list --json
+    """
     from mergekit.app.memory import list_entries
     from mergekit.output.memory import show_memory
 
@@ -41,7 +47,7 @@ def list_cmd(as_json: bool, cwd: Path) -> int:
     return EXIT_OK
 
 
-@command.command("forget")
+@command.command("forget", short_help="Forget remembered resolutions (KEY..., --path or --all).")
 @click.argument("keys", nargs=-1)
 @click.option("--path", "paths", multiple=True, metavar="PATH", help="Forget every entry recorded in PATH.")
 @click.option("--all", "everything", is_flag=True, help="Forget everything.")
@@ -50,7 +56,16 @@ def list_cmd(as_json: bool, cwd: Path) -> int:
 def forget_cmd(
     keys: tuple[str, ...], paths: tuple[str, ...], everything: bool, as_json: bool, cwd: Path
 ) -> int:
-    """Forget remembered resolutions: KEY... (at least 4 characters each), --path PATH, or --all."""
+    """Forget remembered resolutions: KEY... (at least 4 characters each), --path PATH, or --all.
+
+    A forgotten resolution is not reused: the next run hands that conflict to a person again.
+
+    \b
+    Examples:
+      mergekit memory forget 3f2a9c1e
+      mergekit memory forget --path src/index.ts
+      mergekit memory forget --all
+    """
     from mergekit.app.memory import forget_entries
     from mergekit.output.memory import show_memory
 

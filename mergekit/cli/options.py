@@ -44,6 +44,21 @@ def stale_after_option(func: F) -> F:
     )(func)
 
 
+def into_option(help: str) -> Callable[[F], F]:
+    """`--into BASE`: the branch the others go into; `help` says what it is for this command."""
+    return click.option("--into", "into", metavar="BASE", help=f"{help} [config: into].")
+
+
+def order_option(func: F) -> F:
+    """`--order auto|given`: the planned order, or the order of the arguments."""
+    return click.option(
+        "--order",
+        type=click.Choice(["auto", "given"]),
+        help="auto: dependencies first, least contested next; given: as the arguments list them "
+        "[config: order; default: auto].",
+    )(func)
+
+
 def format_option(command: str, help: str) -> Callable[[F], F]:
     """`--format`: the formats `mergekit.output.FORMATS` registers for `command`."""
     choices = FORMATS[command]

@@ -7,7 +7,15 @@ from pathlib import Path
 import click
 
 from mergekit.app.plan import plan_branches
-from mergekit.cli.options import chosen, format_option, json_option, repo_option, stale_after_option
+from mergekit.cli.options import (
+    chosen,
+    format_option,
+    into_option,
+    json_option,
+    order_option,
+    repo_option,
+    stale_after_option,
+)
 from mergekit.config import load_settings
 from mergekit.errors import EXIT_OK
 from mergekit.output.console import reporter
@@ -15,10 +23,10 @@ from mergekit.output.plan import show_plan
 from mergekit.plan import OrderMode
 
 
-@click.command("plan")
+@click.command("plan", short_help="Show the merge order, the conflict matrix and the outcome.")
 @click.argument("branches", nargs=-1)
-@click.option("--into", "into", metavar="BASE", help="The branch to integrate into [config: into].")
-@click.option("--order", type=click.Choice(["auto", "given"]), help="[config: order; default: auto]")
+@into_option("The branch to integrate into")
+@order_option
 @format_option("plan", "text, one JSON object, or a Mermaid flowchart (for a PR description).")
 @stale_after_option
 @json_option

@@ -29,22 +29,41 @@ def _since(value: str | None) -> int | None:
     return int(when.timestamp())
 
 
-@click.command("replay")
+@click.command("replay", short_help="Score the resolver on this repository's past merges.")
 @click.argument("rev_range", required=False, metavar="[REV-RANGE]")
-@click.option("--max-merges", type=click.IntRange(min=1), help="Look at the newest N merge commits only.")
+@click.option(
+    "--max-merges", type=click.IntRange(min=1), metavar="N", help="Look at the newest N merge commits only."
+)
 @click.option("--since", metavar="DATE", help="Only merges committed on or after DATE (YYYY-MM-DD).")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
 @click.option(
-    "--cases", "cases", type=click.Path(path_type=Path), help="Score a folder of case folders instead."
+    "--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N", help="Worker processes."
 )
 @click.option(
-    "--export", type=click.Path(file_okay=False, path_type=Path), help="Write the conflicts found as cases."
+    "--cases",
+    "cases",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Score a folder of case folders instead.",
 )
 @click.option(
-    "--show-different", type=click.IntRange(min=0), default=0, help="List the first K 'different' cases."
+    "--export",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Write the conflicts found as case folders into DIR.",
 )
 @click.option(
-    "--by", "by", multiple=True, type=click.Choice(["category", "ext", "shape"]), help="Extra tables."
+    "--show-different",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="K",
+    help="List the first K 'different' cases.",
+)
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    type=click.Choice(["category", "ext", "shape"]),
+    help="Add a table by file extension or case shape (repeatable; the category table is always shown).",
 )
 @json_option
 @repo_option

@@ -6,18 +6,16 @@ from pathlib import Path
 
 import click
 
-from mergekit.cli.options import chosen
+from mergekit.cli.options import chosen, repo_option
 from mergekit.errors import EXIT_NEEDS_HUMAN, EXIT_OK
 
-_CWD_HELP = "Run as if started in this directory (anywhere inside the repository)."
 
-
-@click.command("resolve")
+@click.command("resolve", short_help="Resolve the files a plain `git merge` left conflicted.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--add", is_flag=True, help="`git add` the files that became clean.")
 @click.option("--explain", is_flag=True, help="Show, hunk by hunk, what was unioned (or why not).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-@click.option("-C", "cwd", type=click.Path(path_type=Path), default=Path("."), help=_CWD_HELP)
+@repo_option
 def command(paths: tuple[str, ...], add: bool, explain: bool, as_json: bool, cwd: Path) -> int:
     """Resolve files left conflicted by a plain `git merge` (or rebase, cherry-pick).
 

@@ -10,7 +10,7 @@ from mergekit.cli.options import chosen, json_option, repo_option
 from mergekit.errors import EXIT_OK
 
 
-@click.command("review")
+@click.command("review", short_help="Show each auto-resolution as a diff against git's merge.")
 @click.argument("target", required=False, metavar="[RUN|COMMIT]")
 @json_option
 @repo_option

@@ -13,7 +13,7 @@ from mergekit.errors import EXIT_OK
 from mergekit.output.run import show_status
 
 
-@click.command("status")
+@click.command("status", short_help="Show where a paused run stands.")
 @json_option
 @repo_option
 def command(as_json: bool, cwd: Path) -> int:

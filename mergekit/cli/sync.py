@@ -10,7 +10,7 @@ import click
 from mergekit.cli.options import chosen, json_option, repo_option
 
 
-@click.command("sync")
+@click.command("sync", short_help="Merge BASE into a branch so a forge can merge it.")
 @click.argument("branch", required=False)
 @click.option("--with", "base", metavar="BASE", help="The branch to merge in [config: into].")
 @click.option(

@@ -10,7 +10,7 @@ from mergekit.cli.options import chosen, json_option, repo_option
 from mergekit.errors import EXIT_OK
 
 
-@click.command("undo")
+@click.command("undo", short_help="Put back git's conflict for a file mergekit resolved.")
 @click.argument("path")
 @click.option("--force", is_flag=True, help="Overwrite the file even if it has changes not in the index.")
 @json_option

@@ -30,32 +30,12 @@ def _e(value: object) -> str:
 
 def findings_json(findings: Sequence[WrongBase]) -> list[dict[str, Any]]:
     """`base_findings` of the JSON contract: `{branch, kind, detail}`, the files, the fix."""
-    return [
-        {
-            "branch": f.branch,
-            "kind": str(f.kind),
-            "detail": f.detail,
-            "files": list(f.files),
-            "fix": f.fix,
-            "onto": f.onto,
-            "rebased": f.rebased,
-        }
-        for f in findings
-    ]
+    return [f.as_json() for f in findings]
 
 
 def runs_json(runs: Sequence[TestRun]) -> list[dict[str, Any]]:
     """`test_runs`: each run of the culprit search."""
-    return [
-        {
-            "branches": list(r.branches),
-            "failed": r.failed,
-            "returncode": r.returncode,
-            "log": r.log,
-            "last_line": r.last_line,
-        }
-        for r in runs
-    ]
+    return [r.as_json() for r in runs]
 
 
 def patches_json(prepared: Prepared) -> list[dict[str, Any]]:

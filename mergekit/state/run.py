@@ -209,30 +209,10 @@ def to_json(state: RunState) -> dict[str, Any]:
             "candidate": paused.candidate,
         },
         "drop_failing": state.drop_failing,
-        "base_findings": [
-            {
-                "branch": f.branch,
-                "kind": str(f.kind),
-                "detail": f.detail,
-                "files": list(f.files),
-                "fix": f.fix,
-                "onto": f.onto,
-                "rebased": f.rebased,
-            }
-            for f in state.base_findings
-        ],
+        "base_findings": [f.as_json() for f in state.base_findings],
         "culprits": list(state.culprits),
         "dropped": list(state.dropped),
-        "test_runs": [
-            {
-                "branches": list(r.branches),
-                "failed": r.failed,
-                "returncode": r.returncode,
-                "log": r.log,
-                "last_line": r.last_line,
-            }
-            for r in state.test_runs
-        ],
+        "test_runs": [r.as_json() for r in state.test_runs],
         "moving": None if state.moving is None else _move_json(state.moving),
         "version": STATE_VERSION,
     }

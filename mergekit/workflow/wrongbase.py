@@ -104,24 +104,16 @@ def find_base_findings(
         if best is not None:
             _, foundation, overlap = best
             files = tuple(sorted(overlap))
-            fix = f"git rebase --onto {foundation.name} {branch.merge_base[:12]} {branch.name}"
             builders = ", ".join(foundation.built_on_by)
             commits = f"{foundation.commits} commit{'s' if foundation.commits != 1 else ''}"
-            detail = (
+            why = (
                 f"{branch.name} lacks {foundation.name} ({commits} that {builders} "
                 f"build{'s' if len(foundation.built_on_by) == 1 else ''} on) and changes {_files(files)}, "
-                f"which {foundation.name} changed — rebase it: `{fix}`"
+                f"which {foundation.name} changed"
             )
             findings.append(
-                BaseFinding(
-                    branch=branch.name,
-                    kind=BaseFindingKind.MISSING_FOUNDATION,
-                    detail=detail,
-                    files=files,
-                    onto=foundation.commit,
-                    onto_name=foundation.name,
-                    upstream=branch.merge_base,
-                    fix=fix,
+                _finding(
+                    branch, BaseFindingKind.MISSING_FOUNDATION, why, files, foundation.commit, foundation.name
                 )
             )
     for branch in branches:
@@ -131,24 +123,29 @@ def find_base_findings(
         if not overlap or branch.name not in by_name:
             continue
         files = tuple(sorted(overlap))
-        fix = f"git rebase --onto {base_name} {branch.merge_base[:12]} {branch.name}"
-        detail = (
+        why = (
             f"{branch.name} is based {branch.behind} commits behind {base_name} (more than {stale_after}) "
-            f"and changes {_files(files)}, which {base_name} changed since — rebase it: `{fix}`"
+            f"and changes {_files(files)}, which {base_name} changed since"
         )
-        findings.append(
-            BaseFinding(
-                branch=branch.name,
-                kind=BaseFindingKind.STALE,
-                detail=detail,
-                files=files,
-                onto=base_commit,
-                onto_name=base_name,
-                upstream=branch.merge_base,
-                fix=fix,
-            )
-        )
+        findings.append(_finding(branch, BaseFindingKind.STALE, why, files, base_commit, base_name))
     return findings
+
+
+def _finding(
+    branch: BranchBase, kind: BaseFindingKind, why: str, files: tuple[str, ...], onto: str, onto_name: str
+) -> BaseFinding:
+    """The finding for `branch`: `why` it matters, then the fix (rebase it onto `onto_name`)."""
+    fix = f"git rebase --onto {onto_name} {branch.merge_base[:12]} {branch.name}"
+    return BaseFinding(
+        branch=branch.name,
+        kind=kind,
+        detail=f"{why} — rebase it: `{fix}`",
+        files=files,
+        onto=onto,
+        onto_name=onto_name,
+        upstream=branch.merge_base,
+        fix=fix,
+    )
 
 
 def _files(files: tuple[str, ...]) -> str:

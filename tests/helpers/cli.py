@@ -21,6 +21,9 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[
     """Run `mergekit ARGS` (which ask for JSON) in-process; (exit code, the one JSON object on stdout)."""
     code, out, err = run(capsys, *args)
     assert code in (0, 1), err
-    data = json.loads(out)  # exactly one object, nothing else on stdout
+    try:
+        data = json.loads(out)  # exactly one object, nothing else on stdout
+    except ValueError:
+        raise AssertionError(f"not one JSON object (exit {code}): {out!r} {err!r}") from None
     assert isinstance(data, dict)
     return code, data

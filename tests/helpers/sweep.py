@@ -68,18 +68,17 @@ def child_env(repo: GitRepo, tmp: Path) -> dict[str, str]:
 
 def finish_by_continuing(repo: GitRepo, scenario: Scenario) -> list[int]:
     """`continue` (or `integrate` when no run is left), settling hand-offs, until the run ends."""
-    codes = [mk(repo, "continue") if run_file(repo).exists() else mk(repo, *scenario.args)]
-    for _ in range(3):
-        if codes[-1] != 1 or not _waits_for_a_human(repo):
-            break
-        scenario.resolve(repo)
-        codes.append(mk(repo, "continue"))
-    return codes
+    first = mk(repo, "continue") if run_file(repo).exists() else mk(repo, *scenario.args)
+    return _settle_hand_offs(repo, scenario, [first])
 
 
 def finish_by_aborting(repo: GitRepo, scenario: Scenario) -> list[int]:
     """`abort`, then `integrate` again (no `--force`), settling hand-offs, until the run ends."""
-    codes = [mk(repo, "abort"), mk(repo, *scenario.args)]
+    return _settle_hand_offs(repo, scenario, [mk(repo, "abort"), mk(repo, *scenario.args)])
+
+
+def _settle_hand_offs(repo: GitRepo, scenario: Scenario, codes: list[int]) -> list[int]:
+    """`codes` so far, then a person's settling and `continue` for each hand-off (three at most)."""
     for _ in range(3):
         if codes[-1] != 1 or not _waits_for_a_human(repo):
             break

@@ -114,9 +114,7 @@ def find_test_culprits(
             runs.append(TestRun(subset, None))
             return None
         if not worktree:
-            if scratch.exists():
-                remove_worktree(repo, scratch)
-            worktree.append(add_worktree(repo, scratch, commit))
+            worktree.append(_fresh_worktree(repo, scratch, commit))
         else:
             checkout_commit(worktree[0], commit)
         log = logs / f"{len(runs) + 1:02d}-{_slug('+'.join(subset))}.log"
@@ -144,6 +142,13 @@ def _shared(repo: Repo, base_commit: str, culprits: Sequence[tuple[str, str]]) -
         for path in repo.footprint(base_commit, tip):
             counts[path] = counts.get(path, 0) + 1
     return sorted(p for p, n in counts.items() if n > 1)
+
+
+def _fresh_worktree(repo: Repo, scratch: Path, commit: str) -> Path:
+    """A worktree at `scratch` checked out at `commit` (one left by a killed search is removed first)."""
+    if scratch.exists():
+        remove_worktree(repo, scratch)
+    return add_worktree(repo, scratch, commit)
 
 
 def _slug(text: str) -> str:
@@ -200,9 +205,7 @@ def investigate_failure(
         report.note = f"could not rebuild without {culprit}: a merge needs a human"
         return verdict
     repo = merger.repo
-    if scratch.exists():  # left by a search that was killed
-        remove_worktree(repo, scratch)
-    path = add_worktree(repo, scratch, rebuilt)
+    path = _fresh_worktree(repo, scratch, rebuilt)
     try:
         outcome = run_test(
             command, path, log=logs / f"{len(report.runs) + 1:02d}-without-{_slug(culprit)}.log"

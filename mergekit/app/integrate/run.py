@@ -65,17 +65,7 @@ def integrate(opts: IntegrateOptions) -> RunReport:
         with repo.scratch() as scratch:  # patch inputs and replays become commits here only
             merger = merger_with_memory(scratch, derived)
             inputs = _prepare(merger, opts, base_commit)
-            # with --order given nothing depends on the pairwise predictions: skip those merges
-            facts = survey(
-                merger,
-                base_commit,
-                inputs.tips,
-                predict=opts.order != "given",
-                into=opts.into,
-                progress=opts.progress,
-            )
-            plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
-            _start(st, plan, facts.empty, inputs)
+            plan = _plan(merger, opts, st, inputs)
             report = Runner(scratch, st, dry_run=True, merger=merger).advance()
         if not opts.skip_conflicting and any(c.kind is not ConflictKind.PATCH for c in report.conflicts):
             # predicted: these branches would stop the run for a human
@@ -89,16 +79,7 @@ def integrate(opts: IntegrateOptions) -> RunReport:
     merger = merger_with_memory(repo, derived)
     inputs = _prepare(merger, opts, base_commit)  # patch commits are written: the run's steps use them
     with repo.scratch() as scratch:
-        facts = survey(
-            Merger(scratch, derived, memory=merger.memory),
-            base_commit,
-            inputs.tips,
-            predict=opts.order != "given",
-            into=opts.into,
-            progress=opts.progress,
-        )
-    plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
-    _start(st, plan, facts.empty, inputs)
+        plan = _plan(Merger(scratch, derived, memory=merger.memory), opts, st, inputs)
     if st.result_before != base_commit:
         # recorded with the run itself: a kill before the branch moves is finished by `continue`
         record(st, RefMove(MoveKind.START, st.result_before, base_commit))
@@ -123,6 +104,22 @@ def _prepare(merger: Merger, opts: IntegrateOptions, base_commit: str) -> Prepar
     return prepare_inputs(
         merger, opts.into, base_commit, opts.branches, opts.cwd, expand, opts.stale_after, opts.rebase_stale
     )
+
+
+def _plan(merger: Merger, opts: IntegrateOptions, st: RunState, inputs: Prepared) -> Plan:
+    """Survey and order the inputs (`merger` on a scratch view) and fix them in `st`; the plan."""
+    # with --order given nothing depends on the pairwise predictions: skip those merges
+    facts = survey(
+        merger,
+        st.base_commit,
+        inputs.tips,
+        predict=opts.order != "given",
+        into=opts.into,
+        progress=opts.progress,
+    )
+    plan = make_plan(facts.branches, facts.ancestry, facts.pairs, opts.order)
+    _start(st, plan, facts.empty, inputs)
+    return plan
 
 
 def _start(st: RunState, plan: Plan, empty: list[str], inputs: Prepared) -> None:

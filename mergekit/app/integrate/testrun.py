@@ -41,8 +41,5 @@ def run_test(command: str, cwd: Path, log: Path | None = None) -> TestOutcome:
     if log is not None:
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_bytes(proc.stdout)
-    if log is not None:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_bytes(proc.stdout)
     output = proc.stdout.decode("utf-8", "replace")[-OUTPUT_TAIL:]
     return TestOutcome(passed=proc.returncode == 0, returncode=proc.returncode, output=output)
