@@ -356,6 +356,31 @@ def test_a_value_class_takes_no_field_options_and_writes_no_generated_method() -
         class Hidden:
             secret: str = dataclasses.field(default="", repr=False)
 
+    with pytest.raises(TypeError, match="only a default"):
+
+        @value
+        class Made:
+            names: tuple[str, ...] = dataclasses.field(default_factory=tuple)
+
+    with pytest.raises(TypeError, match="only a default"):
+
+        @value
+        class Mutable:
+            names: list[str] = []  # noqa: RUF012
+
+    with pytest.raises(TypeError, match="after one with a default"):
+
+        @value
+        class Order:
+            first: str = ""
+            second: str  # type: ignore[misc]
+
+    with pytest.raises(TypeError, match="inherits"):
+
+        @value
+        class Child(Exception):
+            name: str
+
     with pytest.raises(TypeError, match="__eq__"):
 
         @value
