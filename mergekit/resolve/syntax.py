@@ -22,15 +22,19 @@ import re
 import sys
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
 from mergekit.errors import MergekitError
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the merge driver does without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from mergekit.resolve.cache import ResolverCache
 
-Node = Any
-"""A tree-sitter node (kept opaque outside this module)."""
+    Node = Any
+else:
+    Node = object
+"""A tree-sitter node (kept opaque outside this module; `Any` to the type checker)."""
 
 SCAN_BYTES = 64_000
 """Subtrees up to this size are walked for a query's starting kinds before the query is compiled."""
