@@ -135,16 +135,19 @@ def test_a_query_naming_a_hidden_kind_or_no_kind_is_compiled() -> None:
 
 
 def test_a_grammar_loads_without_its_package_init() -> None:
-    """Only the grammar's `_binding` extension is imported, and it is the package's language."""
+    """Only the `_binding` extensions of tree-sitter and of the grammar are imported (not their
+    packages, nor `typing`), and they are the packages' own classes and language."""
     code = (
         "import sys; from mergekit.resolve import syntax; "
         f"p = syntax._parser({TS!r}); "
-        "print(sorted(m for m in sys.modules if m.startswith(('tree_sitter_', 'importlib.resources')))); "
+        "names = ('tree_sitter', 'importlib.resources', 'typing'); "
+        "print(sorted(m for m in sys.modules if m.startswith(names))); "
         "import tree_sitter_typescript as t, tree_sitter as ts; "
-        "print(p.language == ts.Language(t.language_typescript()))"
+        "print(p.language == ts.Language(t.language_typescript()), type(p) is ts.Parser)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stdout.split("\n")[:2] == ["['tree_sitter_typescript._binding']", "True"]
+    loaded = "['tree_sitter._binding', 'tree_sitter_typescript._binding']"
+    assert proc.stdout.split("\n")[:2] == [loaded, "True True"]
 
 
 def test_a_grammar_package_of_another_layout_is_imported(
