@@ -83,7 +83,7 @@ def line_merge(
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, GIT_DIR=os.devnull)
     if files is not None:
         base_file, ours_file, theirs_file = files
-        proc = run_git([*cmd, "--", ours_file, base_file, theirs_file], env=env, check=False)
+        proc = run_git([*cmd, "--", ours_file, base_file, theirs_file], env=env, check=False, light=True)
     else:
         proc = _from_scratch(cmd, (ours, base, theirs), env)
     if proc.returncode < 0 or proc.returncode > 127:
