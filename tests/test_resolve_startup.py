@@ -13,6 +13,7 @@ git runs the driver once per conflicted file, so each process loads one grammar 
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import os
 import re
 import shutil
@@ -26,7 +27,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mergekit.resolve import items, profiles, sanity, syntax
+from mergekit.resolve import items, markers, profiles, sanity, syntax
 from mergekit.resolve.items import Found
 from mergekit.resolve.markers import Block
 from mergekit.resolve.profiles import Container, Profile, all_profiles, load_profile
@@ -418,3 +419,22 @@ def test_line_counts_keeps_the_lines_with_a_word_in_order(lines: list[bytes]) ->
     expected = Counter(key for key in keys if re.search(rb"[A-Za-z0-9\x80-\xff]", key))
     found = sanity.line_counts(data)
     assert found == expected and list(found) == list(expected)
+
+
+@given(st.text("a.b*?[]!/-", max_size=8), st.text("a.b*?[]!/-", max_size=8))
+def test_a_glob_is_matched_as_fnmatch_matches_it(glob: str, name: str) -> None:
+    """The shortcuts before `fnmatch` (one `*`, the literal end of the glob) answer as it does."""
+    assert profiles._glob_matches(name, glob) == fnmatch.fnmatchcase(name, glob)
+
+
+_MARKER_BITS = [b"<<<<<<<", b"=======", b">>>>>>>", b"|||||||", b"<<<", b" x", b"\n", b"\r\n", b"a", b"<"]
+
+
+@given(st.lists(st.sampled_from(_MARKER_BITS), max_size=12).map(b"".join), st.sampled_from([3, 7]))
+def test_marker_checks_skip_the_pattern_only_when_it_cannot_match(text: bytes, size: int) -> None:
+    """Without a run of a marker character, no marker pattern is compiled: the answers are the
+    patterns' own."""
+    found = {c: markers._pattern(c, size).search(text) is not None for c in (b"<", b">", b"<=>")}
+    assert markers.contains_markers(text, size) == found[b"<=>"]
+    assert markers.has_conflict(text, size) == (found[b"<"] and found[b">"])
+    assert markers.count_conflicts(text, size) == len(markers._pattern(b"<", size).findall(text))

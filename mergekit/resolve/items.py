@@ -571,18 +571,21 @@ def build(
     alternatives = _alternatives(spec.signature)
     starts = [children[i].start_byte for i in item_idx]
     final = len(item_idx) - 1
+    follow, identity, count = spec.follow, spec.identity, len(children)
     for n, i in enumerate(item_idx):
         if n & 255 == 255:
             deadline.check()
         child = children[i]
         child_start = starts[n]
-        last = _extent(children, i, spec)
-        child_end = children[last].end_byte
-        body_end = _rstrip_end(data, child_start, child_end)
+        last = _extent(children, i, spec) if follow else i
+        own = data[child_start : child.end_byte]
+        # the body without trailing whitespace (list items in Markdown end with newlines)
+        body = (own if last == i else data[child_start : children[last].end_byte]).rstrip(b" \t\n\r")
+        body_end = child_start + len(body)
         sep = b""
         mid = b""
         after = body_end
-        nxt = children[last + 1] if last + 1 < len(children) else None
+        nxt = children[last + 1] if last + 1 < count else None
         if ender and nxt is not None and not nxt.is_named and nxt.type == ender:
             nxt_start, after = nxt.start_byte, nxt.end_byte
             mid = data[body_end:nxt_start]
@@ -596,32 +599,34 @@ def build(
         tail = b""
         if eol <= next_item_start:
             rest = data[after:eol]
-            k = bisect.bisect_left(comment_starts, after)
-            has_comment = k < len(comment_starts) and comment_starts[k] < eol
-            if (line_ends and not rest.strip()) or has_comment:
+            if line_ends and not rest.strip():
                 tail = rest
-        kind = str(child.type)
+            elif comment_starts:
+                k = bisect.bisect_left(comment_starts, after)
+                if k < len(comment_starts) and comment_starts[k] < eol:
+                    tail = rest
+        kind = child.type
         sig = _signature(child, kind, spec, alternatives)
-        idents = identities(child, spec) if spec.identity else ()
+        idents = identities(child, spec) if identity else ()
         if sig is None and idents:
             sig = idents[0]
-        body = data[child_start:body_end]
         items.append(
             Item(
-                kind=kind,
-                key=normalize(body),
-                sig=sig,
-                union=_is_union(kind, spec, data[child_start : child.end_byte]),
-                lead=data[pos:child_start],
-                body=body,
-                mid=mid,
-                sep=sep,
-                tail=tail,
-                first=n == 0,
-                at=child_start,
-                names=names.get(child_start, ()),
-                idents=idents,
-                broken=any(c.has_error for c in children[i : last + 1]),
+                kind,
+                normalize(body),
+                sig,
+                _is_union(kind, spec, own),
+                data[pos:child_start],
+                body,
+                mid,
+                sep,
+                tail,
+                n == 0,
+                child_start,
+                names.get(child_start, ()),
+                False,
+                idents,
+                child.has_error if last == i else any(c.has_error for c in children[i : last + 1]),
             )
         )
         pos = after + len(tail)

@@ -210,6 +210,11 @@ def _glob_matches(name: str, glob: str) -> bool:
     head, _, tail = glob.partition("*")
     if _MAGIC.isdisjoint(head) and _MAGIC.isdisjoint(tail):
         return len(name) >= len(head) + len(tail) and name.startswith(head) and name.endswith(tail)
+    # the text after the glob's last `*`, `?` or `]` is matched literally at the end of the name
+    # (a `[` with no `]` after it is literal too): a name without it needs no compiled pattern
+    last = max(glob.rfind("*"), glob.rfind("?"), glob.rfind("]"))
+    if not name.endswith(glob[last + 1 :]):
+        return False
     return fnmatch.fnmatchcase(name, glob)
 
 
