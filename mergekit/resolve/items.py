@@ -181,6 +181,18 @@ def _alternatives(signature: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...
     return tuple(out)
 
 
+@cache
+def _one_field(paths: tuple[str, ...]) -> str | None:
+    """The field name when an alternative is one path of one field-name step (`source`), which
+    `_field_path` follows as `child_by_field_name`; None for anything else."""
+    if len(paths) != 1:
+        return None
+    steps = _steps(paths[0])
+    if len(steps) != 1 or not isinstance(steps[0], str) or steps[0] in ("", "*") or steps[0].startswith("("):
+        return None
+    return steps[0]
+
+
 def _step(node: Node, part: str | int) -> Node | None:
     """One step of a path: a named-child index, `(kind)` (the first named child of that kind) or
     a field name."""
@@ -254,6 +266,12 @@ def _signature(
             return node_kind + ":" + key
     for only, alternative in alternatives:
         if only and node_kind != only:
+            continue
+        field = _one_field(alternative)
+        if field is not None:  # the usual case (`source`, `key`), without walking a path
+            target = node.child_by_field_name(field)
+            if target is not None:
+                return node_kind + ":" + normalize(target.text)
             continue
         parts = []
         kind = ""

@@ -29,6 +29,10 @@ def _pattern(chars: bytes, size: int) -> re.Pattern[bytes]:
     return re.compile(rb"^(" + runs + rb")(?:[ \t]([^\n]*?))?\r?$", re.MULTILINE)
 
 
+_FIRST = frozenset((OPEN, BASE, MIDDLE, CLOSE))
+"""The first byte of every marker line."""
+
+
 def _may_hold(text: bytes, chars: bytes, size: int) -> bool:
     """False when `text` holds no run of `size` of any of `chars`, so no marker line: the pattern
     need not be compiled (the merge driver checks every input it is given)."""
@@ -37,6 +41,8 @@ def _may_hold(text: bytes, chars: bytes, size: int) -> bool:
 
 def _kind(line: bytes, size: int) -> tuple[bytes, str] | None:
     """(marker character, label) when `line` is a marker line of `size`, else None."""
+    if line[:1] not in _FIRST:
+        return None  # most lines: no pattern to run
     match = _pattern(OPEN + BASE + MIDDLE + CLOSE, size).match(line.rstrip(b"\n"))
     if match is None:
         return None
