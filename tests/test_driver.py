@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shlex
 import stat
 import subprocess
 import sys
@@ -133,6 +134,22 @@ def test_structural_union_and_explain(work: Path, git_env: dict[str, str]) -> No
     explain = proc.stderr.decode()
     assert "src/index.ts: hunk 1" in explain and "resolved by typescript:" in explain
     assert "./audit" in explain and proc.stdout == b""
+
+
+@pytest.mark.parametrize("path", ["notes.txt", "src/index.ts"])
+def test_inputs_given_as_pipes_are_read_once(work: Path, git_env: dict[str, str], path: str) -> None:
+    """BASE and THEIRS as pipes (`<(git show :1:f)`): git's line merge cannot read them again, so
+    it gets copies; the result is the one regular files give."""
+    texts = (BASE, OURS, THEIRS) if path == "notes.txt" else (BARREL_BASE, BARREL_OURS, BARREL_THEIRS)
+    _files(work, *texts)
+    args = ["--path", path, "-L", "o", "-L", "b", "-L", "t", "-p"]
+    from_files = _driver(work, git_env, *args, "b", "o", "t")
+    command = f"{shlex.quote(sys.executable)} -m mergekit merge-file {shlex.join(args)} <(cat b) o <(cat t)"
+    piped = subprocess.run(["bash", "-c", command], cwd=work, env=git_env, capture_output=True, check=False)
+    assert (piped.returncode, piped.stdout, piped.stderr) == (from_files.returncode, from_files.stdout, b"")
+    assert piped.returncode == (1 if path == "notes.txt" else 0)
+    if path == "notes.txt":
+        assert piped.stdout == _git_merge_file(work, git_env, "-L", "o", "-L", "b", "-L", "t")[1]
 
 
 def test_mergekit_0_gives_the_plain_line_merge(work: Path, git_env: dict[str, str]) -> None:

@@ -2,13 +2,16 @@
 conflicted file, so everything on its path outside the resolver loads nothing but `os`.
 
 The resolver (`mergekit.resolve`) is measured and discussed in docs/benchmarks-performance.md;
-this test holds the rest of the driver's path (command line, use case, output, atomic write, git
-runner, lockfile check) to what it needs at start-up, in a fresh interpreter without `site`.
+the first test holds the rest of the driver's path (command line, use case, output, atomic write,
+git runner, lockfile check) to what it needs at start-up, in a fresh interpreter without `site`;
+the second holds a whole run, resolver included, to none of the modules that cost milliseconds
+(dataclasses, typing, subprocess, argparse, tempfile, tomllib, tree-sitter's package `__init__`).
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +53,46 @@ def test_the_driver_path_outside_the_resolver_imports_only_os() -> None:
     loaded = ast.literal_eval(proc.stdout)
     assert set(DRIVER_MODULES) <= set(loaded)
     assert [m for m in loaded for c in COSTLY if m == c or m.startswith(c + ".")] == []
+
+
+RUN_FREE_OF = (
+    "argparse",
+    "click",
+    "dataclasses",
+    "inspect",
+    "mergekit.app.languages",
+    "pygit2",
+    "rich",
+    "shutil",
+    "subprocess",
+    "tempfile",
+    "tomllib",
+    "tree_sitter",
+    "typing",
+)
+"""What a whole driver run on a barrel file (the structural union included) outside any work tree
+does without: each costs milliseconds per file or is never the driver's (click, rich, pygit2)."""
+
+
+def test_a_driver_run_loads_none_of_the_costly_modules(tmp_path: Path) -> None:
+    base = "".join(f"export * from './m{i}';\n" for i in range(30))
+    texts = {"b.ts": base, "o.ts": base + "export * from './a';\n", "t.ts": base + "export * from './b';\n"}
+    code = (
+        "import sys; from mergekit.entry import main; "
+        "code = main(['merge-file', '--path=src/index.ts', '--marker-size=7', 'b.ts', 'o.ts', 't.ts']); "
+        "print(code, sorted(sys.modules))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for _ in range(2):  # the first run may write bytecode and the profile cache
+        for name, text in texts.items():
+            (tmp_path / name).write_text(text)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+        )
+    exit_code, modules = proc.stdout.split(" ", 1)
+    loaded = ast.literal_eval(modules)
+    assert exit_code == "0" and "tree_sitter._binding" in loaded
+    assert (tmp_path / "o.ts").read_text().endswith("export * from './a';\nexport * from './b';\n")
+    assert [m for m in loaded for c in RUN_FREE_OF if m == c or m.startswith(c + ".")] == [
+        "tree_sitter._binding"
+    ]

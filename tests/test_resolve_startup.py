@@ -13,6 +13,7 @@ git runs the driver once per conflicted file, so each process loads one grammar 
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import os
 import re
 import shutil
@@ -26,7 +27,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mergekit.resolve import items, profiles, sanity, syntax
+from mergekit.resolve import items, markers, profiles, sanity, syntax
 from mergekit.resolve.items import Found
 from mergekit.resolve.markers import Block
 from mergekit.resolve.profiles import Container, Profile, all_profiles, load_profile
@@ -135,16 +136,19 @@ def test_a_query_naming_a_hidden_kind_or_no_kind_is_compiled() -> None:
 
 
 def test_a_grammar_loads_without_its_package_init() -> None:
-    """Only the grammar's `_binding` extension is imported, and it is the package's language."""
+    """Only the `_binding` extensions of tree-sitter and of the grammar are imported (not their
+    packages, nor `typing`), and they are the packages' own classes and language."""
     code = (
         "import sys; from mergekit.resolve import syntax; "
         f"p = syntax._parser({TS!r}); "
-        "print(sorted(m for m in sys.modules if m.startswith(('tree_sitter_', 'importlib.resources')))); "
+        "names = ('tree_sitter', 'importlib.resources', 'typing'); "
+        "print(sorted(m for m in sys.modules if m.startswith(names))); "
         "import tree_sitter_typescript as t, tree_sitter as ts; "
-        "print(p.language == ts.Language(t.language_typescript()))"
+        "print(p.language == ts.Language(t.language_typescript()), type(p) is ts.Parser)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stdout.split("\n")[:2] == ["['tree_sitter_typescript._binding']", "True"]
+    loaded = "['tree_sitter._binding', 'tree_sitter_typescript._binding']"
+    assert proc.stdout.split("\n")[:2] == [loaded, "True True"]
 
 
 def test_a_grammar_package_of_another_layout_is_imported(
@@ -356,6 +360,31 @@ def test_a_value_class_takes_no_field_options_and_writes_no_generated_method() -
         class Hidden:
             secret: str = dataclasses.field(default="", repr=False)
 
+    with pytest.raises(TypeError, match="only a default"):
+
+        @value
+        class Made:
+            names: tuple[str, ...] = dataclasses.field(default_factory=tuple)
+
+    with pytest.raises(TypeError, match="only a default"):
+
+        @value
+        class Mutable:
+            names: list[str] = []  # noqa: RUF012
+
+    with pytest.raises(TypeError, match="after one with a default"):
+
+        @value
+        class Order:
+            first: str = ""
+            second: str  # type: ignore[misc]
+
+    with pytest.raises(TypeError, match="inherits"):
+
+        @value
+        class Child(Exception):
+            name: str
+
     with pytest.raises(TypeError, match="__eq__"):
 
         @value
@@ -390,3 +419,22 @@ def test_line_counts_keeps_the_lines_with_a_word_in_order(lines: list[bytes]) ->
     expected = Counter(key for key in keys if re.search(rb"[A-Za-z0-9\x80-\xff]", key))
     found = sanity.line_counts(data)
     assert found == expected and list(found) == list(expected)
+
+
+@given(st.text("a.b*?[]!/-", max_size=8), st.text("a.b*?[]!/-", max_size=8))
+def test_a_glob_is_matched_as_fnmatch_matches_it(glob: str, name: str) -> None:
+    """The shortcuts before `fnmatch` (one `*`, the literal end of the glob) answer as it does."""
+    assert profiles._glob_matches(name, glob) == fnmatch.fnmatchcase(name, glob)
+
+
+_MARKER_BITS = [b"<<<<<<<", b"=======", b">>>>>>>", b"|||||||", b"<<<", b" x", b"\n", b"\r\n", b"a", b"<"]
+
+
+@given(st.lists(st.sampled_from(_MARKER_BITS), max_size=12).map(b"".join), st.sampled_from([3, 7]))
+def test_marker_checks_skip_the_pattern_only_when_it_cannot_match(text: bytes, size: int) -> None:
+    """Without a run of a marker character, no marker pattern is compiled: the answers are the
+    patterns' own."""
+    found = {c: markers._pattern(c, size).search(text) is not None for c in (b"<", b">", b"<=>")}
+    assert markers.contains_markers(text, size) == found[b"<=>"]
+    assert markers.has_conflict(text, size) == (found[b"<"] and found[b">"])
+    assert markers.count_conflicts(text, size) == len(markers._pattern(b"<", size).findall(text))

@@ -2,7 +2,9 @@
 
 git runs a merge driver once per conflicted file, so `mergekit.entry` comes straight here and this
 module parses with argparse — never click, rich or pygit2 (`mergekit.cli.group` lists the command
-in `mergekit --help` and forwards to `main`). The merge itself is `mergekit.app.merge_file`.
+in `mergekit --help` and forwards to `main`); the command lines git runs are read without even
+importing argparse (`_plain`, held by a test to what argparse gives). The merge itself is
+`mergekit.app.merge_file`.
 
 The protocol (gitattributes(5), "Defining a custom merge driver"): BASE, OURS and THEIRS are
 temporary files; the result is left in OURS, and the exit status says how it went:
@@ -26,8 +28,8 @@ installed with the older `--path %P` form are read the same way (`attach_values`
 
 from __future__ import annotations
 
-import argparse
 import os
+from types import SimpleNamespace
 
 from mergekit.errors import EXIT_DRIVER_CRASH, EXIT_NEEDS_HUMAN, EXIT_OK, EXIT_USAGE
 from mergekit.output import merge_file as out
@@ -35,6 +37,7 @@ from mergekit.resolve.markers import MARKER_SIZE
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the merge driver does without importing typing
 if TYPE_CHECKING:
+    import argparse
     from typing import NoReturn
 
     from mergekit.app.merge_file import MergeFileRequest
@@ -68,14 +71,16 @@ class _UsageError(Exception):
     """A command-line mistake; the message is printed with the usage line."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so the driver keeps control of its exit status."""
+def _parser() -> argparse.ArgumentParser:
+    """The full command line (argparse, imported here: `_plain` reads what git passes without it)."""
+    import argparse
 
-    def error(self, message: str) -> NoReturn:
-        raise _UsageError(message)
+    class _Parser(argparse.ArgumentParser):
+        """argparse that raises instead of exiting, so the driver keeps control of its exit status."""
 
+        def error(self, message: str) -> NoReturn:
+            raise _UsageError(message)
 
-def _parser() -> _Parser:
     p = _Parser(
         prog=out.PROG,
         description=_DESCRIPTION,
@@ -183,9 +188,81 @@ def attach_values(args: list[str]) -> list[str]:
     return out
 
 
+_FLAGS = {
+    "-p": ("stdout", True),
+    "--stdout": ("stdout", True),
+    "-q": ("quiet", True),
+    "--quiet": ("quiet", True),
+    "--explain": ("explain", True),
+    "--verbose": ("explain", True),
+    "--diff3": ("style", "diff3"),
+    "--zdiff3": ("style", "zdiff3"),
+}
+"""The options without a value `_plain` reads: option → (attribute, value)."""
+_COLORS = ("auto", "always", "never")
+
+
+def _plain(args: list[str]) -> SimpleNamespace | None:
+    """What `_parser().parse_args(args)` gives for the command lines git and `mergekit install`
+    write (`args` after `attach_values`), without importing argparse (whose import and parser
+    cost the driver milliseconds per file); None for anything else, which argparse then reads:
+    help, mistakes, abbreviations, joined short options, arguments that begin with `-`.
+    """
+    ns = SimpleNamespace(
+        path=None,
+        marker_size=None,
+        labels=[],
+        style=None,
+        stdout=False,
+        quiet=False,
+        explain=False,
+        color="auto",
+    )
+    files: list[str] = []
+    dashes: tuple[int, bool] | None = None
+    """Where `--` was: the files before it, and whether a file came right before it."""
+    last_file = False
+    for arg in args:
+        if arg == "--":
+            if dashes is not None:
+                return None  # a second `--` is a file to argparse, which then drops it
+            dashes = (len(files), last_file)
+            last_file = False
+            continue
+        last_file = dashes is not None or not arg.startswith("-")
+        if last_file:
+            files.append(arg)
+        elif arg in _FLAGS:
+            name, given = _FLAGS[arg]
+            if name == "style" and ns.style not in (None, given):
+                return None  # --diff3 with --zdiff3: argparse says which cannot go together
+            setattr(ns, name, given)
+        else:
+            option, equals, given = arg.partition("=")
+            if not equals:
+                return None
+            if option == "--path":
+                ns.path = given
+            elif option == "--label":
+                ns.labels.append(given)
+            elif option == "--marker-size" and given.isascii() and given.isdigit():
+                ns.marker_size = int(given)
+            elif option == "--color" and given in _COLORS:
+                ns.color = given
+            else:
+                return None
+    if dashes is not None and not dashes[1] and dashes[0] == len(files):
+        return None  # argparse drops `--` with a file next to it; else it is an argument too many
+    if len(files) != 3:
+        return None
+    ns.base, ns.ours, ns.theirs = files
+    return ns
+
+
 def parse_args(args: list[str]) -> DriverArgs:
     """Parse the command line; raise `_UsageError` on mistakes (argparse prints --help itself)."""
-    ns = _parser().parse_args(attach_values(args))
+    attached = attach_values(args)
+    ns = _plain(attached) or _parser().parse_args(attached)
     if len(ns.labels) > 3:
         raise _UsageError("at most three -L labels (ours, base, theirs)")
     path = _given(ns.path)

@@ -66,15 +66,25 @@ def run_git(
     env: Mapping[str, str] | None = None,
     check: bool = True,
     hooks: bool = True,
+    light: bool = False,
 ) -> GitResult:
     """Run `git ARGS` in `cwd`; with `check`, a failure raises `MergekitError` carrying git's message.
 
     `hooks=False` runs with hooks disabled (mergekit's own checkouts must not run the user's
-    hooks); `env` replaces the environment (None: inherit it).
+    hooks); `env` replaces the environment (None: inherit it). `light` spawns git without
+    importing `subprocess` (which loads `threading`, `selectors`, `signal` and `locale`: milliseconds
+    the merge driver pays once per file), where the platform allows it and neither `cwd` nor
+    `stdin` is given; the result is the same.
     """
+    cmd = ["git", *(["-c", "core.hooksPath=" + os.devnull] if not hooks else []), *args]
+    spawned = _spawned(cmd, env) if light and cwd is None and stdin is None else None
+    if spawned is not None:
+        result = GitResult(*spawned)
+        if check and result.returncode != 0:
+            raise MergekitError(f"git {' '.join(args[:2])} failed: {result.error}")
+        return result
     import subprocess  # here: importing mergekit.engine.gitcli must stay cheap for the driver
 
-    cmd = ["git", *(["-c", "core.hooksPath=" + os.devnull] if not hooks else []), *args]
     try:
         proc = subprocess.run(
             cmd,
@@ -95,6 +105,54 @@ def run_git(
         where = f" in {cwd}" if cwd is not None else ""
         raise MergekitError(f"git {' '.join(args[:2])} failed{where}: {result.error}")
     return result
+
+
+def _spawned(cmd: list[str], env: Mapping[str, str] | None) -> tuple[int, bytes, bytes] | None:
+    """(exit status, stdout, stderr) of `cmd` started with `os.posix_spawn`, its output read from
+    two pipes; None where that cannot be done the way `subprocess` would (no `posix_spawn`, or a
+    pipe that got one of the standard descriptors because this process has it closed). Like
+    `subprocess.run`, stdin is inherited and a signal gives a negative status."""
+    if not hasattr(os, "posix_spawn"):
+        return None
+    environ = os.environ if env is None else env
+    # the program is looked for on the PATH of `env`, as `subprocess` does (not this process's)
+    found = (os.path.join(folder, cmd[0]) for folder in os.get_exec_path(environ))
+    program = next((p for p in found if os.path.isfile(p) and os.access(p, os.X_OK)), None)
+    if program is None:
+        raise MergekitError(GIT_MISSING)
+    import select
+
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    try:
+        if min(out_r, out_w, err_r, err_w) < 3:
+            return None
+        actions = [(os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2)]
+        try:
+            pid = os.posix_spawn(program, cmd, environ, file_actions=actions)
+        finally:
+            os.close(out_w)
+            os.close(err_w)
+            out_w = err_w = -1
+        chunks: dict[int, list[bytes]] = {out_r: [], err_r: []}
+        poller = select.poll()
+        for fd in chunks:
+            poller.register(fd, select.POLLIN)
+        pending = len(chunks)
+        while pending:
+            for fd, _event in poller.poll():
+                data = os.read(fd, 1 << 16)
+                if data:
+                    chunks[fd].append(data)
+                else:
+                    poller.unregister(fd)
+                    pending -= 1
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status), b"".join(chunks[out_r]), b"".join(chunks[err_r])
+    finally:
+        for fd in (out_r, out_w, err_r, err_w):
+            if fd >= 0:
+                os.close(fd)
 
 
 def toplevel(cwd: Path) -> Path | None:

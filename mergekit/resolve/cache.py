@@ -10,7 +10,20 @@ Nothing is cached behind the caller's back: a `ResolverCache` is created by whoe
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Generic, TypeVar
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the merge driver does without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Generic, TypeVar
+else:
+
+    class Generic:
+        """`typing.Generic` at run time, for the class statement below: subscripted, it stands for
+        itself (type parameters matter to the type checker only)."""
+
+        def __class_getitem__(cls, _parameters: object) -> type:
+            return cls
+
+    TypeVar = str
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
 from functools import cache
 
 from mergekit.resolve.limits import NO_DEADLINE, Deadline
@@ -26,44 +25,101 @@ KEY_PATH_STEPS = 64
 """How many ancestors the key path of a container looks at (2,000-deep nesting stays linear)."""
 
 
-@dataclass(slots=True, eq=False)
 class Item:
-    # Not frozen: building tens of thousands of frozen instances is measurably slower; treat as immutable.
-    """One child of a union container, with the text around it."""
+    """One child of a union container, with the text around it.
 
-    kind: str
-    """The child's node kind (`line` for line-per-entry files)."""
-    key: str
-    """Normalized text (whitespace collapsed): two children are the same when their keys are."""
-    sig: str | None
-    """Signature (e.g. the import source, the dict key); None when the profile gives none."""
-    union: bool
-    """True when the child is of a kind the container may union."""
-    lead: bytes
-    """Whitespace and comments before the child."""
-    body: bytes
-    """The child's own text."""
-    mid: bytes = b""
-    """Text between the child and its separator."""
-    sep: bytes = b""
-    """The separator after the child (`,`), or empty."""
-    tail: bytes = b""
-    """Trailing spaces/comment on the child's last line."""
-    first: bool = False
-    """True for the first slot of its container (its lead follows the opening delimiter)."""
-    at: int = 0
-    """Byte offset of the body in the version it was read from."""
-    names: tuple[str, ...] = ()
-    """Names the child binds (an import's local names), from the container's `bindings` query."""
-    raw: bool = False
-    """True for several children merged line by line: rendered as is, separators included."""
-    idents: tuple[str, ...] = ()
-    """`kind:key=value` for each identity key of a child that is a mapping (see `identities`)."""
-    broken: bool = False
-    """True when the child holds a syntax error (it is never merged then)."""
-    opens: bool = False
-    """True for a line that opens a section (an INI `[section]`): never an entry on its own, but
-    whole sections both sides added at one place are unioned (see `union.merge_items`)."""
+    A plain class with `__slots__`, compared by identity: one is made for every child of every
+    container cut, so neither `dataclasses` nor generated methods are worth their cost. Treat it
+    as immutable: `replace` gives a changed copy.
+    """
+
+    FIELDS = (
+        "kind",
+        "key",
+        "sig",
+        "union",
+        "lead",
+        "body",
+        "mid",
+        "sep",
+        "tail",
+        "first",
+        "at",
+        "names",
+        "raw",
+        "idents",
+        "broken",
+        "opens",
+    )
+    """The fields in order (as `__init__` takes them)."""
+    __slots__ = FIELDS
+
+    def __init__(
+        self,
+        kind: str,
+        key: str,
+        sig: str | None,
+        union: bool,
+        lead: bytes,
+        body: bytes,
+        mid: bytes = b"",
+        sep: bytes = b"",
+        tail: bytes = b"",
+        first: bool = False,
+        at: int = 0,
+        names: tuple[str, ...] = (),
+        raw: bool = False,
+        idents: tuple[str, ...] = (),
+        broken: bool = False,
+        opens: bool = False,
+    ) -> None:
+        self.kind = kind
+        """The child's node kind (`line` for line-per-entry files)."""
+        self.key = key
+        """Normalized text (whitespace collapsed): two children are the same when their keys are."""
+        self.sig = sig
+        """Signature (e.g. the import source, the dict key); None when the profile gives none."""
+        self.union = union
+        """True when the child is of a kind the container may union."""
+        self.lead = lead
+        """Whitespace and comments before the child."""
+        self.body = body
+        """The child's own text."""
+        self.mid = mid
+        """Text between the child and its separator."""
+        self.sep = sep
+        """The separator after the child (`,`), or empty."""
+        self.tail = tail
+        """Trailing spaces/comment on the child's last line."""
+        self.first = first
+        """True for the first slot of its container (its lead follows the opening delimiter)."""
+        self.at = at
+        """Byte offset of the body in the version it was read from."""
+        self.names = names
+        """Names the child binds (an import's local names), from the container's `bindings` query."""
+        self.raw = raw
+        """True for several children merged line by line: rendered as is, separators included."""
+        self.idents = idents
+        """`kind:key=value` for each identity key of a child that is a mapping (see `identities`)."""
+        self.broken = broken
+        """True when the child holds a syntax error (it is never merged then)."""
+        self.opens = opens
+        """True for a line that opens a section (an INI `[section]`): never an entry on its own, but
+        whole sections both sides added at one place are unioned (see `union.merge_items`)."""
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in Item.FIELDS)
+        return f"Item({shown})"
+
+    def replace(self, **changes: object) -> Item:
+        """A copy with the given fields changed (`dataclasses.replace` for this class)."""
+        unknown = set(changes).difference(Item.FIELDS)
+        if unknown:
+            raise TypeError(f"Item has no field {sorted(unknown)[0]!r}")
+        copy = Item.__new__(Item)
+        for name in Item.FIELDS:
+            object.__setattr__(copy, name, changes[name] if name in changes else getattr(self, name))
+        return copy
 
     def render(self) -> bytes:
         """The slot's text."""
@@ -71,7 +127,7 @@ class Item:
 
     def with_sep(self, sep: bytes) -> Item:
         """The same slot with its separator set to `sep`."""
-        return replace(self, sep=sep)
+        return self.replace(sep=sep)
 
 
 @value
@@ -123,6 +179,18 @@ def _alternatives(signature: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...
         kind, _, paths = alternative.rpartition(":")
         out.append((kind, tuple(paths.split("+"))))
     return tuple(out)
+
+
+@cache
+def _one_field(paths: tuple[str, ...]) -> str | None:
+    """The field name when an alternative is one path of one field-name step (`source`), which
+    `_field_path` follows as `child_by_field_name`; None for anything else."""
+    if len(paths) != 1:
+        return None
+    steps = _steps(paths[0])
+    if len(steps) != 1 or not isinstance(steps[0], str) or steps[0] in ("", "*") or steps[0].startswith("("):
+        return None
+    return steps[0]
 
 
 def _step(node: Node, part: str | int) -> Node | None:
@@ -198,6 +266,12 @@ def _signature(
             return node_kind + ":" + key
     for only, alternative in alternatives:
         if only and node_kind != only:
+            continue
+        field = _one_field(alternative)
+        if field is not None:  # the usual case (`source`, `key`), without walking a path
+            target = node.child_by_field_name(field)
+            if target is not None:
+                return node_kind + ":" + normalize(target.text)
             continue
         parts = []
         kind = ""
@@ -515,18 +589,21 @@ def build(
     alternatives = _alternatives(spec.signature)
     starts = [children[i].start_byte for i in item_idx]
     final = len(item_idx) - 1
+    follow, identity, count = spec.follow, spec.identity, len(children)
     for n, i in enumerate(item_idx):
         if n & 255 == 255:
             deadline.check()
         child = children[i]
         child_start = starts[n]
-        last = _extent(children, i, spec)
-        child_end = children[last].end_byte
-        body_end = _rstrip_end(data, child_start, child_end)
+        last = _extent(children, i, spec) if follow else i
+        own = data[child_start : child.end_byte]
+        # the body without trailing whitespace (list items in Markdown end with newlines)
+        body = (own if last == i else data[child_start : children[last].end_byte]).rstrip(b" \t\n\r")
+        body_end = child_start + len(body)
         sep = b""
         mid = b""
         after = body_end
-        nxt = children[last + 1] if last + 1 < len(children) else None
+        nxt = children[last + 1] if last + 1 < count else None
         if ender and nxt is not None and not nxt.is_named and nxt.type == ender:
             nxt_start, after = nxt.start_byte, nxt.end_byte
             mid = data[body_end:nxt_start]
@@ -540,32 +617,34 @@ def build(
         tail = b""
         if eol <= next_item_start:
             rest = data[after:eol]
-            k = bisect.bisect_left(comment_starts, after)
-            has_comment = k < len(comment_starts) and comment_starts[k] < eol
-            if (line_ends and not rest.strip()) or has_comment:
+            if line_ends and not rest.strip():
                 tail = rest
-        kind = str(child.type)
+            elif comment_starts:
+                k = bisect.bisect_left(comment_starts, after)
+                if k < len(comment_starts) and comment_starts[k] < eol:
+                    tail = rest
+        kind = child.type
         sig = _signature(child, kind, spec, alternatives)
-        idents = identities(child, spec) if spec.identity else ()
+        idents = identities(child, spec) if identity else ()
         if sig is None and idents:
             sig = idents[0]
-        body = data[child_start:body_end]
         items.append(
             Item(
-                kind=kind,
-                key=normalize(body),
-                sig=sig,
-                union=_is_union(kind, spec, data[child_start : child.end_byte]),
-                lead=data[pos:child_start],
-                body=body,
-                mid=mid,
-                sep=sep,
-                tail=tail,
-                first=n == 0,
-                at=child_start,
-                names=names.get(child_start, ()),
-                idents=idents,
-                broken=any(c.has_error for c in children[i : last + 1]),
+                kind,
+                normalize(body),
+                sig,
+                _is_union(kind, spec, own),
+                data[pos:child_start],
+                body,
+                mid,
+                sep,
+                tail,
+                n == 0,
+                child_start,
+                names.get(child_start, ()),
+                False,
+                idents,
+                child.has_error if last == i else any(c.has_error for c in children[i : last + 1]),
             )
         )
         pos = after + len(tail)
@@ -770,8 +849,7 @@ def lines_container(spec: Container, data: bytes) -> Found:
                 prev = items[-1]
                 body = data[prev.at : line_start + len(text)]
                 joined = normalize(body)
-                items[-1] = replace(
-                    prev,
+                items[-1] = prev.replace(
                     body=body,
                     key=(section + " " + joined) if section and not prev.opens else joined,
                     tail=raw[len(text) :],

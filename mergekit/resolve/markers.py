@@ -29,8 +29,20 @@ def _pattern(chars: bytes, size: int) -> re.Pattern[bytes]:
     return re.compile(rb"^(" + runs + rb")(?:[ \t]([^\n]*?))?\r?$", re.MULTILINE)
 
 
+_FIRST = frozenset((OPEN, BASE, MIDDLE, CLOSE))
+"""The first byte of every marker line."""
+
+
+def _may_hold(text: bytes, chars: bytes, size: int) -> bool:
+    """False when `text` holds no run of `size` of any of `chars`, so no marker line: the pattern
+    need not be compiled (the merge driver checks every input it is given)."""
+    return any(bytes([b]) * size in text for b in chars)
+
+
 def _kind(line: bytes, size: int) -> tuple[bytes, str] | None:
     """(marker character, label) when `line` is a marker line of `size`, else None."""
+    if line[:1] not in _FIRST:
+        return None  # most lines: no pattern to run
     match = _pattern(OPEN + BASE + MIDDLE + CLOSE, size).match(line.rstrip(b"\n"))
     if match is None:
         return None
@@ -39,11 +51,14 @@ def _kind(line: bytes, size: int) -> tuple[bytes, str] | None:
 
 def contains_markers(text: bytes, size: int = MARKER_SIZE) -> bool:
     """True when any line of `text` is an opening, middle or closing marker (already conflicted input)."""
-    return _pattern(OPEN + MIDDLE + CLOSE, size).search(text) is not None
+    chars = OPEN + MIDDLE + CLOSE
+    return _may_hold(text, chars, size) and _pattern(chars, size).search(text) is not None
 
 
 def has_conflict(text: bytes, size: int = MARKER_SIZE) -> bool:
     """True when `text` still holds an opening and a closing marker line (a conflict not yet settled)."""
+    if not (_may_hold(text, OPEN, size) and _may_hold(text, CLOSE, size)):
+        return False
     return _pattern(OPEN, size).search(text) is not None and _pattern(CLOSE, size).search(text) is not None
 
 
@@ -56,7 +71,7 @@ def marker_lines(text: bytes, size: int = MARKER_SIZE) -> Counter[bytes]:
 
 def count_conflicts(text: bytes, size: int = MARKER_SIZE) -> int:
     """How many opening marker lines `text` holds."""
-    return len(_pattern(OPEN, size).findall(text))
+    return len(_pattern(OPEN, size).findall(text)) if _may_hold(text, OPEN, size) else 0
 
 
 def labels(text: bytes, size: int = MARKER_SIZE) -> dict[str, str]:

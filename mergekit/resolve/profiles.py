@@ -76,7 +76,6 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import fields
 from functools import cache
 from pathlib import Path
 
@@ -211,6 +210,11 @@ def _glob_matches(name: str, glob: str) -> bool:
     head, _, tail = glob.partition("*")
     if _MAGIC.isdisjoint(head) and _MAGIC.isdisjoint(tail):
         return len(name) >= len(head) + len(tail) and name.startswith(head) and name.endswith(tail)
+    # the text after the glob's last `*`, `?` or `]` is matched literally at the end of the name
+    # (a `[` with no `]` after it is literal too): a name without it needs no compiled pattern
+    last = max(glob.rfind("*"), glob.rfind("?"), glob.rfind("]"))
+    if not name.endswith(glob[last + 1 :]):
+        return False
     return fnmatch.fnmatchcase(name, glob)
 
 
@@ -260,7 +264,7 @@ _CONTAINER_KEYS: dict[str, str] = {
     "blank_lines": _INT,
     "ordered": _BOOL,
 }
-assert set(_CONTAINER_KEYS) == {f.name for f in fields(Container)}
+assert set(_CONTAINER_KEYS) == set(Container.__match_args__)
 
 
 _TABLE = r"^[ \t]*\[\[?[ \t]*[A-Za-z0-9_.-]+[ \t]*\]\]?[ \t]*(?:#.*)?$"
@@ -623,7 +627,9 @@ container as the tuple of its fields."""
 
 
 def _pack(profile: Profile) -> Packed:
-    containers = tuple(tuple(getattr(c, f.name) for f in fields(Container)) for c in profile.containers)
+    containers = tuple(
+        tuple(getattr(c, name) for name in Container.__match_args__) for c in profile.containers
+    )
     return (
         profile.name,
         profile.description,

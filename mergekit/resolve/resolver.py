@@ -166,12 +166,15 @@ def resolve_file(
     style: str = "merge",
     line_merger: LineMerger | None = None,
     cache: ResolverCache | None = None,
+    files: tuple[str, str, str] | None = None,
 ) -> FileResolution:
     """Merge one file's three versions; union append-only conflicts where the path's profile allows.
 
     `line_merger` runs git's merge-style line merge in process (libgit2, from the engine);
     without it `git merge-file` runs. `cache` keeps parse trees and containers across calls
     (integrate and check merge the same versions many times); without it nothing outlives the call.
+    `files` names files that hold base, ours and theirs byte for byte (the merge driver's inputs):
+    git's first line merge reads them where they are.
     """
     deadline = Deadline(TIME_LIMIT)  # the whole call, the first line merge included
     base = base or b""
@@ -182,7 +185,14 @@ def resolve_file(
             return FileResolution(merged=theirs, clean=True, fallback="binary file")
         return FileResolution(merged=ours, clean=False, conflicts=1, fallback="binary file")
     first = line_merge(
-        base, ours, theirs, labels=labels, marker_size=marker_size, style=style, line_merger=line_merger
+        base,
+        ours,
+        theirs,
+        labels=labels,
+        marker_size=marker_size,
+        style=style,
+        line_merger=line_merger,
+        files=files,
     )
     reason = fallback_reason(base, ours, theirs)
     profile = profile_for(path)

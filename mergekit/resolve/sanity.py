@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from functools import lru_cache
 
 from mergekit.resolve.items import Item, spellings
 from mergekit.resolve.profiles import Container
@@ -28,7 +29,12 @@ _WORDY = re.compile(rb"[A-Za-z0-9\x80-\xff]")
 def line_counts(data: bytes) -> Counter[bytes]:
     """How often each line occurs, as lines are compared here: without indentation, trailing
     spaces and a trailing `,`/`;`; lines without a letter or digit (blank lines, lone brackets)
-    left out."""
+    left out. A copy of what `_counted` keeps: one merge counts the same versions several times."""
+    return Counter(_counted(data))
+
+
+@lru_cache(maxsize=8)
+def _counted(data: bytes) -> Counter[bytes]:
     counts = Counter([line.strip().rstrip(_TRAILING).strip() for line in data.splitlines()])
     for key in [key for key in counts if not _WORDY.search(key)]:
         del counts[key]

@@ -3,11 +3,13 @@
 This module is the only importer of tree_sitter; the rest of the resolver works on the node
 objects it returns (type, children, byte offsets) and never names the library.
 
-Two start-up costs of the merge driver (one process per conflicted file) are avoided here:
+Three start-up costs of the merge driver (one process per conflicted file) are avoided here:
 
 - a grammar package's `__init__` imports `importlib.resources` (for highlight queries mergekit never
   reads), which costs more than the grammar itself: its `_binding` extension is loaded directly
   (`_language_function`);
+- tree-sitter's own `__init__` imports `typing` (for one Protocol class): its `_binding` extension,
+  which holds every class mergekit uses, is loaded the same way (`_tree_sitter`);
 - compiling a query takes milliseconds (more for a large grammar): `captures` first looks whether
   the subtree holds a node that one of the query's patterns could start at, and compiles only
   then (`_pattern_roots`).
@@ -22,18 +24,56 @@ import re
 import sys
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
 from mergekit.errors import MergekitError
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the merge driver does without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from mergekit.resolve.cache import ResolverCache
 
-Node = Any
-"""A tree-sitter node (kept opaque outside this module)."""
+    Node = Any
+else:
+    Node = object
+"""A tree-sitter node (kept opaque outside this module; `Any` to the type checker)."""
 
 SCAN_BYTES = 64_000
 """Subtrees up to this size are walked for a query's starting kinds before the query is compiled."""
+
+
+def _extension(package: str, name: str) -> Any:
+    """The extension module `package.name`, loaded on its own where the package has it (and
+    registered under its own name, so a later import of the package reuses it), without running
+    the package's `__init__`; None when the package has no such module."""
+    qualified = f"{package}.{name}"
+    loaded = sys.modules.get(qualified)
+    if loaded is not None:
+        return loaded
+    found = importlib.util.find_spec(package)
+    where = found.submodule_search_locations if found is not None else None
+    spec = importlib.machinery.PathFinder.find_spec(qualified, list(where)) if where else None
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules[qualified] = module
+    return module
+
+
+@cache
+def _tree_sitter() -> Any:
+    """tree-sitter's classes: its `_binding` extension, without the package's `__init__` (which
+    imports `typing` for one Protocol class mergekit never uses); the package where it is laid
+    out otherwise."""
+    binding = _extension("tree_sitter", "_binding")
+    if binding is not None and all(
+        hasattr(binding, n) for n in ("Language", "Parser", "Query", "QueryCursor")
+    ):
+        return binding
+    import tree_sitter
+
+    return tree_sitter
 
 
 def _language_function(module_name: str, function: str) -> Callable[[], object]:
@@ -41,24 +81,14 @@ def _language_function(module_name: str, function: str) -> Callable[[], object]:
 
     tree-sitter's generated Python packages keep their language functions in a `_binding`
     extension module; their `__init__` re-exports them and imports `importlib.resources` for
-    their highlight queries. The extension is loaded on its own where it is found (and registered
-    under its own name, so a later import of the package reuses it); any other layout imports the
-    package.
+    their highlight queries. The extension is loaded on its own where it is found (`_extension`);
+    any other layout imports the package.
     """
     if module_name not in sys.modules:
-        package = importlib.util.find_spec(module_name)
-        where = package.submodule_search_locations if package is not None else None
-        name = f"{module_name}._binding"
-        spec = importlib.machinery.PathFinder.find_spec(name, list(where)) if where else None
-        if spec is not None and spec.loader is not None:
-            binding = sys.modules.get(name)
-            if binding is None:
-                binding = importlib.util.module_from_spec(spec)
-                spec.loader.exec_module(binding)
-                sys.modules[name] = binding
-            found = getattr(binding, function, None)
-            if callable(found):
-                return found  # type: ignore[no-any-return]
+        binding = _extension(module_name, "_binding")
+        found = getattr(binding, function, None)
+        if callable(found):
+            return found  # type: ignore[no-any-return]
     module = importlib.import_module(module_name)
     return getattr(module, function)  # type: ignore[no-any-return]
 
@@ -66,8 +96,7 @@ def _language_function(module_name: str, function: str) -> Callable[[], object]:
 @cache
 def _parser(grammar: str) -> Any:
     """A parser for `module:function` (e.g. `tree_sitter_typescript:language_tsx`)."""
-    import tree_sitter
-
+    tree_sitter = _tree_sitter()
     module_name, _, function = grammar.partition(":")
     try:
         language_function = _language_function(module_name, function or "language")
@@ -146,9 +175,8 @@ _queries: dict[tuple[str, str], Any] = {}
 def _query(grammar: str, source: str) -> Any:
     query = _queries.get((grammar, source))
     if query is None:
-        import tree_sitter
-
-        query = _queries[(grammar, source)] = tree_sitter.Query(_parser(grammar).language, source)
+        language = _parser(grammar).language
+        query = _queries[(grammar, source)] = _tree_sitter().Query(language, source)
     return query
 
 
@@ -168,13 +196,11 @@ def captures(grammar: str, source: str, node: Node, name: str = "b") -> list[Nod
     query not compiled yet is compiled only when a small subtree holds a node one of its patterns
     could start at (a barrel file of `export * from` lines has no import to read names from).
     """
-    import tree_sitter
-
     if (grammar, source) not in _queries and node.end_byte - node.start_byte <= SCAN_BYTES:
         roots = _known_roots(grammar, source)
         if roots is not None and not _holds_kind(node, roots):
             return []
-    found = tree_sitter.QueryCursor(_query(grammar, source)).captures(node)
+    found = _tree_sitter().QueryCursor(_query(grammar, source)).captures(node)
     return sorted(found.get(name, []), key=lambda n: n.start_byte)
 
 

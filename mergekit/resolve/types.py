@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import field
-
 from mergekit.resolve.values import value
 
 
@@ -60,7 +58,7 @@ class FileResolution:
     """The rule name(s) that made it clean (joined with '+'), None for a plain clean line merge."""
     conflicts: int = 0
     """Conflict hunks left for a human."""
-    hunks: tuple[HunkReport, ...] = field(default_factory=tuple)
+    hunks: tuple[HunkReport, ...] = ()
     """Per-region report of what the structural resolver tried."""
     fallback: str | None = None
     """Why only the plain line merge ran (binary, non-UTF-8, MERGEKIT=0, ...), or None."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import replace
 
 from mergekit.resolve.items import Item, normalize
 from mergekit.resolve.seqdiff import opcodes
@@ -108,7 +107,7 @@ def _same_child(base: Item, ours: Item, theirs: Item, lead: bytes | None = None)
             return Refusal(f"both sides changed the text around {ours.key[:60]!r} differently")
         picked.append(value)
     lead, body, mid, tail = picked
-    return replace(ours, lead=lead, body=body, mid=mid, tail=tail)
+    return ours.replace(lead=lead, body=body, mid=mid, tail=tail)
 
 
 def _sort_key(item: Item) -> str:
@@ -215,7 +214,7 @@ def _one_gap(run: list[Item], spacing: bytes | None) -> list[Item]:
     out = run[:1]
     for item in run[1:]:
         if _blank_lines(item.lead) > inner and not item.lead.strip() and not item.opens:
-            item = replace(item, lead=spacing, first=False)
+            item = item.replace(lead=spacing, first=False)
         out.append(item)
     return out
 
@@ -248,7 +247,7 @@ def _groups(
     rest = [i for i in run if i.key not in keys]
     if not rest or [i.key for i in rest] != [i.key for i in close if i.key not in keys]:
         return None
-    rest[0] = replace(rest[0], lead=apart_lead, first=False)
+    rest[0] = rest[0].replace(lead=apart_lead, first=False)
     return [i for i in run if i.key in keys] + rest, close_lead
 
 
@@ -270,8 +269,7 @@ TextMerge = Callable[[bytes, bytes, bytes], "bytes | None"]
 
 def _raw_item(text: bytes, like: Item) -> Item:
     """Several children merged line by line, kept as one opaque slot."""
-    return replace(
-        like,
+    return like.replace(
         kind="(merged lines)",
         key=normalize(text),
         sig=None,
@@ -342,7 +340,7 @@ def _with_other_trivia(edit: Edit, base: Item, other: Item) -> Edit | None:
     tail = pick3(base.tail, mine.tail, other.tail)
     if lead is None or tail is None:
         return None
-    return Edit(edit.a, edit.b, (replace(mine, lead=lead, tail=tail),), edit.modify)
+    return Edit(edit.a, edit.b, (mine.replace(lead=lead, tail=tail),), edit.modify)
 
 
 def _same_change(base: Item | None, ours: Item, theirs: Item) -> Item | Refusal:
@@ -369,7 +367,7 @@ def _same_change(base: Item | None, ours: Item, theirs: Item) -> Item | Refusal:
         if value is None:
             return Refusal(f"both sides wrote {ours.key[:60]!r} with different comments around it")
         picked.append(value)
-    return replace(ours, lead=picked[0], tail=picked[1])
+    return ours.replace(lead=picked[0], tail=picked[1])
 
 
 class Layout:
@@ -399,7 +397,7 @@ class Layout:
         if match is None:
             return run
         lead = match.group(1) * (self.blank_lines + 1) + item.lead[match.end() :]
-        return [*run[:boundary], replace(item, lead=lead), *run[boundary + 1 :]]
+        return [*run[:boundary], item.replace(lead=lead), *run[boundary + 1 :]]
 
 
 FORMATTER_NEUTRAL = Layout()
@@ -472,7 +470,7 @@ def merge_items(
                     header = _header_moves(base[0], ours[o_same[0]], theirs[t_same[0]], bool(o_group))
                     if header is not None:
                         comment, lead_for[0] = header
-                        out.append(replace(e.new[0], lead=comment + e.new[0].lead))
+                        out.append(e.new[0].replace(lead=comment + e.new[0].lead))
                         out.extend(e.new[1:])
                         pos = e.b
                         continue
@@ -566,7 +564,7 @@ def merge_items(
                     if header is not None:
                         comment, lead_for[0] = header
                         first = out[run_start]
-                        out[run_start] = replace(first, lead=comment + first.lead)
+                        out[run_start] = first.replace(lead=comment + first.lead)
             if g >= hi:
                 break
             if g in replaced:
@@ -790,15 +788,15 @@ def render(
             out.append(item.render())
             continue
         if n == 0 and at_start and not item.first and not item.lead.strip():
-            item = replace(item, lead=first_lead, first=True)
+            item = item.replace(lead=first_lead, first=True)
         elif (n > 0 or not at_start) and item.first and not item.lead.strip():
-            item = replace(item, lead=inner_lead, first=False)
+            item = item.replace(lead=inner_lead, first=False)
         if sep:
             last = n == len(items) - 1 and at_end
             want = (not last) or trailing
             if want and not item.sep:
                 item = item.with_sep(sep)
             elif not want and item.sep:
-                item = replace(item, sep=b"", mid=b"")
+                item = item.replace(sep=b"", mid=b"")
         out.append(item.render())
     return b"".join(out)
