@@ -18,7 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mergekit.resolve import resolve_file
+from mergekit.resolve.linemerge import line_merge
 from mergekit.resolve.profiles import profile_for
+from mergekit.resolve.regions import Diffs, git_regions
 from mergekit.resolve.syntax import error_count, parse
 
 SOME = settings(max_examples=30, deadline=None)
@@ -234,3 +236,24 @@ def test_new_declarations_merge_once_each_or_conflict_on_a_shared_name(
     )
     written = {(n, str(b)) for n, b in [*edit.base, *ours.items(), *theirs.items()]}
     assert set(found) <= written
+
+
+def test_a_hunk_inside_what_both_sides_inserted_is_placed_where_they_inserted_it() -> None:
+    """git's hunk can begin and end inside the lines each side added (here: inside two methods
+    added before the same one, after an annotation line they share). Its place in base is next to
+    where the sides inserted them, not the end of the file, so the union sees the right children."""
+    form = FORMS["java-class"]
+    base = [("existing0", 1), ("existing1", 1), ("existing2", 1)]
+    ours = [("beta", 1), ("existing0", 1), ("existing1", 1), ("delta", 1), ("existing2", 1)]
+    theirs = [("existing0", 1), ("gamma", 1), ("existing1", 1), ("alpha", 2), ("existing2", 1)]
+    texts = [form.render(side).encode() for side in (base, ours, theirs)]
+    diffs = Diffs.of(*texts)
+    regions = git_regions(line_merge(*texts).merged, 7, diffs)
+    assert regions is not None and len(regions) == 1
+    (region,) = regions
+    last = texts[0].index(b"\n    @Test\n    public int existing2")
+    assert region.base[0] <= last and region.base[1] < len(texts[0]), region  # not the file's end
+    result = resolve_file(*texts, form.path)
+    assert result.clean, [h.reason for h in result.hunks]
+    names = [n for n, _ in re.findall(form.pattern, result.merged.decode())]
+    assert names == ["beta", "existing0", "gamma", "existing1", "delta", "alpha", "existing2"]
