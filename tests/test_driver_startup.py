@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 DRIVER_MODULES = (
@@ -61,6 +63,8 @@ RUN_FREE_OF = (
     "dataclasses",
     "inspect",
     "mergekit.app.languages",
+    "mergekit.config",
+    "mergekit.resolve.repository",
     "pygit2",
     "rich",
     "shutil",
@@ -70,11 +74,13 @@ RUN_FREE_OF = (
     "tree_sitter",
     "typing",
 )
-"""What a whole driver run on a barrel file (the structural union included) outside any work tree
-does without: each costs milliseconds per file or is never the driver's (click, rich, pygit2)."""
+"""What a whole driver run on a barrel file (the structural union included), outside any work tree
+or in one without a language setup of its own, does without: each costs milliseconds per file or
+is never the driver's (click, rich, pygit2)."""
 
 
-def test_a_driver_run_loads_none_of_the_costly_modules(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["outside a work tree", "in a work tree without a language setup"])
+def test_a_driver_run_loads_none_of_the_costly_modules(tmp_path: Path, where: str) -> None:
     base = "".join(f"export * from './m{i}';\n" for i in range(30))
     texts = {"b.ts": base, "o.ts": base + "export * from './a';\n", "t.ts": base + "export * from './b';\n"}
     code = (
@@ -83,6 +89,10 @@ def test_a_driver_run_loads_none_of_the_costly_modules(tmp_path: Path) -> None:
         "print(code, sorted(sys.modules))"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1")
+    if where != "outside a work tree":
+        subprocess.run(["git", "init", "-q", str(tmp_path)], env=env, check=True)
+        (tmp_path / ".gitattributes").write_text("*.ts merge=mergekit\n")  # the driver, no language
     for _ in range(2):  # the first run may write bytecode and the profile cache
         for name, text in texts.items():
             (tmp_path / name).write_text(text)

@@ -125,7 +125,7 @@ def test_a_driver_line_it_cannot_parse_leaves_git_markers(
 
 CRASHES = [
     ("mergekit.resolve", "resolve_file", "-rf.ts"),
-    ("mergekit.app.languages", "driver_lookup", "-rf.ts"),
+    ("mergekit.app.driver_languages", "driver_lookup", "-rf.ts"),
     ("mergekit.resolve.linemerge", "line_merge", "Cargo.lock"),
 ]
 """Where an internal error is injected: the resolver, the repository's profile lookup, and the line

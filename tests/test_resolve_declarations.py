@@ -247,13 +247,13 @@ def test_a_hunk_inside_what_both_sides_inserted_is_placed_where_they_inserted_it
     ours = [("beta", 1), ("existing0", 1), ("existing1", 1), ("delta", 1), ("existing2", 1)]
     theirs = [("existing0", 1), ("gamma", 1), ("existing1", 1), ("alpha", 2), ("existing2", 1)]
     texts = [form.render(side).encode() for side in (base, ours, theirs)]
-    diffs = Diffs.of(*texts)
-    regions = git_regions(line_merge(*texts).merged, 7, diffs)
+    diffs = Diffs.of(texts[0], texts[1], texts[2])
+    regions = git_regions(line_merge(texts[0], texts[1], texts[2]).merged, 7, diffs)
     assert regions is not None and len(regions) == 1
     (region,) = regions
     last = texts[0].index(b"\n    @Test\n    public int existing2")
     assert region.base[0] <= last and region.base[1] < len(texts[0]), region  # not the file's end
-    result = resolve_file(*texts, form.path)
+    result = resolve_file(texts[0], texts[1], texts[2], form.path)
     assert result.clean, [h.reason for h in result.hunks]
     names = [n for n, _ in re.findall(form.pattern, result.merged.decode())]
     assert names == ["beta", "existing0", "gamma", "existing1", "delta", "alpha", "existing2"]

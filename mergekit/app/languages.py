@@ -7,8 +7,7 @@ the configuration (`mergekit.config`) and the gitattributes read through `mergek
 
 - `active(cwd)`: for the block a command runs in (read on the first profile looked up, so a
   command that merges nothing pays nothing);
-- `driver_lookup(path)`: for the merge driver, which merges one file: no pygit2, no git config
-  read, one `git check-attr`;
+- (the merge driver, which merges one file, has its own: `mergekit.app.driver_languages`);
 - `languages_report(cwd, paths)`: what `mergekit languages` shows.
 """
 
@@ -20,15 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mergekit.engine.gitcli import AttributeReader, check_attr, toplevel
+from mergekit.engine.gitcli import AttributeReader, toplevel
 from mergekit.errors import MergekitError
-from mergekit.resolve.profiles import Lookup, Profile, profile_lookup, shipped_profile_for
+from mergekit.resolve.attributes import ATTRIBUTES
+from mergekit.resolve.profiles import Profile, profile_lookup, shipped_profile_for
 
 if TYPE_CHECKING:
     from mergekit.resolve.repository import Answer, PathLanguages, SourcedProfile
 
 # The configuration and the repository's own profiles are imported where they are read: the
-# merge driver outside a work tree needs neither (`driver_lookup`).
+# merge driver does without both (`mergekit.app.driver_languages`).
 
 
 @contextmanager
@@ -62,55 +62,13 @@ def _for_cwd(cwd: Path, readers: list[AttributeReader]) -> PathLanguages | None:
     if root is None:
         return None
     from mergekit.config import load_settings
-    from mergekit.resolve.repository import ATTRIBUTES, PathLanguages
+    from mergekit.resolve.repository import PathLanguages
 
     never = load_settings(cwd).setting("paths.never_resolve")
     reader = AttributeReader(root, ATTRIBUTES)
     readers.append(reader)
     value = never.value if isinstance(never.value, tuple) else ()
     return PathLanguages(root, value, attributes=reader.get, policy_origin=never.source)
-
-
-@dataclass(frozen=True)
-class DriverLookup:
-    """The merge driver's profile choice for its one file."""
-
-    lookup: Lookup | None
-    """The repository's choice (None outside a work tree: the shipped profiles)."""
-    warning: str | None = None
-    """Why the repository's setup was not used (a broken configuration: plain line merge)."""
-
-
-def driver_lookup(path: str) -> DriverLookup:
-    """The lookup for the merge driver: the repository at the current directory (git runs drivers at
-    the top of the work tree), one `git check-attr` for the one path. A configuration that cannot
-    be read means git's plain line merge for this file, with a warning."""
-    root = _top_of_work_tree(Path.cwd())
-    if root is None:
-        return DriverLookup(None)
-    from mergekit.config.tomlfile import FILE_NAME, read_config
-    from mergekit.resolve.repository import ATTRIBUTES, PathLanguages
-
-    try:
-        file = read_config(root)
-        never = file.values.get("paths.never_resolve") if file is not None else None
-        value = never.value if never is not None and isinstance(never.value, tuple) else ()
-        origin = f"{FILE_NAME}:{never.line}" if never is not None else FILE_NAME
-        attrs = {k: v for k, v in check_attr(root, [path], *ATTRIBUTES)[path].items() if v != "unspecified"}
-        languages = PathLanguages(
-            root, value, attributes=lambda p: attrs if p == path else {}, policy_origin=origin
-        )
-    except MergekitError as exc:
-        return DriverLookup(lambda _path: None, f"{exc}; plain line merge for {path}")
-    return DriverLookup(languages)
-
-
-def _top_of_work_tree(start: Path) -> Path | None:
-    """The nearest directory at or above `start` holding `.git` (a directory or a worktree's file)."""
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
 
 
 @dataclass
@@ -135,7 +93,6 @@ def languages_report(cwd: Path, paths: tuple[str, ...] = ()) -> LanguagesReport:
     for each of `paths`."""
     from mergekit.config import load_settings
     from mergekit.resolve.repository import (
-        ATTRIBUTES,
         SHIPPED,
         PathLanguages,
         every_profile,

@@ -114,8 +114,8 @@ def merge_file(request: MergeFileRequest, warn: Callable[[str], None] | None = N
 
         hint = driver_hint(request.path)
     lookup: Lookup | None = None
-    if hint is None and _in_work_tree(os.getcwd()):
-        from mergekit.app.languages import driver_lookup
+    if hint is None:
+        from mergekit.app.driver_languages import driver_lookup
 
         chosen = driver_lookup(request.path)
         if chosen.warning is not None and warn is not None:
@@ -162,22 +162,6 @@ def _merge(
             style=style,
             files=files,
         )
-
-
-def _in_work_tree(start: str) -> bool:
-    """True when `start` or a folder above it holds `.git` (a directory, or a worktree's file).
-
-    Outside a work tree the shipped profiles decide (`mergekit.app.languages.driver_lookup` looks
-    the same way and finds no repository setup then): its module is not even imported.
-    """
-    folder = os.path.abspath(start)
-    while True:
-        if os.path.exists(os.path.join(folder, ".git")):
-            return True
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return False
-        folder = parent
 
 
 def _regular_files(request: MergeFileRequest) -> tuple[str, str, str] | None:

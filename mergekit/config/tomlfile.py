@@ -15,8 +15,9 @@ from typing import Any
 
 from mergekit.config.schema import BY_NAME, FOREIGN_TABLES, TABLES, Key
 from mergekit.errors import MergekitError
+from mergekit.resolve.attributes import CONFIG_FILE
 
-FILE_NAME = ".mergekit.toml"
+FILE_NAME = CONFIG_FILE
 """The configuration file's name, at the top of the work tree."""
 
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\s*(?:#.*)?$")

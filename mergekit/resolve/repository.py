@@ -25,15 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mergekit.errors import MergekitError
+from mergekit.resolve.attributes import REPOSITORY_DIR
 from mergekit.resolve.pathglobs import first_match
 from mergekit.resolve.profiles import Profile, all_profiles, parse_profile, shipped_profile_for
 
-REPOSITORY_DIR = ".mergekit/grammars"
-"""Where a repository keeps its own profiles, relative to the top of the work tree."""
 SHIPPED = "shipped"
 """The origin of the profiles inside the package."""
-ATTRIBUTES = ("mergekit", "mergekit-language", "linguist-language")
-"""The gitattributes mergekit reads per path."""
 _LINGUIST = {
     "go module": "gomod",
     "pip requirements": "requirements",
