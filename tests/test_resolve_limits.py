@@ -49,7 +49,8 @@ def test_a_shared_cache_gives_the_same_answer_and_stays_bounded() -> None:
 
 def test_only_a_cache_the_caller_passes_is_reused(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without a cache argument every call parses its versions afresh (no hidden module state);
-    with one, a second call on the same versions parses nothing again."""
+    with one, a second call on the same versions parses none of them again (only the texts the call
+    makes, such as the merged result, which are kept apart so as not to push the versions out)."""
     parses: list[bytes] = []
     real = syntax._parser
 
@@ -71,7 +72,8 @@ def test_only_a_cache_the_caller_passes_is_reused(monkeypatch: pytest.MonkeyPatc
     resolve_file(base, ours, theirs, "src/index.ts", cache=cache)
     before = len(parses)
     resolve_file(base, ours, theirs, "src/index.ts", cache=cache)
-    assert len(parses) == before
+    again = parses[before:]
+    assert not {base, ours, theirs} & set(again) and len(again) < before - first * 2, again
 
 
 DEEP = (

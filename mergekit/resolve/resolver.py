@@ -79,6 +79,7 @@ class _Job:
         "marker_size",
         "ours",
         "profile",
+        "scratch",
         "style",
         "theirs",
     )
@@ -96,6 +97,7 @@ class _Job:
         cache: ResolverCache,
         deadline: Deadline,
         depth: int = 0,
+        scratch: ResolverCache | None = None,
     ) -> None:
         self.base, self.ours, self.theirs = base, ours, theirs
         self.profile = profile
@@ -107,6 +109,10 @@ class _Job:
         self.deadline = deadline
         self.depth = depth
         """How many children deep this merge is (a child both sides changed is merged on its own)."""
+        self.scratch = scratch if scratch is not None else ResolverCache(versions=8)
+        """Parse trees and containers of the texts this call makes (a pass's edits, the merged
+        result): kept apart from `cache`, where they would push out the versions other calls merge
+        again (in a check of many branches each pair's merged result is new)."""
 
     def inner(self, base: bytes, ours: bytes, theirs: bytes) -> _Job:
         """The same job one level deeper, on one child's three texts."""
@@ -122,6 +128,7 @@ class _Job:
             self.cache,
             self.deadline,
             self.depth + 1,
+            self.scratch,
         )
 
     def merge(self, base: bytes, ours: bytes, theirs: bytes) -> LineMergeResult:
@@ -137,8 +144,11 @@ class _Job:
         )
 
     def version(self, data: bytes) -> Version:
-        """The `Version` of `data` under this job's profile, cache and deadline."""
-        return Version(data, self.profile, self.cache, self.deadline)
+        """The `Version` of `data` under this job's profile and deadline: the three versions being
+        merged in `cache`, any other text in `scratch`."""
+        given = data is self.base or data is self.ours or data is self.theirs
+        kept = given or data in (self.base, self.ours, self.theirs)
+        return Version(data, self.profile, self.cache if kept else self.scratch, self.deadline)
 
     def text_merge(self, base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
         """One child both sides changed, merged: git's line merge, or where that conflicts, the
