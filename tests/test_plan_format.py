@@ -40,6 +40,26 @@ def test_plan_text_shows_prediction_and_collisions(capsys: pytest.CaptureFixture
     assert json.loads(out)["collisions"][0]["rule"] == "django-migration"
 
 
+def test_plan_text_names_the_human_files_apart_from_the_auto_resolved_ones(
+    capsys: pytest.CaptureFixture[str], repo: GitRepo
+) -> None:
+    """A merge that needs a human and also auto-resolves a file: `needs a human` is never followed
+    by the auto-resolved file's name, which would read as the file needing the human."""
+    barrel = "export * from './a';\n"
+    repo.commit("base", {"src/index.ts": barrel, "conf.py": "X = 1\n"})
+    for name, value in (("b1", 2), ("b2", 3)):
+        files = {"src/index.ts": f"{barrel}export * from './{name}';\n", "conf.py": f"X = {value}\n"}
+        branch(repo, name, files)
+    code, out, _ = run(capsys, "plan", "b1", "b2", "--into", "main", "--order", "given", "-C", str(repo.path))
+    assert code == 0
+    lines = out.splitlines()
+    at = lines.index("  2. b2 — needs a human")
+    assert lines[at + 1 : at + 3] == [
+        "     human: conf.py",
+        "     auto-resolved: src/index.ts (typescript:module-statements)",
+    ]
+
+
 def test_plan_mermaid(capsys: pytest.CaptureFixture[str], repo: GitRepo) -> None:
     build(repo)
     repo.checkout("feature/on-barrel", create=True, start="feature/barrel-1")

@@ -86,11 +86,14 @@ def predicted_lines(report: PlanReport) -> list[str]:
         lines.append("[bold]Predicted outcome in this order[/bold]")
         for i, step in enumerate(report.predicted, 1):
             line = f"  {i}. {_e(step.branch)} — {markup(step.outcome)}"
-            if step.auto_resolved:
-                line += ": " + _e(", ".join(f"{a.path} ({a.rule})" for a in step.auto_resolved))
+            settled = _e(", ".join(f"{a.path} ({a.rule})" for a in step.auto_resolved))
+            if step.auto_resolved and not step.conflicts:
+                line += ": " + settled
             lines.append(line)
-            if step.conflicts:
+            if step.conflicts:  # the files the human gets, and apart from them what settles itself
                 lines.append("     [red]human:[/red] " + _e(", ".join(c.path for c in step.conflicts)))
+                if step.auto_resolved:
+                    lines.append("     auto-resolved: " + settled)
     if report.collisions:
         lines.append("[bold yellow]Semantic collisions[/bold yellow] (warnings)")
         lines += [f"  {_e(f'[{c.kind}]')} {_e(collision_message(c))}" for c in report.collisions]
