@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from mergekit.engine.gitcli import run_git
+from mergekit.engine.gitcli import path_attributes
 from mergekit.errors import MergekitError
 from mergekit.resolve.attributes import ATTRIBUTES, CONFIG_FILE, REPOSITORY_DIR
 
@@ -42,7 +42,7 @@ def driver_lookup(path: str, cwd: str | None = None) -> DriverLookup:
     if root is None:
         return DriverLookup(None)
     try:
-        attrs = path_attributes(root, path)
+        attrs = path_attributes(root, path, *ATTRIBUTES)
         setup = os.path.exists(os.path.join(root, CONFIG_FILE))
         setup = setup or os.path.isdir(os.path.join(root, REPOSITORY_DIR))
         if not attrs and not setup:
@@ -62,19 +62,6 @@ def driver_lookup(path: str, cwd: str | None = None) -> DriverLookup:
     except MergekitError as exc:
         return DriverLookup(lambda _path: None, f"{exc}; plain line merge for {path}")
     return DriverLookup(languages)
-
-
-def path_attributes(root: str, path: str) -> dict[str, str]:
-    """The attributes of `ATTRIBUTES` that gitattributes specify on `path`: name → `set`, `unset` or
-    the value (one `git check-attr`, started without `subprocess`)."""
-    result = run_git(["-C", root, "check-attr", "-z", *ATTRIBUTES, "--", path], light=True)
-    fields = result.stdout.split(b"\0")
-    found: dict[str, str] = {}
-    for i in range(0, len(fields) - 2, 3):  # per attribute: path NUL attribute NUL value NUL
-        value = fields[i + 2].decode("utf-8", "replace")
-        if value != "unspecified":
-            found[fields[i + 1].decode("utf-8", "replace")] = value
-    return found
 
 
 def top_of_work_tree(start: str) -> str | None:

@@ -195,7 +195,26 @@ def check_attr(cwd: Path, paths: Sequence[str], *attributes: str) -> dict[str, d
         cwd,
         stdin=b"".join(p.encode("utf-8", "surrogateescape") + b"\0" for p in paths),
     )
-    fields = result.stdout.split(b"\0")
+    for path, table in _attribute_tables(result.stdout).items():
+        found.setdefault(path, {}).update(table)
+    return found
+
+
+def path_attributes(root: str, path: str, *attributes: str) -> dict[str, str]:
+    """The `attributes` gitattributes specify on `path` in the work tree at `root`: attribute →
+    `set`, `unset` or the value (unspecified ones left out). One `git check-attr`, started without
+    `subprocess` where it can be (the merge driver asks this once per file)."""
+    result = run_git(["-C", root, "check-attr", "-z", *attributes, "--", path], light=True)
+    # one path asked: its answers, however git spelled the path back
+    tables = _attribute_tables(result.stdout).values()
+    return {name: value for table in tables for name, value in table.items() if value != "unspecified"}
+
+
+def _attribute_tables(output: bytes) -> dict[str, dict[str, str]]:
+    """`git check-attr -z` output (path NUL attribute NUL value NUL, per attribute) as path →
+    attribute → value."""
+    found: dict[str, dict[str, str]] = {}
+    fields = output.split(b"\0")
     for i in range(0, len(fields) - 2, 3):
         path = fields[i].decode("utf-8", "surrogateescape")
         found.setdefault(path, {})[fields[i + 1].decode()] = fields[i + 2].decode("utf-8", "replace")

@@ -60,23 +60,14 @@ def _map_end(ops: Opcodes, b: int) -> int:
     return 0
 
 
-def _inside(ops: Opcodes, b: int) -> tuple[int, int] | None:
-    """What the changed block of the diff's first text that line `b` lies strictly inside became in
-    its second (`_map_start` and `_map_end` know only block edges and unchanged lines), or None."""
-    for tag, i1, i2, j1, j2 in ops:
+def _inside(ops: Opcodes, b: int) -> int | None:
+    """Where the changed block that line `b` of the diff's first text lies strictly inside ends in
+    the second text, or None when `b` is an edge or an unchanged line (`_map_start` and `_map_end`
+    know only those)."""
+    for tag, i1, i2, _, j2 in ops:
         if tag != "equal" and i1 < b < i2:
-            return j1, j2
+            return j2
     return None
-
-
-def _inside_start(ops: Opcodes, b: int) -> int:
-    inside = _inside(ops, b)
-    return inside[1] if inside is not None else _map_start(ops, b)
-
-
-def _inside_end(ops: Opcodes, b: int) -> int:
-    inside = _inside(ops, b)
-    return inside[1] if inside is not None else _map_end(ops, b)
 
 
 def _invert(ops: Opcodes) -> Opcodes:
@@ -207,12 +198,14 @@ def git_regions(merged: bytes, marker_size: int, diffs: Diffs) -> list[Region] |
         o0, o1 = _map_start(vo_ops, vo0), _map_end(vo_ops, vo1)
         t0, t1 = _map_start(vt_ops, vt0), _map_end(vt_ops, vt1)
         o1, t1 = max(o0, o1), max(t0, t1)
-        starts = [_map_start(ops, x) for ops, x in ((ob_ops, o0), (tb_ops, t0)) if _inside(ops, x) is None]
-        ends = [_map_end(ops, x) for ops, x in ((ob_ops, o1), (tb_ops, t1)) if _inside(ops, x) is None]
         # a hunk that begins (ends) inside lines both sides wrote has no line of base there: it sits
         # where what those lines replaced ends (where they were inserted)
-        b0 = min(starts) if starts else min(_inside_start(ob_ops, o0), _inside_start(tb_ops, t0))
-        b1 = max(*ends, b0) if ends else max(_inside_end(ob_ops, o1), _inside_end(tb_ops, t1), b0)
+        first = [(ob_ops, o0, _inside(ob_ops, o0)), (tb_ops, t0, _inside(tb_ops, t0))]
+        last = [(ob_ops, o1, _inside(ob_ops, o1)), (tb_ops, t1, _inside(tb_ops, t1))]
+        starts = [_map_start(ops, x) for ops, x, inside in first if inside is None]
+        ends = [_map_end(ops, x) for ops, x, inside in last if inside is None]
+        b0 = min(starts or [inside for _, _, inside in first if inside is not None])
+        b1 = max([*(ends or [inside for _, _, inside in last if inside is not None]), b0])
         regions.append(
             Region(base=(b_off[b0], b_off[b1]), ours=(o_off[o0], o_off[o1]), theirs=(t_off[t0], t_off[t1]))
         )
